@@ -1,0 +1,42 @@
+using Relay.Triggers;
+
+namespace Relay.Automations;
+
+/// <summary>A tenant's rule: when a trigger matches <see cref="When"/>, run <see cref="Actions"/> in order.</summary>
+[GenerateSerializer, Immutable, Alias("relay.automation")]
+public sealed record Automation(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string? Name,
+    [property: Id(2)] AutomationMatch When,
+    [property: Id(3)] ImmutableArray<AutomationAction> Actions,
+    [property: Id(4)] RunPolicy RunPolicy = RunPolicy.EveryTime,
+    [property: Id(5)] bool Enabled = true);
+
+/// <summary>What a trigger must look like for an automation to run. Unset fields match anything.</summary>
+[GenerateSerializer, Immutable, Alias("relay.automation-match")]
+public sealed record AutomationMatch(
+    [property: Id(0)] TriggerType Type,
+    [property: Id(1)] string? ContentId = null,
+    [property: Id(2)] string? LinkUrl = null,
+    [property: Id(3)] LinkMatch LinkMatch = LinkMatch.Exact,
+    [property: Id(4)] string? FormId = null);
+
+/// <summary>How <see cref="AutomationMatch.LinkUrl"/> is compared with the clicked link.</summary>
+public enum LinkMatch
+{
+    /// <summary>The clicked URL equals the configured one.</summary>
+    Exact = 0,
+
+    /// <summary>The clicked URL starts with the configured one.</summary>
+    Prefix = 1,
+}
+
+/// <summary>How often an automation may run for one contact.</summary>
+public enum RunPolicy
+{
+    /// <summary>Every matching trigger runs the actions.</summary>
+    EveryTime = 0,
+
+    /// <summary>Only the first matching trigger of a contact runs the actions.</summary>
+    OncePerContact = 1,
+}

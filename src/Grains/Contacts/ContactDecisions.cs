@@ -1,0 +1,228 @@
+using Relay.Crm;
+using Relay.Tenants;
+using Relay.Triggers;
+
+namespace Relay.Contacts;
+
+/// <summary>What became of a trigger delivered to a contact.</summary>
+public enum TriggerDisposition
+{
+    /// <summary>Its id was seen before; nothing changed.</summary>
+    Duplicate = 0,
+
+    /// <summary>It is on the timeline; no automation asked for anything.</summary>
+    Recorded = 1,
+
+    /// <summary>It is on the timeline and its actions are in the outbox.</summary>
+    ActionsQueued = 2,
+}
+
+/// <summary>The outcome of looking a contact up in SuperOffice by e-mail.</summary>
+public abstract record PersonResolution
+{
+    /// <summary>Exactly one person: link to it.</summary>
+    public sealed record Link(CrmPersonMatch Person) : PersonResolution;
+
+    /// <summary>No person: a new lead.</summary>
+    public sealed record NewLead : PersonResolution;
+
+    /// <summary>Several persons: an ambiguous lead; sales chooses among the candidates.</summary>
+    public sealed record AmbiguousLead(ImmutableArray<CrmPersonMatch> Candidates) : PersonResolution;
+}
+
+/// <summary>
+/// The decisions a contact makes, as plain functions over its state: what a trigger changes, how a CRM
+/// lookup resolves, who owns a created object, when to try again. The grain only orchestrates them.
+/// </summary>
+public static class ContactDecisions
+{
+    /// <summary>How many recent trigger ids a contact remembers to drop redeliveries.</summary>
+    public const int DedupeWindow = 1000;
+
+    /// <summary>How many recent outcomes a contact keeps.</summary>
+    public const int OutcomeWindow = 200;
+
+    /// <summary>The longest wait between two attempts of an action.</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Applies a trigger to the state: drops it if already seen, else records it on the timeline,
+    /// matches the automations and queues their actions with their idempotency keys.
+    /// </summary>
+    public static TriggerDisposition Accept(ContactState state, Trigger trigger, TenantConfig config, DateTimeOffset now)
+    {
+        if (state.RecentTriggerIds.Contains(trigger.Id, StringComparer.Ordinal))
+        {
+            state.DuplicatesDropped++;
+            return TriggerDisposition.Duplicate;
+        }
+
+        state.RecentTriggerIds.Add(trigger.Id);
+        if (state.RecentTriggerIds.Count > DedupeWindow)
+        {
+            state.RecentTriggerIds.RemoveRange(0, state.RecentTriggerIds.Count - DedupeWindow);
+        }
+
+        state.Fields = Merge(state.Fields, trigger.Contact);
+        state.FirstSeen ??= now;
+        state.LastSeen = now;
+        if (trigger.Contact.CrmPersonId is { } given)
+        {
+            state.GivenPersonId = given;
+        }
+
+        var matched = AutomationMatcher.Match(trigger, config.Automations, state.RanOnce);
+        state.Timeline.Add(new TimelineEntry(
+            trigger.Id, trigger.Type, trigger.OccurredAt, now, trigger.Content, trigger.LinkUrl, trigger.Form?.Id,
+            [.. matched.Select(a => a.Id)]));
+
+        foreach (var automation in matched)
+        {
+            if (automation.RunPolicy == RunPolicy.OncePerContact)
+            {
+                state.RanOnce.Add(automation.Id);
+            }
+
+            for (var i = 0; i < automation.Actions.Length; i++)
+            {
+                state.Outbox.Add(new OutboxItem(
+                    $"{trigger.Id}:{automation.Id}:{i}", trigger.Id, automation.Id, i, automation.Actions[i],
+                    trigger.Type, trigger.OccurredAt, now, trigger.Content, trigger.LinkUrl));
+            }
+        }
+
+        if (state.Lead is not null)
+        {
+            state.LeadIndexDirty = true;
+        }
+
+        return matched.Count > 0 ? TriggerDisposition.ActionsQueued : TriggerDisposition.Recorded;
+    }
+
+    /// <summary>One match links, none makes a new lead, several an ambiguous lead. Never picks silently.</summary>
+    public static PersonResolution Resolve(IReadOnlyList<CrmPersonMatch> matches)
+    {
+        var distinct = matches.DistinctBy(m => m.PersonId).ToImmutableArray();
+        return distinct.Length switch
+        {
+            0 => new PersonResolution.NewLead(),
+            1 => new PersonResolution.Link(distinct[0]),
+            _ => new PersonResolution.AmbiguousLead(distinct),
+        };
+    }
+
+    /// <summary>Links the contact to a person; a lead it was ends, and its waiting actions may run.</summary>
+    public static void LinkTo(ContactState state, CrmPerson person, LinkSource source, DateTimeOffset now)
+    {
+        state.Link = new PersonLink(person.PersonId, person.CompanyId, person.CompanyAssociateId, source, now);
+        state.GivenPersonId = source == LinkSource.GivenPersonId ? person.PersonId : state.GivenPersonId;
+        if (state.Lead is not null)
+        {
+            state.Lead = null;
+            state.LeadIndexDirty = true;
+        }
+    }
+
+    /// <summary>Makes the contact a lead; its actions wait until sales approves, links or dismisses it.</summary>
+    public static void BecomeLead(ContactState state, PersonResolution resolution, DateTimeOffset now)
+    {
+        state.Lead = resolution switch
+        {
+            PersonResolution.AmbiguousLead a => new LeadInfo(LeadReason.Ambiguous, a.Candidates, now),
+            PersonResolution.NewLead => new LeadInfo(LeadReason.New, [], now),
+            _ => throw new ArgumentException("A link is not a lead.", nameof(resolution)),
+        };
+        state.LeadIndexDirty = true;
+    }
+
+    /// <summary>The first outbox item, if it may be attempted now; actions run strictly in order.</summary>
+    public static OutboxItem? NextDue(ContactState state, DateTimeOffset now, out TimeSpan? wait)
+    {
+        wait = null;
+        if (state.Link is null || state.Outbox.Count == 0)
+        {
+            return null;
+        }
+
+        var item = state.Outbox[0];
+        if (item.NextAttemptAt is { } at && at > now)
+        {
+            wait = at - now;
+            return null;
+        }
+
+        return item;
+    }
+
+    /// <summary>Records success: the item leaves the outbox and its outcome is kept.</summary>
+    public static void Succeeded(ContactState state, OutboxItem item, int? crmObjectId, DateTimeOffset now)
+    {
+        state.Outbox.Remove(item);
+        AddOutcome(state, Outcome(item, OutcomeStatus.Succeeded, state.Link?.PersonId, crmObjectId, null, null, item.Attempts + 1, now));
+    }
+
+    /// <summary>Records a failure a retry may cure; returns when to try again.</summary>
+    public static TimeSpan FailedTransiently(ContactState state, OutboxItem item, CrmException error, DateTimeOffset now, double jitter)
+    {
+        var attempts = item.Attempts + 1;
+        var delay = Backoff(attempts, jitter);
+        var i = state.Outbox.IndexOf(item);
+        state.Outbox[i] = item with
+        {
+            Attempts = attempts,
+            NextAttemptAt = now + delay,
+            LastError = error.Message,
+            LastErrorType = error.ErrorType,
+            OutcomeUncertain = item.OutcomeUncertain || error.Kind == CrmErrorKind.Uncertain,
+        };
+        return delay;
+    }
+
+    /// <summary>Records a permanent failure: the item is parked with its error until someone replays it.</summary>
+    public static void Park(ContactState state, OutboxItem item, CrmException error, DateTimeOffset now)
+    {
+        state.Outbox.Remove(item);
+        var parked = item with { Attempts = item.Attempts + 1, LastError = error.Message, LastErrorType = error.ErrorType, NextAttemptAt = null };
+        state.Parked.Add(parked);
+        AddOutcome(state, Outcome(parked, OutcomeStatus.Parked, state.Link?.PersonId, null, error.Message, error.ErrorType, parked.Attempts, now));
+    }
+
+    /// <summary>Exponential backoff from one second, doubling to <see cref="MaxBackoff"/>, with ±20% jitter (<paramref name="jitter"/> in [0,1)).</summary>
+    public static TimeSpan Backoff(int attempts, double jitter)
+    {
+        var seconds = Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Max(0, attempts - 1)));
+        return TimeSpan.FromSeconds(seconds * (0.8 + (0.4 * jitter)));
+    }
+
+    /// <summary>The associate who owns what an action creates; null lets SuperOffice choose.</summary>
+    public static int? OwnerFor(ActionOwner owner, PersonLink link, TenantSettings settings) => owner.Kind switch
+    {
+        OwnerKind.Associate => owner.AssociateId,
+        _ => link.CompanyAssociateId ?? settings.DefaultOwnerAssociateId,
+    };
+
+    private static ContactFields Merge(ContactFields? known, ContactFields latest) =>
+        known is null ? latest : latest with
+        {
+            Email = latest.Email ?? known.Email,
+            FirstName = latest.FirstName ?? known.FirstName,
+            LastName = latest.LastName ?? known.LastName,
+            Title = latest.Title ?? known.Title,
+            Phone = latest.Phone ?? known.Phone,
+            Mobile = latest.Mobile ?? known.Mobile,
+            CrmPersonId = latest.CrmPersonId ?? known.CrmPersonId,
+            Company = latest.Company ?? known.Company,
+        };
+
+    private static ActionOutcome Outcome(OutboxItem item, OutcomeStatus status, int? personId, int? objectId, string? error, string? errorType, int attempts, DateTimeOffset now) =>
+        new(item.Key, item.TriggerId, item.AutomationId, item.ActionIndex, item.Action.Kind, status, personId, objectId, error, errorType, attempts, now);
+
+    private static void AddOutcome(ContactState state, ActionOutcome outcome)
+    {
+        state.Outcomes.Add(outcome);
+        if (state.Outcomes.Count > OutcomeWindow)
+        {
+            state.Outcomes.RemoveRange(0, state.Outcomes.Count - OutcomeWindow);
+        }
+    }
+}

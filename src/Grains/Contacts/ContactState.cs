@@ -1,0 +1,181 @@
+using Relay.Crm;
+using Relay.Triggers;
+
+namespace Relay.Contacts;
+
+/// <summary>
+/// Everything a contact grain stores, written as one unit so that the dedupe window, the timeline and
+/// the outbox can never disagree after a crash.
+/// </summary>
+[GenerateSerializer, Alias("relay.contact-state")]
+public sealed class ContactState
+{
+    /// <summary>The contact's latest mapped fields.</summary>
+    [Id(0)]
+    public ContactFields? Fields { get; set; }
+
+    /// <summary>The SuperOffice person the contact is linked to, once known.</summary>
+    [Id(1)]
+    public PersonLink? Link { get; set; }
+
+    /// <summary>Set while the contact waits for sales as a lead.</summary>
+    [Id(2)]
+    public LeadInfo? Lead { get; set; }
+
+    /// <summary>Every interaction, oldest first.</summary>
+    [Id(3)]
+    public List<TimelineEntry> Timeline { get; set; } = [];
+
+    /// <summary>Actions still to be performed, in the order they must happen.</summary>
+    [Id(4)]
+    public List<OutboxItem> Outbox { get; set; } = [];
+
+    /// <summary>Actions that failed permanently and wait for a replay.</summary>
+    [Id(5)]
+    public List<OutboxItem> Parked { get; set; } = [];
+
+    /// <summary>The latest outcomes, oldest first, bounded by <see cref="ContactDecisions.OutcomeWindow"/>.</summary>
+    [Id(6)]
+    public List<ActionOutcome> Outcomes { get; set; } = [];
+
+    /// <summary>The latest trigger ids, oldest first, bounded by <see cref="ContactDecisions.DedupeWindow"/>.</summary>
+    [Id(7)]
+    public List<string> RecentTriggerIds { get; set; } = [];
+
+    /// <summary>"Once per contact" automations that already ran.</summary>
+    [Id(8)]
+    public HashSet<string> RanOnce { get; set; } = [];
+
+    /// <summary>When the first trigger arrived; null for a contact Relay never heard of.</summary>
+    [Id(9)]
+    public DateTimeOffset? FirstSeen { get; set; }
+
+    /// <summary>When the latest trigger arrived.</summary>
+    [Id(10)]
+    public DateTimeOffset? LastSeen { get; set; }
+
+    /// <summary>The person id eMarketeer gave in the latest trigger that had one; checked before it is used.</summary>
+    [Id(11)]
+    public int? GivenPersonId { get; set; }
+
+    /// <summary>The lead index may not show this contact's latest lead state yet.</summary>
+    [Id(12)]
+    public bool LeadIndexDirty { get; set; }
+
+    /// <summary>How many redelivered triggers were dropped.</summary>
+    [Id(13)]
+    public long DuplicatesDropped { get; set; }
+
+    /// <summary>Whether the person must be looked up before the outbox can drain.</summary>
+    public bool NeedsResolution =>
+        Outbox.Count > 0 && Lead is null && (Link is null || (GivenPersonId is { } id && id != Link.PersonId));
+}
+
+/// <summary>The SuperOffice person a contact is linked to, with its company's associate for ownership.</summary>
+[GenerateSerializer, Immutable, Alias("relay.person-link")]
+public sealed record PersonLink(
+    [property: Id(0)] int PersonId,
+    [property: Id(1)] int? CompanyId,
+    [property: Id(2)] int? CompanyAssociateId,
+    [property: Id(3)] LinkSource Source,
+    [property: Id(4)] DateTimeOffset LinkedAt)
+{
+    /// <summary>The id pair membership calls take.</summary>
+    public CrmPersonRef Ref => new(PersonId, CompanyId);
+}
+
+/// <summary>How a contact came to be linked.</summary>
+public enum LinkSource
+{
+    /// <summary>eMarketeer sent the person id with the trigger.</summary>
+    GivenPersonId = 0,
+
+    /// <summary>Exactly one person had the contact's e-mail address.</summary>
+    EmailMatch = 1,
+
+    /// <summary>Sales approved the lead and Relay created the person.</summary>
+    Approved = 2,
+
+    /// <summary>Sales chose an existing person for the lead.</summary>
+    ChosenBySales = 3,
+}
+
+/// <summary>Why a contact is a lead, and since when.</summary>
+[GenerateSerializer, Immutable, Alias("relay.lead-info")]
+public sealed record LeadInfo(
+    [property: Id(0)] LeadReason Reason,
+    [property: Id(1)] ImmutableArray<CrmPersonMatch> Candidates,
+    [property: Id(2)] DateTimeOffset Since);
+
+/// <summary>Why a contact became a lead.</summary>
+public enum LeadReason
+{
+    /// <summary>No SuperOffice person has the contact's e-mail address.</summary>
+    New = 0,
+
+    /// <summary>Several persons have it; sales must choose.</summary>
+    Ambiguous = 1,
+}
+
+/// <summary>One interaction on a contact's timeline.</summary>
+[GenerateSerializer, Immutable, Alias("relay.timeline-entry")]
+public sealed record TimelineEntry(
+    [property: Id(0)] string TriggerId,
+    [property: Id(1)] TriggerType Type,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] DateTimeOffset ReceivedAt,
+    [property: Id(4)] ContentRef? Content,
+    [property: Id(5)] string? LinkUrl,
+    [property: Id(6)] string? FormId,
+    [property: Id(7)] ImmutableArray<string> AutomationIds);
+
+/// <summary>
+/// One action waiting in a contact's outbox. <see cref="Key"/> (trigger id, automation id, action
+/// index) makes it unique; attempts, the next attempt time and the last error serve the retry policy.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("relay.outbox-item")]
+public sealed record OutboxItem(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string TriggerId,
+    [property: Id(2)] string AutomationId,
+    [property: Id(3)] int ActionIndex,
+    [property: Id(4)] AutomationAction Action,
+    [property: Id(5)] TriggerType TriggerType,
+    [property: Id(6)] DateTimeOffset OccurredAt,
+    [property: Id(7)] DateTimeOffset EnqueuedAt,
+    [property: Id(8)] ContentRef? Content,
+    [property: Id(9)] string? LinkUrl,
+    [property: Id(10)] int Attempts = 0,
+    [property: Id(11)] DateTimeOffset? NextAttemptAt = null,
+    [property: Id(12)] string? LastError = null,
+    [property: Id(13)] string? LastErrorType = null,
+    [property: Id(14)] bool OutcomeUncertain = false);
+
+/// <summary>What became of an action.</summary>
+[GenerateSerializer, Immutable, Alias("relay.action-outcome")]
+public sealed record ActionOutcome(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string TriggerId,
+    [property: Id(2)] string AutomationId,
+    [property: Id(3)] int ActionIndex,
+    [property: Id(4)] ActionKind Kind,
+    [property: Id(5)] OutcomeStatus Status,
+    [property: Id(6)] int? PersonId,
+    [property: Id(7)] int? CrmObjectId,
+    [property: Id(8)] string? Error,
+    [property: Id(9)] string? ErrorType,
+    [property: Id(10)] int Attempts,
+    [property: Id(11)] DateTimeOffset At);
+
+/// <summary>The end an action came to.</summary>
+public enum OutcomeStatus
+{
+    /// <summary>SuperOffice holds the effect.</summary>
+    Succeeded = 0,
+
+    /// <summary>It failed permanently and waits for a replay.</summary>
+    Parked = 1,
+
+    /// <summary>Sales dismissed the lead it waited for.</summary>
+    Dismissed = 2,
+}

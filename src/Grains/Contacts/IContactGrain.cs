@@ -1,0 +1,51 @@
+using Relay.Crm;
+using Relay.Triggers;
+
+namespace Relay.Contacts;
+
+/// <summary>
+/// One eMarketeer contact: serializes its triggers, decides what they mean for SuperOffice and drains
+/// its outbox. Key: <c>{tenant}:{contactId}</c> (see <see cref="ContactKey"/>). Triggers arrive on the
+/// contact's stream; this interface is for reading and for sales' decisions.
+/// </summary>
+[Alias("relay.IContactGrain")]
+public interface IContactGrain : IGrainWithStringKey
+{
+    /// <summary>The contact's state for APIs and panels, or null when Relay never heard of it.</summary>
+    [Alias("GetView")]
+    Task<ContactView?> GetViewAsync(int timelineSkip, int timelineTake);
+}
+
+/// <summary>Whether a contact is linked to a person, a lead, or not yet looked up.</summary>
+public enum ContactStatus
+{
+    /// <summary>No action has needed a person yet.</summary>
+    Unresolved = 0,
+
+    /// <summary>Linked to a SuperOffice person.</summary>
+    Linked = 1,
+
+    /// <summary>A lead: no person has its e-mail.</summary>
+    NewLead = 2,
+
+    /// <summary>A lead: several persons have its e-mail.</summary>
+    AmbiguousLead = 3,
+}
+
+/// <summary>A contact as APIs and panels show it. The timeline is newest first.</summary>
+[GenerateSerializer, Immutable, Alias("relay.contact-view")]
+public sealed record ContactView(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string ContactId,
+    [property: Id(2)] ContactStatus Status,
+    [property: Id(3)] ContactFields? Fields,
+    [property: Id(4)] PersonLink? Link,
+    [property: Id(5)] LeadInfo? Lead,
+    [property: Id(6)] int TimelineTotal,
+    [property: Id(7)] ImmutableArray<TimelineEntry> Timeline,
+    [property: Id(8)] ImmutableArray<OutboxItem> Outbox,
+    [property: Id(9)] ImmutableArray<OutboxItem> Parked,
+    [property: Id(10)] ImmutableArray<ActionOutcome> Outcomes,
+    [property: Id(11)] DateTimeOffset? FirstSeen,
+    [property: Id(12)] DateTimeOffset? LastSeen,
+    [property: Id(13)] long DuplicatesDropped);

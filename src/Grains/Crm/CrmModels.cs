@@ -1,0 +1,117 @@
+namespace Relay.Crm;
+
+/// <summary>How Relay reaches one tenant's SuperOffice NetServer.</summary>
+[GenerateSerializer, Immutable, Alias("relay.crm-connection")]
+public sealed record CrmConnection(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string BaseUrl,
+    [property: Id(2)] string ServicesVersion = "75",
+    [property: Id(3)] string? UserName = null,
+    [property: Id(4)] string? Password = null,
+    [property: Id(5)] string? ApplicationToken = null,
+    [property: Id(6)] EmailLookup EmailLookup = EmailLookup.FindAddress)
+{
+    /// <summary>A connection for tests and the in-memory CRM, where no server is called.</summary>
+    public static CrmConnection Local(string tenantId) => new(tenantId, "memory://" + tenantId);
+
+    /// <summary>Never print the password.</summary>
+    public override string ToString() => $"{TenantId} @ {BaseUrl} (Services{ServicesVersion})";
+}
+
+/// <summary>Which NetServer call finds persons by e-mail.</summary>
+public enum EmailLookup
+{
+    /// <summary><c>EMail.FindAddress</c>: exact address, every match.</summary>
+    FindAddress = 0,
+
+    /// <summary>The Archive <c>Person</c> provider, for Online tenants without the EMail agent.</summary>
+    ArchivePerson = 1,
+}
+
+/// <summary>A person found by an e-mail lookup.</summary>
+[GenerateSerializer, Immutable, Alias("relay.crm-person-match")]
+public sealed record CrmPersonMatch(
+    [property: Id(0)] int PersonId,
+    [property: Id(1)] string? PersonName,
+    [property: Id(2)] int? CompanyId,
+    [property: Id(3)] string? CompanyName,
+    [property: Id(4)] string Email);
+
+/// <summary>A SuperOffice person with what Relay needs of its company.</summary>
+[GenerateSerializer, Immutable, Alias("relay.crm-person")]
+public sealed record CrmPerson(
+    [property: Id(0)] int PersonId,
+    [property: Id(1)] string? FirstName,
+    [property: Id(2)] string? LastName,
+    [property: Id(3)] string? Email,
+    [property: Id(4)] int? CompanyId,
+    [property: Id(5)] string? CompanyName,
+    [property: Id(6)] int? CompanyAssociateId)
+{
+    /// <summary>The id pair NetServer's membership calls take.</summary>
+    public CrmPersonRef Ref => new(PersonId, CompanyId);
+}
+
+/// <summary>A person and its company, as membership calls address it.</summary>
+[GenerateSerializer, Immutable, Alias("relay.crm-person-ref")]
+public sealed record CrmPersonRef([property: Id(0)] int PersonId, [property: Id(1)] int? CompanyId);
+
+/// <summary>A company to create, with the mapped fields.</summary>
+[GenerateSerializer, Immutable, Alias("relay.new-company")]
+public sealed record NewCompany(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? Country,
+    [property: Id(2)] string? Category,
+    [property: Id(3)] string? Industry);
+
+/// <summary>A person to create, with the mapped fields.</summary>
+[GenerateSerializer, Immutable, Alias("relay.new-person")]
+public sealed record NewPerson(
+    [property: Id(0)] string? FirstName,
+    [property: Id(1)] string? LastName,
+    [property: Id(2)] string? Email,
+    [property: Id(3)] string? Phone,
+    [property: Id(4)] string? Mobile,
+    [property: Id(5)] string? Title,
+    [property: Id(6)] int? CompanyId);
+
+/// <summary>A sale to create. <see cref="Reference"/> is stored in the sale's text.</summary>
+[GenerateSerializer, Immutable, Alias("relay.new-sale")]
+public sealed record NewSale(
+    [property: Id(0)] CrmPersonRef Person,
+    [property: Id(1)] string Heading,
+    [property: Id(2)] double Amount,
+    [property: Id(3)] int? SaleTypeId,
+    [property: Id(4)] int Probability,
+    [property: Id(5)] int? OwnerAssociateId,
+    [property: Id(6)] string Reference,
+    [property: Id(7)] DateTimeOffset SaleDate);
+
+/// <summary>
+/// An appointment to create: a pending task (<see cref="Completed"/> false: in the checklist, not
+/// started) or a completed activity that notifies the sales rep. <see cref="Reference"/> is stored in
+/// its description.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("relay.new-appointment")]
+public sealed record NewAppointment(
+    [property: Id(0)] CrmPersonRef Person,
+    [property: Id(1)] int? TaskTypeId,
+    [property: Id(2)] string Description,
+    [property: Id(3)] DateTimeOffset Date,
+    [property: Id(4)] bool Completed,
+    [property: Id(5)] int? OwnerAssociateId,
+    [property: Id(6)] string Reference);
+
+/// <summary>The kinds of object Relay creates and may have to find again.</summary>
+public enum CrmObjectKind
+{
+    /// <summary>A sale.</summary>
+    Sale = 0,
+
+    /// <summary>An appointment: task or completed activity.</summary>
+    Appointment = 1,
+}
+
+/// <summary>An object Relay created, found again by its reference.</summary>
+[GenerateSerializer, Immutable, Alias("relay.crm-created-object")]
+public sealed record CrmCreatedObject([property: Id(0)] CrmObjectKind Kind, [property: Id(1)] int Id);

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+
+namespace Relay.Crm;
+
+/// <summary>
+/// A decorator of the CRM port that times and counts every call and logs failures, whatever
+/// implementation sits underneath. Registered with Scrutor's <c>Decorate</c>.
+/// </summary>
+public sealed partial class InstrumentedCrm(ICrm inner, RelayMetrics metrics, ILogger<InstrumentedCrm> logger) : ICrm
+{
+    public Task<IReadOnlyList<CrmPersonMatch>> FindPersonsByEmailAsync(CrmConnection connection, string email, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "FindPersonsByEmail", () => inner.FindPersonsByEmailAsync(connection, email, cancellationToken));
+
+    public Task<CrmPerson?> GetPersonAsync(CrmConnection connection, int personId, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "GetPerson", () => inner.GetPersonAsync(connection, personId, cancellationToken));
+
+    public Task<int> CreateCompanyAsync(CrmConnection connection, NewCompany company, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "CreateCompany", () => inner.CreateCompanyAsync(connection, company, cancellationToken));
+
+    public Task<CrmPerson> CreatePersonAsync(CrmConnection connection, NewPerson person, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "CreatePerson", () => inner.CreatePersonAsync(connection, person, cancellationToken));
+
+    public Task<int> CreateSaleAsync(CrmConnection connection, NewSale sale, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "CreateSale", () => inner.CreateSaleAsync(connection, sale, cancellationToken));
+
+    public Task<int> CreateAppointmentAsync(CrmConnection connection, NewAppointment appointment, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "CreateAppointment", () => inner.CreateAppointmentAsync(connection, appointment, cancellationToken));
+
+    public Task<CrmCreatedObject?> FindCreatedObjectAsync(CrmConnection connection, CrmObjectKind kind, string reference, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "FindCreatedObject", () => inner.FindCreatedObjectAsync(connection, kind, reference, cancellationToken));
+
+    public Task SetSelectionMembershipAsync(CrmConnection connection, int selectionId, CrmPersonRef person, bool member, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "SetSelectionMembership", async () =>
+        {
+            await inner.SetSelectionMembershipAsync(connection, selectionId, person, member, cancellationToken);
+            return true;
+        });
+
+    public Task SetProjectMembershipAsync(CrmConnection connection, int projectId, CrmPersonRef person, bool member, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "SetProjectMembership", async () =>
+        {
+            await inner.SetProjectMembershipAsync(connection, projectId, person, member, cancellationToken);
+            return true;
+        });
+
+    public Task SetPersonInterestAsync(CrmConnection connection, int personId, int interestId, bool selected, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "SetPersonInterest", async () =>
+        {
+            await inner.SetPersonInterestAsync(connection, personId, interestId, selected, cancellationToken);
+            return true;
+        });
+
+    private async Task<T> ObserveAsync<T>(CrmConnection connection, string operation, Func<Task<T>> call)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "ok";
+        try
+        {
+            return await call();
+        }
+        catch (CrmException ex)
+        {
+            outcome = ex.Kind.ToString().ToLowerInvariant();
+            LogFailed(logger, connection.TenantId, operation, ex.Kind, ex.ErrorType, ex.Message);
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            outcome = "error";
+            LogFailed(logger, connection.TenantId, operation, CrmErrorKind.Transient, ex.GetType().Name, ex.Message);
+            throw;
+        }
+        finally
+        {
+            metrics.RecordCrmCall(operation, outcome, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "CRM call {Operation} for tenant {TenantId} failed ({Kind}, {ErrorType}): {Message}")]
+    private static partial void LogFailed(ILogger logger, string tenantId, string operation, CrmErrorKind kind, string errorType, string message);
+}
+
+/// <summary>Relay's own instruments, on the meter <c>Relay</c>.</summary>
+public sealed class RelayMetrics : IDisposable
+{
+    /// <summary>The meter name to export.</summary>
+    public const string MeterName = "Relay";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _crmCalls;
+    private readonly Histogram<double> _crmLatency;
+
+    public RelayMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _crmCalls = _meter.CreateCounter<long>("relay.crm.calls", description: "CRM calls by operation and outcome");
+        _crmLatency = _meter.CreateHistogram<double>("relay.crm.duration", unit: "ms", description: "CRM call latency");
+    }
+
+    /// <summary>Counts and times one CRM call.</summary>
+    public void RecordCrmCall(string operation, string outcome, TimeSpan elapsed)
+    {
+        var tags = new TagList { { "operation", operation }, { "outcome", outcome } };
+        _crmCalls.Add(1, tags);
+        _crmLatency.Record(elapsed.TotalMilliseconds, tags);
+    }
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Streams;
+using Relay.Contacts;
+using Relay.Crm;
+
+namespace Relay.Hosting;
+
+/// <summary>
+/// The one place that configures Orleans and Relay's services. The silo process, the web host (as
+/// co-hosted silo or as client) and the tests all call these, so they cannot drift apart.
+/// </summary>
+public static class RelayHosting
+{
+    /// <summary>Configures a silo: cluster membership from settings, then Relay's providers and services.</summary>
+    public static ISiloBuilder AddRelaySilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var options = RelayOptions.From(configuration);
+        var o = options.Orleans;
+        silo.Configure<ClusterOptions>(c =>
+        {
+            c.ClusterId = o.ClusterId;
+            c.ServiceId = o.ServiceId;
+        });
+        silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, new IPEndPoint(IPAddress.Loopback, o.PrimarySiloPort ?? o.SiloPort));
+        silo.AddRelayProviders();
+        silo.Services.AddRelayDomain(options);
+        return silo;
+    }
+
+    /// <summary>Configures an Orleans client of a cluster started with the same settings.</summary>
+    public static IClientBuilder AddRelayClient(this IClientBuilder client, IConfiguration configuration)
+    {
+        var o = RelayOptions.From(configuration).Orleans;
+        client.Configure<ClusterOptions>(c =>
+        {
+            c.ClusterId = o.ClusterId;
+            c.ServiceId = o.ServiceId;
+        });
+        client.UseLocalhostClustering(o.GatewayPort);
+        client.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
+        return client;
+    }
+
+    /// <summary>Storage, trigger streams and reminders, without membership (test clusters bring their own).</summary>
+    public static ISiloBuilder AddRelayProviders(this ISiloBuilder silo)
+    {
+        silo.AddMemoryGrainStorage(RelayStorage.Name);
+        silo.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
+        silo.UseInMemoryReminderService();
+        return silo;
+    }
+
+    /// <summary>The stream configuration a client that produces triggers needs.</summary>
+    public static IClientBuilder AddRelayClientStreams(this IClientBuilder client)
+    {
+        client.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
+        return client;
+    }
+
+    /// <summary>
+    /// Relay's domain services on a silo: the CRM port chosen by settings, wrapped in its decorators,
+    /// and what the contact grains use to call it.
+    /// </summary>
+    public static IServiceCollection AddRelayDomain(this IServiceCollection services, RelayOptions options)
+    {
+        switch (options.Crm.Mode)
+        {
+            case CrmMode.InMemory:
+                services.TryAddSingleton(_ => DemoData.SeedCrm(new InMemoryCrm()));
+                services.TryAddSingleton<ICrm>(sp => sp.GetRequiredService<InMemoryCrm>());
+                break;
+            default:
+                throw new InvalidOperationException($"Relay:Crm:Mode '{options.Crm.Mode}' is not supported.");
+        }
+
+        return services.AddRelayCrmPipeline();
+    }
+
+    /// <summary>The decorators around whatever <see cref="ICrm"/> is registered, and the services that call it.</summary>
+    public static IServiceCollection AddRelayCrmPipeline(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<RelayMetrics>();
+        services.Decorate<ICrm, InstrumentedCrm>();
+        services.TryAddSingleton<ActionExecutor>();
+        return services;
+    }
+}

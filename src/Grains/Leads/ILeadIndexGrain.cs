@@ -1,0 +1,18 @@
+namespace Relay.Leads;
+
+/// <summary>A tenant's leads, one row per contact, kept in step by the contact grains. Key: the tenant id.</summary>
+[Alias("relay.ILeadIndexGrain")]
+public interface ILeadIndexGrain : IGrainWithStringKey
+{
+    /// <summary>Adds or replaces the contact's row.</summary>
+    [Alias("Upsert")]
+    Task UpsertAsync(LeadRow row);
+
+    /// <summary>Removes the contact's row, if any.</summary>
+    [Alias("Remove")]
+    Task RemoveAsync(string contactId);
+
+    /// <summary>A page of leads, most recently active first.</summary>
+    [AlwaysInterleave, Alias("GetPage")]
+    Task<LeadPage> GetPageAsync(int skip, int take);
+}

@@ -1,0 +1,32 @@
+namespace Relay.Tenants;
+
+/// <summary>A tenant's settings and automations. Key: the tenant id.</summary>
+[Alias("relay.ITenantGrain")]
+public interface ITenantGrain : IGrainWithStringKey
+{
+    /// <summary>The tenant's configuration, or null when the tenant does not exist.</summary>
+    [AlwaysInterleave, Alias("GetConfig")]
+    Task<TenantConfig?> GetConfigAsync();
+
+    /// <summary>Creates the tenant or replaces its settings. A null password keeps the stored one.</summary>
+    [Alias("PutSettings")]
+    Task<ValidationResult> PutSettingsAsync(TenantSettings settings);
+
+    /// <summary>Replaces the tenant's automations after validating them.</summary>
+    [Alias("PutAutomations")]
+    Task<ValidationResult> PutAutomationsAsync(ImmutableArray<Automation> automations);
+}
+
+/// <summary>What a change was refused for; empty when it was applied.</summary>
+[GenerateSerializer, Immutable, Alias("relay.validation-result")]
+public sealed record ValidationResult([property: Id(0)] ImmutableArray<string> Errors)
+{
+    /// <summary>The change was applied.</summary>
+    public static ValidationResult Ok { get; } = new(ImmutableArray<string>.Empty);
+
+    /// <summary>Whether the change was applied.</summary>
+    public bool IsValid => Errors.IsDefaultOrEmpty;
+
+    /// <summary>A refusal with the given reasons.</summary>
+    public static ValidationResult Fail(IEnumerable<string> errors) => new([.. errors]);
+}

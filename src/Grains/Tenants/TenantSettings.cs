@@ -1,0 +1,106 @@
+using System.Text.RegularExpressions;
+using Relay.Crm;
+
+namespace Relay.Tenants;
+
+/// <summary>One tenant's settings: its SuperOffice connection and how leads are handled.</summary>
+[GenerateSerializer, Immutable, Alias("relay.tenant-settings")]
+public sealed record TenantSettings(
+    [property: Id(0)] string? DisplayName,
+    [property: Id(1)] TenantCrmSettings Crm,
+    [property: Id(2)] int? DefaultOwnerAssociateId = null,
+    [property: Id(3)] bool CreateCompanyOnApprove = false,
+    [property: Id(4)] int LeadExpiryDays = 60,
+    [property: Id(5)] int LeadExpiryWarningDays = 7);
+
+/// <summary>How Relay reaches the tenant's NetServer. The password is write-only through the API.</summary>
+[GenerateSerializer, Immutable, Alias("relay.tenant-crm-settings")]
+public sealed record TenantCrmSettings(
+    [property: Id(0)] string BaseUrl,
+    [property: Id(1)] string ServicesVersion = "75",
+    [property: Id(2)] string? UserName = null,
+    [property: Id(3)] string? Password = null,
+    [property: Id(4)] string? ApplicationToken = null,
+    [property: Id(5)] EmailLookup EmailLookup = EmailLookup.FindAddress)
+{
+    /// <summary>The connection the CRM port takes.</summary>
+    public CrmConnection ToConnection(string tenantId) =>
+        new(tenantId, BaseUrl, ServicesVersion, UserName, Password, ApplicationToken, EmailLookup);
+}
+
+/// <summary>A tenant as the contact grains see it: settings and automations, with a version that grows on every change.</summary>
+[GenerateSerializer, Immutable, Alias("relay.tenant-config")]
+public sealed record TenantConfig(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] TenantSettings Settings,
+    [property: Id(2)] ImmutableArray<Automation> Automations,
+    [property: Id(3)] long Version)
+{
+    /// <summary>The tenant's CRM connection.</summary>
+    public CrmConnection Connection => Settings.Crm.ToConnection(TenantId);
+}
+
+/// <summary>Rules for tenant ids and settings.</summary>
+public static partial class TenantRules
+{
+    /// <summary>Whether the id is a valid tenant id: lowercase letters, digits and dashes, 2–63 characters.</summary>
+    public static bool IsValidTenantId(string? tenantId) => tenantId is not null && TenantIdShape().IsMatch(tenantId);
+
+    /// <summary>Every problem with the settings; none means they may be stored.</summary>
+    public static IReadOnlyList<string> Validate(TenantSettings? settings)
+    {
+        if (settings is null)
+        {
+            return ["settings: required"];
+        }
+
+        var errors = new List<string>();
+        if (settings.DisplayName is { Length: > 200 })
+        {
+            errors.Add("displayName: longer than 200 characters");
+        }
+
+        if (settings.Crm is null)
+        {
+            errors.Add("crm: required");
+        }
+        else
+        {
+            if (!Uri.TryCreate(settings.Crm.BaseUrl, UriKind.Absolute, out var uri) ||
+                uri.Scheme is not ("http" or "https" or "memory"))
+            {
+                errors.Add("crm.baseUrl: must be an absolute http(s) URL, e.g. https://crm.example.com/SuperOffice or https://online.superoffice.com/Cust12345");
+            }
+
+            if (settings.Crm.ServicesVersion is not ("75" or "88"))
+            {
+                errors.Add("crm.servicesVersion: must be \"75\" or \"88\"");
+            }
+
+            if (!Enum.IsDefined(settings.Crm.EmailLookup))
+            {
+                errors.Add("crm.emailLookup: must be 'findAddress' or 'archivePerson'");
+            }
+        }
+
+        if (settings.DefaultOwnerAssociateId is <= 0)
+        {
+            errors.Add("defaultOwnerAssociateId: must be a positive associate id when given");
+        }
+
+        if (settings.LeadExpiryDays is < 1 or > 3650)
+        {
+            errors.Add("leadExpiryDays: must be between 1 and 3650");
+        }
+
+        if (settings.LeadExpiryWarningDays < 0 || settings.LeadExpiryWarningDays >= settings.LeadExpiryDays)
+        {
+            errors.Add("leadExpiryWarningDays: must be zero or more and less than leadExpiryDays");
+        }
+
+        return errors;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$")]
+    private static partial Regex TenantIdShape();
+}

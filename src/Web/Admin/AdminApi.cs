@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Relay.Tenants;
+
+namespace Relay.Web.Admin;
+
+/// <summary>The admin API key, section <c>Relay:Admin</c>. Without a key the admin API is closed.</summary>
+public sealed class AdminOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Relay:Admin";
+
+    /// <summary>The header that carries the key.</summary>
+    public const string Header = "X-Api-Key";
+
+    /// <summary>The key callers must send in <see cref="Header"/>.</summary>
+    public string? ApiKey { get; set; }
+}
+
+/// <summary>Tenant settings and automations: <c>PUT</c>/<c>GET /api/admin/tenants/{tenant}</c> and <c>…/automations</c>.</summary>
+public static class AdminApi
+{
+    /// <summary>Maps the admin endpoints behind the admin key.</summary>
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/admin").AddEndpointFilter(RequireAdminKeyAsync);
+        admin.MapGet("/tenants/{tenant}", GetTenantAsync);
+        admin.MapPut("/tenants/{tenant}", PutTenantAsync);
+        admin.MapGet("/tenants/{tenant}/automations", GetAutomationsAsync);
+        admin.MapPut("/tenants/{tenant}/automations", PutAutomationsAsync);
+        return app;
+    }
+
+    private static async ValueTask<object?> RequireAdminKeyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var expected = http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
+        if (string.IsNullOrEmpty(expected))
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "The admin API is closed", "No admin key is configured (Relay:Admin:ApiKey).");
+        }
+
+        var given = http.Request.Headers[AdminOptions.Header].ToString();
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected)))
+        {
+            return Problems.Create(StatusCodes.Status401Unauthorized, "Admin key missing or wrong", $"Send the admin key in the {AdminOptions.Header} header.");
+        }
+
+        return await next(context);
+    }
+
+    private static async Task<IResult> GetTenantAsync(string tenant, IGrainFactory grains) =>
+        await ConfigAsync(grains, tenant) is { } config ? TypedResults.Ok(TenantResource.From(config)) : Problems.UnknownTenant(tenant);
+
+    private static async Task<IResult> PutTenantAsync(string tenant, HttpRequest request, IGrainFactory grains)
+    {
+        if (!TenantRules.IsValidTenantId(tenant))
+        {
+            return InvalidTenantId(tenant);
+        }
+
+        var (settings, error) = await ReadAsync<TenantSettings>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var grain = grains.GetGrain<ITenantGrain>(tenant);
+        var existed = await grain.GetConfigAsync() is not null;
+        var result = await grain.PutSettingsAsync(settings!);
+        if (!result.IsValid)
+        {
+            return Invalid("The tenant settings were rejected", result.Errors);
+        }
+
+        var resource = TenantResource.From((await grain.GetConfigAsync())!);
+        return existed ? TypedResults.Ok(resource) : TypedResults.Created($"/api/admin/tenants/{tenant}", resource);
+    }
+
+    private static async Task<IResult> GetAutomationsAsync(string tenant, IGrainFactory grains) =>
+        await ConfigAsync(grains, tenant) is { } config ? TypedResults.Ok(config.Automations) : Problems.UnknownTenant(tenant);
+
+    private static async Task<IResult> PutAutomationsAsync(string tenant, HttpRequest request, IGrainFactory grains)
+    {
+        if (await ConfigAsync(grains, tenant) is null)
+        {
+            return Problems.UnknownTenant(tenant);
+        }
+
+        var (automations, error) = await ReadAsync<List<Automation?>>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var problems = AutomationValidator.Validate(automations);
+        if (problems.Count > 0)
+        {
+            return Invalid("The automations were rejected", problems);
+        }
+
+        var result = await grains.GetGrain<ITenantGrain>(tenant).PutAutomationsAsync([.. automations!.Select(a => a!)]);
+        return result.IsValid ? TypedResults.Ok((await ConfigAsync(grains, tenant))!.Automations) : Invalid("The automations were rejected", result.Errors);
+    }
+
+    private static async Task<TenantConfig?> ConfigAsync(IGrainFactory grains, string tenant) =>
+        TenantRules.IsValidTenantId(tenant) ? await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() : null;
+
+    private static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request)
+        where T : class
+    {
+        if (request.HasJsonContentType() is false)
+        {
+            return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "JSON expected", "Send the body with Content-Type: application/json."));
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, RelayJson.Options, request.HttpContext.RequestAborted);
+            return value is null
+                ? (null, Problems.Create(StatusCodes.Status400BadRequest, "The body is empty", "Send a JSON body."))
+                : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.Create(StatusCodes.Status400BadRequest, "The body could not be read", ex.Message));
+        }
+    }
+
+    private static IResult Invalid(string title, IEnumerable<string> errors) =>
+        Problems.Create(StatusCodes.Status400BadRequest, title, "Fix every listed problem and send it again.", new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
+
+    private static IResult InvalidTenantId(string tenant) =>
+        Problems.Create(StatusCodes.Status400BadRequest, "Invalid tenant id", $"'{tenant}' is not a tenant id: use 2–63 lowercase letters, digits and dashes.");
+}
+
+/// <summary>A tenant as the admin API shows it: the password never leaves Relay.</summary>
+public sealed record TenantResource(string TenantId, long Version, TenantSettings Settings, bool HasPassword, int Automations)
+{
+    /// <summary>The resource of a tenant's configuration.</summary>
+    public static TenantResource From(TenantConfig config) =>
+        new(config.TenantId, config.Version, config.Settings with { Crm = config.Settings.Crm with { Password = null } }, config.Settings.Crm.Password is not null, config.Automations.Length);
+}

@@ -1,0 +1,4 @@
+global using System.Collections.Immutable;
+global using Microsoft.AspNetCore.Http.HttpResults;
+global using Relay;
+global using Relay.Automations;

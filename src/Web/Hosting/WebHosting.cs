@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Relay.Hosting;
+using Relay.Tenants;
+using Relay.Web.Admin;
+using Relay.Web.Ingest;
+
+namespace Relay.Web.Hosting;
+
+/// <summary>How the web host is put together: co-hosted silo or cluster client, APIs, health.</summary>
+public static class WebHosting
+{
+    /// <summary>
+    /// Adds Orleans (a co-hosted silo for the embedded default, else a client of the cluster) and the
+    /// web host's services. <c>Relay:Web:CoHostSilo</c> chooses.
+    /// </summary>
+    public static WebApplicationBuilder AddRelayWeb(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var relay = RelayOptions.From(configuration);
+        if (configuration.GetValue("Relay:Web:CoHostSilo", true))
+        {
+            builder.UseOrleans(silo => silo.AddRelaySilo(configuration));
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client.AddRelayClient(configuration));
+        }
+
+        builder.Services.ConfigureHttpJsonOptions(o => RelayJson.Configure(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.TryAddTimeProvider();
+        builder.Services.AddSingleton<TriggerIngest>();
+        builder.Services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.Section));
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        if (relay.Demo.Enabled)
+        {
+            builder.Services.AddHostedService<DemoTenantSeeder>();
+        }
+
+        return builder;
+    }
+
+    /// <summary><c>/health/live</c> answers while the process runs; <c>/health/ready</c> once the cluster answers.</summary>
+    public static IEndpointRouteBuilder MapRelayHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        return app;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}
+
+/// <summary>Creates the demo tenant and its automations at start-up (embedded default only).</summary>
+internal sealed class DemoTenantSeeder(IGrainFactory grains, IConfiguration configuration, ILogger<DemoTenantSeeder> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var demo = RelayOptions.From(configuration).Demo;
+        var tenant = grains.GetGrain<ITenantGrain>(demo.TenantId);
+        if (await tenant.GetConfigAsync() is not null)
+        {
+            return;
+        }
+
+        var crmUrl = configuration["Relay:Demo:CrmBaseUrl"] ?? $"memory://{demo.TenantId}";
+        Check(await tenant.PutSettingsAsync(DemoData.Settings(crmUrl)));
+        Check(await tenant.PutAutomationsAsync(DemoData.Automations));
+        logger.LogInformation("Demo tenant '{TenantId}' created with {Count} automations", demo.TenantId, DemoData.Automations.Length);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static void Check(ValidationResult result)
+    {
+        if (!result.IsValid)
+        {
+            throw new InvalidOperationException("The demo tenant is invalid: " + string.Join("; ", result.Errors));
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Relay.Tenants;
+using Relay.Triggers;
+
+namespace Relay.Web.Ingest;
+
+/// <summary><c>POST /api/tenants/{tenant}/triggers</c>: where eMarketeer's triggers enter Relay.</summary>
+public static class IngestApi
+{
+    /// <summary>The most triggers in one batch.</summary>
+    public const int MaxBatchItems = 1000;
+
+    /// <summary>The largest body accepted.</summary>
+    public const int MaxBatchBytes = 1024 * 1024;
+
+    /// <summary>Maps the ingest endpoint.</summary>
+    public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/tenants/{tenant}/triggers", PostTriggersAsync).WithName("PostTriggers");
+        return app;
+    }
+
+    /// <summary>
+    /// Accepts a JSON array of triggers. Every item is validated first; if any is invalid the whole
+    /// batch is refused with a reason per item and nothing is queued, so a producer never has to guess.
+    /// </summary>
+    private static async Task<IResult> PostTriggersAsync(string tenant, HttpRequest request, IGrainFactory grains, TriggerIngest ingest)
+    {
+        if (!TenantRules.IsValidTenantId(tenant) || await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is null)
+        {
+            return Problems.UnknownTenant(tenant);
+        }
+
+        if (request.HasJsonContentType() is false)
+        {
+            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Triggers must be sent as JSON", "Send the batch with Content-Type: application/json.");
+        }
+
+        if (request.ContentLength > MaxBatchBytes)
+        {
+            return TooLarge($"The body is {request.ContentLength} bytes.");
+        }
+
+        var body = await ReadLimitedAsync(request.Body, MaxBatchBytes, request.HttpContext.RequestAborted);
+        if (body is null)
+        {
+            return TooLarge("The body is larger than that.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "The body is not valid JSON", ex.Message);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                return Problems.Create(StatusCodes.Status400BadRequest, "The body must be a JSON array of triggers", $"Got {TriggerParser.Describe(root.ValueKind)}; wrap a single trigger in [ ].");
+            }
+
+            var count = root.GetArrayLength();
+            if (count == 0)
+            {
+                return Problems.Create(StatusCodes.Status400BadRequest, "The batch is empty", "Send at least one trigger.");
+            }
+
+            if (count > MaxBatchItems)
+            {
+                return Problems.Create(StatusCodes.Status413PayloadTooLarge, "The batch has too many triggers", $"{count} triggers; at most {MaxBatchItems} per request.");
+            }
+
+            var triggers = new List<Trigger>(count);
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            var index = 0;
+            foreach (var item in root.EnumerateArray())
+            {
+                var result = TriggerParser.Parse(item);
+                if (result.Trigger is { } trigger)
+                {
+                    triggers.Add(trigger);
+                }
+                else
+                {
+                    foreach (var group in result.Errors.Select(e => SplitPath(index, e)).GroupBy(e => e.Key))
+                    {
+                        errors[group.Key] = [.. group.Select(e => e.Message)];
+                    }
+                }
+
+                index++;
+            }
+
+            if (errors.Count > 0)
+            {
+                var rejected = errors.Keys.Select(k => k[..(k.IndexOf(']', StringComparison.Ordinal) + 1)]).Distinct().Count();
+                return TypedResults.ValidationProblem(
+                    errors,
+                    detail: $"{rejected} of {count} triggers are invalid; nothing was queued. Fix them and send the batch again.",
+                    title: "The batch was rejected");
+            }
+
+            var (accepted, failure) = await ingest.SendAsync(tenant, triggers);
+            if (failure is not null)
+            {
+                return Problems.Create(
+                    StatusCodes.Status503ServiceUnavailable,
+                    "Not every trigger could be queued",
+                    $"{accepted.Count} of {count} were queued before: {failure.Message}. Send the batch again; queued triggers are recognised and processed once.",
+                    new Dictionary<string, object?> { ["accepted"] = accepted });
+            }
+
+            return TypedResults.Accepted((string?)null, new IngestAccepted(tenant, accepted.Count, accepted));
+        }
+    }
+
+    private static IResult TooLarge(string detail) =>
+        Problems.Create(StatusCodes.Status413PayloadTooLarge, "The batch is too large", $"{detail} At most {MaxBatchBytes} bytes per request.");
+
+    private static (string Key, string Message) SplitPath(int index, string error)
+    {
+        var colon = error.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 && !error[..colon].Contains(' ', StringComparison.Ordinal)
+            ? ($"[{index}].{error[..colon]}", error[(colon + 2)..])
+            : ($"[{index}]", error);
+    }
+
+    private static async Task<byte[]?> ReadLimitedAsync(Stream body, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>The answer to an accepted batch: the trigger ids now queued, in batch order.</summary>
+public sealed record IngestAccepted(string Tenant, int Count, IReadOnlyList<string> Accepted);

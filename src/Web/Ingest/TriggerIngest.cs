@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Orleans.Runtime;
+using Relay.Contacts;
+using Relay.Triggers;
+
+namespace Relay.Web.Ingest;
+
+/// <summary>Hands validated triggers to the contact streams; a trigger counts as accepted once its stream has it.</summary>
+public sealed class TriggerIngest(IClusterClient client, TimeProvider time)
+{
+    /// <summary>How many contacts' streams are fed at once.</summary>
+    private const int Parallelism = 32;
+
+    /// <summary>
+    /// Sends the triggers, keeping each contact's triggers in batch order; contacts go in parallel.
+    /// Returns the ids that were handed over and, if some were not, the failure.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Accepted, Exception? Failure)> SendAsync(string tenantId, IReadOnlyList<Trigger> triggers)
+    {
+        var provider = client.GetStreamProvider(RelayStorage.TriggerStreamProvider);
+        var accepted = new ConcurrentDictionary<int, bool>();
+        var byContact = triggers.Select((t, i) => (Trigger: t, Index: i)).GroupBy(x => x.Trigger.Contact.Id, StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        Exception? failure = null;
+        try
+        {
+            await Parallel.ForEachAsync(byContact, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (group, _) =>
+            {
+                var stream = provider.GetStream<TriggerEnvelope>(StreamId.Create(RelayStorage.TriggerStreamNamespace, ContactKey.Of(tenantId, group.Key)));
+                foreach (var (trigger, index) in group)
+                {
+                    await stream.OnNextAsync(new TriggerEnvelope(tenantId, trigger, now));
+                    accepted[index] = true;
+                }
+            });
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        return ([.. triggers.Where((_, i) => accepted.ContainsKey(i)).Select(t => t.Id)], failure);
+    }
+}
