@@ -1,0 +1,176 @@
+using Relay.Contacts;
+using Relay.Crm;
+using Relay.Tenants;
+using Relay.Triggers;
+
+namespace Relay.Tests.Contacts;
+
+/// <summary>The contact's decisions, without a cluster.</summary>
+public sealed class ContactDecisionsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly Automation Sale = new("sale", null, new AutomationMatch(TriggerType.EmailClicked),
+        [new CreateSaleAction("Interest", 1, null, 10, ActionOwner.CompanyAssociate), new AddInterestAction(3)]);
+
+    private static readonly TenantConfig Config = new("t", new TenantSettings(null, new TenantCrmSettings("memory://t"), DefaultOwnerAssociateId: 9), [Sale], 1);
+
+    [Fact]
+    public void A_matching_trigger_queues_each_action_with_its_idempotency_key()
+    {
+        var state = new ContactState();
+        var trigger = Build.Trigger(TriggerType.EmailClicked, "c", "a@b.se", id: "evt-1");
+
+        ContactDecisions.Accept(state, trigger, Config, Now).ShouldBe(TriggerDisposition.ActionsQueued);
+
+        state.Outbox.Select(i => i.Key).ShouldBe(["evt-1:sale:0", "evt-1:sale:1"]);
+        state.Timeline.Single().AutomationIds.ShouldBe(["sale"]);
+        state.NeedsResolution.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_trigger_no_automation_matches_is_only_recorded()
+    {
+        var state = new ContactState();
+
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c", "a@b.se"), Config, Now).ShouldBe(TriggerDisposition.Recorded);
+
+        state.Timeline.Count.ShouldBe(1);
+        state.Outbox.ShouldBeEmpty();
+        state.NeedsResolution.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_seen_trigger_id_changes_nothing()
+    {
+        var state = new ContactState();
+        var trigger = Build.Trigger(TriggerType.EmailClicked, "c", "a@b.se");
+        ContactDecisions.Accept(state, trigger, Config, Now);
+
+        ContactDecisions.Accept(state, trigger, Config, Now).ShouldBe(TriggerDisposition.Duplicate);
+
+        state.Timeline.Count.ShouldBe(1);
+        state.Outbox.Count.ShouldBe(2);
+        state.DuplicatesDropped.ShouldBe(1);
+    }
+
+    [Fact]
+    public void The_dedupe_window_is_bounded()
+    {
+        var state = new ContactState();
+        for (var i = 0; i < ContactDecisions.DedupeWindow + 10; i++)
+        {
+            ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c", "a@b.se", id: $"e{i}"), Config, Now);
+        }
+
+        state.RecentTriggerIds.Count.ShouldBe(ContactDecisions.DedupeWindow);
+        state.RecentTriggerIds[0].ShouldBe("e10");
+    }
+
+    [Fact]
+    public void Later_triggers_keep_fields_they_do_not_repeat()
+    {
+        var state = new ContactState();
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c", "a@b.se"), Config, Now);
+
+        ContactDecisions.Accept(state, new Trigger("e2", TriggerType.EmailOpened, Now, new ContactFields("c", Email: "new@b.se")), Config, Now);
+
+        state.Fields!.Email.ShouldBe("new@b.se");
+        state.Fields.FirstName.ShouldBe("Ann");
+        state.Fields.Company!.Name.ShouldBe("Berg AB");
+    }
+
+    [Fact]
+    public void No_match_is_a_new_lead_one_is_a_link_several_are_an_ambiguous_lead()
+    {
+        var ann = new CrmPersonMatch(1, "Ann", 10, "Berg AB", "a@b.se");
+        var per = new CrmPersonMatch(2, "Per", 10, "Berg AB", "a@b.se");
+
+        ContactDecisions.Resolve([]).ShouldBeOfType<PersonResolution.NewLead>();
+        ContactDecisions.Resolve([ann]).ShouldBe(new PersonResolution.Link(ann));
+        ContactDecisions.Resolve([ann, ann]).ShouldBe(new PersonResolution.Link(ann));
+        ContactDecisions.Resolve([ann, per]).ShouldBeOfType<PersonResolution.AmbiguousLead>().Candidates.ShouldBe([ann, per]);
+    }
+
+    [Fact]
+    public void A_lead_holds_its_actions_until_it_is_linked()
+    {
+        var state = new ContactState();
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailClicked, "c", "a@b.se"), Config, Now);
+        ContactDecisions.BecomeLead(state, new PersonResolution.NewLead(), Now);
+
+        ContactDecisions.NextDue(state, Now, out _).ShouldBeNull();
+        state.NeedsResolution.ShouldBeFalse();
+        state.LeadIndexDirty.ShouldBeTrue();
+
+        ContactDecisions.LinkTo(state, new CrmPerson(5, "Ann", "Berg", "a@b.se", 10, "Berg AB", 7), LinkSource.Approved, Now);
+
+        state.Lead.ShouldBeNull();
+        ContactDecisions.NextDue(state, Now, out _).ShouldBe(state.Outbox[0]);
+    }
+
+    [Fact]
+    public void A_person_id_from_the_trigger_that_differs_from_the_link_is_checked_again()
+    {
+        var state = new ContactState();
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailClicked, "c", "a@b.se"), Config, Now);
+        ContactDecisions.LinkTo(state, new CrmPerson(5, null, null, null, null, null, null), LinkSource.EmailMatch, Now);
+        state.NeedsResolution.ShouldBeFalse();
+
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailClicked, "c", "a@b.se", crmPersonId: 6), Config, Now);
+
+        state.NeedsResolution.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_transient_failure_waits_with_growing_backoff_and_blocks_later_actions()
+    {
+        var state = Linked();
+        var first = state.Outbox[0];
+
+        var delay = ContactDecisions.FailedTransiently(state, first, new CrmException(CrmErrorKind.Uncertain, "Timeout", "timed out"), Now, jitter: 0.5);
+
+        delay.ShouldBe(TimeSpan.FromSeconds(1));
+        ContactDecisions.NextDue(state, Now, out var wait).ShouldBeNull();
+        wait.ShouldBe(TimeSpan.FromSeconds(1));
+        state.Outbox[0].OutcomeUncertain.ShouldBeTrue();
+        state.Outbox[0].Attempts.ShouldBe(1);
+        ContactDecisions.NextDue(state, Now.AddSeconds(1), out _).ShouldBe(state.Outbox[0]);
+        ContactDecisions.Backoff(3, 0.5).ShouldBe(TimeSpan.FromSeconds(4));
+        ContactDecisions.Backoff(30, 0.5).ShouldBe(ContactDecisions.MaxBackoff);
+        ContactDecisions.Backoff(1, 0).ShouldBe(TimeSpan.FromSeconds(0.8));
+        ContactDecisions.Backoff(1, 0.999).TotalSeconds.ShouldBeLessThan(1.2);
+    }
+
+    [Fact]
+    public void A_permanent_failure_is_parked_and_the_next_action_becomes_due()
+    {
+        var state = Linked();
+        var first = state.Outbox[0];
+
+        ContactDecisions.Park(state, first, new CrmException(CrmErrorKind.Permanent, "SelectionNotFound", "no such selection"), Now);
+
+        state.Parked.Single().LastErrorType.ShouldBe("SelectionNotFound");
+        state.Outcomes.Single().Status.ShouldBe(OutcomeStatus.Parked);
+        ContactDecisions.NextDue(state, Now, out _)!.ActionIndex.ShouldBe(1);
+    }
+
+    [Fact]
+    public void The_owner_is_the_fixed_associate_or_the_company_associate_or_the_tenant_default()
+    {
+        var withAssociate = new PersonLink(1, 10, 7, LinkSource.EmailMatch, Now);
+        var withoutCompany = new PersonLink(1, null, null, LinkSource.EmailMatch, Now);
+
+        ContactDecisions.OwnerFor(ActionOwner.Associate(3), withAssociate, Config.Settings).ShouldBe(3);
+        ContactDecisions.OwnerFor(ActionOwner.CompanyAssociate, withAssociate, Config.Settings).ShouldBe(7);
+        ContactDecisions.OwnerFor(ActionOwner.CompanyAssociate, withoutCompany, Config.Settings).ShouldBe(9);
+    }
+
+    private static ContactState Linked()
+    {
+        var state = new ContactState();
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailClicked, "c", "a@b.se"), Config, Now);
+        ContactDecisions.LinkTo(state, new CrmPerson(5, null, null, null, null, null, null), LinkSource.EmailMatch, Now);
+        return state;
+    }
+}
