@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Relay.Triggers;
 
 namespace Relay.Automations;
@@ -15,7 +16,7 @@ public sealed record Automation(
 /// <summary>What a trigger must look like for an automation to run. Unset fields match anything.</summary>
 [GenerateSerializer, Immutable, Alias("relay.automation-match")]
 public sealed record AutomationMatch(
-    [property: Id(0)] TriggerType Type,
+    [property: Id(0), JsonRequired] TriggerType Type,
     [property: Id(1)] string? ContentId = null,
     [property: Id(2)] string? LinkUrl = null,
     [property: Id(3)] LinkMatch LinkMatch = LinkMatch.Exact,
