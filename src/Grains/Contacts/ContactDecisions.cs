@@ -114,6 +114,11 @@ public static class ContactDecisions
     /// <summary>Links the contact to a person; a lead it was ends, and its waiting actions may run.</summary>
     public static void LinkTo(ContactState state, CrmPerson person, LinkSource source, DateTimeOffset now)
     {
+        if (state.Link?.PersonId != person.PersonId || state.Link.CompanyId != person.CompanyId)
+        {
+            state.LinkIndexDirty = true;
+        }
+
         state.Link = new PersonLink(person.PersonId, person.CompanyId, person.CompanyAssociateId, source, now);
         state.GivenPersonId = source == LinkSource.GivenPersonId ? person.PersonId : state.GivenPersonId;
         if (state.Lead is not null)
@@ -133,6 +138,21 @@ public static class ContactDecisions
             _ => throw new ArgumentException("A link is not a lead.", nameof(resolution)),
         };
         state.LeadIndexDirty = true;
+    }
+
+    /// <summary>Ends the lead without a person: its waiting actions are dropped (kept as outcomes); returns how many.</summary>
+    public static int Dismiss(ContactState state, DateTimeOffset now)
+    {
+        var dropped = state.Outbox.Count;
+        foreach (var item in state.Outbox)
+        {
+            AddOutcome(state, Outcome(item, OutcomeStatus.Dismissed, null, null, null, null, item.Attempts, now));
+        }
+
+        state.Outbox.Clear();
+        state.Lead = null;
+        state.LeadIndexDirty = true;
+        return dropped;
     }
 
     /// <summary>The first outbox item, if it may be attempted now; actions run strictly in order.</summary>

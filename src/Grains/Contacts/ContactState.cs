@@ -1,4 +1,6 @@
 using Relay.Crm;
+using Relay.Events;
+using Relay.Leads;
 using Relay.Triggers;
 
 namespace Relay.Contacts;
@@ -65,6 +67,26 @@ public sealed class ContactState
     /// <summary>How many redelivered triggers were dropped.</summary>
     [Id(13)]
     public long DuplicatesDropped { get; set; }
+
+    /// <summary>An approval that started but has not linked the contact yet; makes a retry safe.</summary>
+    [Id(14)]
+    public ApprovalInProgress? Approval { get; set; }
+
+    /// <summary>Who decided what about this contact as a lead, oldest first.</summary>
+    [Id(15)]
+    public List<LeadDecisionRecord> Decisions { get; set; } = [];
+
+    /// <summary>The person and company indexes may not show the latest link yet.</summary>
+    [Id(16)]
+    public bool LinkIndexDirty { get; set; }
+
+    /// <summary>The person the person index lists this contact under, to take it off when the link changes.</summary>
+    [Id(17)]
+    public PersonLink? IndexedLink { get; set; }
+
+    /// <summary>Event details of created objects not yet recorded in their grains.</summary>
+    [Id(18)]
+    public List<EventDetails> PendingEventDetails { get; set; } = [];
 
     /// <summary>Whether the person must be looked up before the outbox can drain.</summary>
     public bool NeedsResolution =>

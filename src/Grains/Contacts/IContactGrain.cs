@@ -1,4 +1,4 @@
-using Relay.Crm;
+using Relay.Leads;
 using Relay.Triggers;
 
 namespace Relay.Contacts;
@@ -6,7 +6,7 @@ namespace Relay.Contacts;
 /// <summary>
 /// One eMarketeer contact: serializes its triggers, decides what they mean for SuperOffice and drains
 /// its outbox. Key: <c>{tenant}:{contactId}</c> (see <see cref="ContactKey"/>). Triggers arrive on the
-/// contact's stream; this interface is for reading and for sales' decisions.
+/// contact's stream; this interface is for reading and for sales' decisions about the contact as a lead.
 /// </summary>
 [Alias("relay.IContactGrain")]
 public interface IContactGrain : IGrainWithStringKey
@@ -14,6 +14,29 @@ public interface IContactGrain : IGrainWithStringKey
     /// <summary>The contact's state for APIs and panels, or null when Relay never heard of it.</summary>
     [Alias("GetView")]
     Task<ContactView?> GetViewAsync(int timelineSkip, int timelineTake);
+
+    /// <summary>The newest <paramref name="take"/> timeline entries, for timelines merged across contacts.</summary>
+    [Alias("GetTimeline")]
+    Task<ContactTimeline?> GetTimelineAsync(int take);
+
+    /// <summary>
+    /// Approves the lead: creates the company (when the tenant opted in) and the person with the mapped
+    /// fields, links the contact and runs its waiting actions once, in order. Safe to repeat.
+    /// </summary>
+    [Alias("Approve")]
+    Task<LeadDecisionResult> ApproveAsync(SalesUser by);
+
+    /// <summary>Links the lead to an existing person and runs its waiting actions once; later triggers use that person.</summary>
+    [Alias("LinkToPerson")]
+    Task<LeadDecisionResult> LinkToPersonAsync(int personId, SalesUser by);
+
+    /// <summary>Drops the lead's waiting actions; the timeline keeps the interactions.</summary>
+    [Alias("Dismiss")]
+    Task<LeadDecisionResult> DismissAsync(SalesUser by);
+
+    /// <summary>Drops the lead's waiting actions if it is older than the tenant's lead expiry.</summary>
+    [Alias("ExpireIfDue")]
+    Task<LeadDecisionResult> ExpireIfDueAsync();
 }
 
 /// <summary>Whether a contact is linked to a person, a lead, or not yet looked up.</summary>
@@ -48,4 +71,14 @@ public sealed record ContactView(
     [property: Id(10)] ImmutableArray<ActionOutcome> Outcomes,
     [property: Id(11)] DateTimeOffset? FirstSeen,
     [property: Id(12)] DateTimeOffset? LastSeen,
-    [property: Id(13)] long DuplicatesDropped);
+    [property: Id(13)] long DuplicatesDropped,
+    [property: Id(14)] ImmutableArray<LeadDecisionRecord> Decisions);
+
+/// <summary>The newest timeline entries of one contact, with who it is.</summary>
+[GenerateSerializer, Immutable, Alias("relay.contact-timeline")]
+public sealed record ContactTimeline(
+    [property: Id(0)] string ContactId,
+    [property: Id(1)] string DisplayName,
+    [property: Id(2)] int? PersonId,
+    [property: Id(3)] int Total,
+    [property: Id(4)] ImmutableArray<TimelineEntry> NewestFirst);

@@ -12,7 +12,11 @@ public interface ILeadIndexGrain : IGrainWithStringKey
     [Alias("Remove")]
     Task RemoveAsync(string contactId);
 
-    /// <summary>A page of leads, most recently active first.</summary>
+    /// <summary>Expires every lead older than the tenant's lead expiry; returns how many expired.</summary>
+    [Alias("SweepExpired")]
+    Task<int> SweepExpiredAsync();
+
+    /// <summary>A page of leads, most recently active first, each with when it expires.</summary>
     [AlwaysInterleave, Alias("GetPage")]
     Task<LeadPage> GetPageAsync(int skip, int take);
 }

@@ -15,7 +15,9 @@ public sealed record LeadRow(
     [property: Id(6)] int PendingActions,
     [property: Id(7)] DateTimeOffset FirstSeen,
     [property: Id(8)] DateTimeOffset LastSeen,
-    [property: Id(9)] DateTimeOffset LeadSince);
+    [property: Id(9)] DateTimeOffset LeadSince,
+    [property: Id(10)] DateTimeOffset? ExpiresAt = null,
+    [property: Id(11)] bool ExpiresSoon = false);
 
 /// <summary>A page of leads, newest activity first.</summary>
 [GenerateSerializer, Immutable, Alias("relay.lead-page")]

@@ -1,0 +1,167 @@
+using Microsoft.Extensions.Logging;
+using Relay.Crm;
+using Relay.Leads;
+using Relay.Tenants;
+
+namespace Relay.Contacts;
+
+/// <summary>Sales' decisions about the contact as a lead: approve, link to a person, dismiss; and expiry.</summary>
+public sealed partial class ContactGrain
+{
+    async Task<LeadDecisionResult> IContactGrain.ApproveAsync(SalesUser by)
+    {
+        if (Undecidable() is { } answer)
+        {
+            return answer;
+        }
+
+        var config = (await TenantConfigAsync())!;
+        var connection = config.Connection;
+        var fields = S.Fields!;
+        S.Approval ??= new ApprovalInProgress(by, time.GetUtcNow(), [.. S.Lead!.Candidates.Select(c => c.PersonId)]);
+        try
+        {
+            if (config.Settings.CreateCompanyOnApprove && S.Approval.CompanyId is null && fields.Company?.Name is { Length: > 0 } companyName)
+            {
+                // A company create that timed out cannot be looked up safely, so it is not sent twice:
+                // the person is then created without a company and the decision says so.
+                if (!S.Approval.CompanyCreateSent)
+                {
+                    S.Approval = S.Approval with { CompanyCreateSent = true };
+                    await state.WriteStateAsync(CancellationToken.None);
+                    var companyId = await crm.CreateCompanyAsync(connection, new NewCompany(companyName, fields.Company.Country, fields.Company.Category, fields.Company.Industry));
+                    S.Approval = S.Approval with { CompanyId = companyId };
+                    await state.WriteStateAsync(CancellationToken.None);
+                }
+            }
+
+            var person = await FindPersonFromEarlierAttemptAsync(connection) ?? await CreatePersonAsync(connection, fields);
+            var decision = new LeadDecisionRecord(LeadDecisionKind.Approved, S.Approval.By, time.GetUtcNow(), person.PersonId, person.CompanyId, S.Outbox.Count);
+            return await LinkAndReplayAsync(person, LinkSource.Approved, decision, $"Created {fields.DisplayName} in SuperOffice");
+        }
+        catch (CrmException ex)
+        {
+            LogDecisionFailed(logger, ex, GrainKey, "approve");
+            await state.WriteStateAsync(CancellationToken.None);
+            return new LeadDecisionResult(LeadDecisionStatus.Failed, $"SuperOffice did not accept the new person ({ex.Message}). Nothing was lost; try again.");
+        }
+    }
+
+    async Task<LeadDecisionResult> IContactGrain.LinkToPersonAsync(int personId, SalesUser by)
+    {
+        if (Undecidable() is { } answer)
+        {
+            return answer;
+        }
+
+        var config = (await TenantConfigAsync())!;
+        try
+        {
+            if (await crm.GetPersonAsync(config.Connection, personId) is not { } person)
+            {
+                return new LeadDecisionResult(LeadDecisionStatus.Refused, $"SuperOffice has no person {personId}.");
+            }
+
+            var decision = new LeadDecisionRecord(LeadDecisionKind.Linked, by, time.GetUtcNow(), person.PersonId, person.CompanyId, S.Outbox.Count);
+            var name = $"{person.FirstName} {person.LastName}".Trim();
+            return await LinkAndReplayAsync(person, LinkSource.ChosenBySales, decision, $"Linked to {(name.Length > 0 ? name : $"person {personId}")}");
+        }
+        catch (CrmException ex)
+        {
+            LogDecisionFailed(logger, ex, GrainKey, "link");
+            return new LeadDecisionResult(LeadDecisionStatus.Failed, $"SuperOffice did not answer ({ex.Message}). Nothing changed; try again.");
+        }
+    }
+
+    async Task<LeadDecisionResult> IContactGrain.DismissAsync(SalesUser by)
+    {
+        if (Undecidable() is { } answer)
+        {
+            return answer;
+        }
+
+        var dropped = DropLead(LeadDecisionKind.Dismissed, by);
+        await state.WriteStateAsync(CancellationToken.None);
+        await SyncIndexesAsync();
+        return new LeadDecisionResult(LeadDecisionStatus.Done, $"Dismissed; {dropped} waiting action(s) dropped.");
+    }
+
+    async Task<LeadDecisionResult> IContactGrain.ExpireIfDueAsync()
+    {
+        if (S.Lead is not { } lead)
+        {
+            return new LeadDecisionResult(LeadDecisionStatus.NotALead, "Not a lead.");
+        }
+
+        var config = await TenantConfigAsync();
+        if (config is null || time.GetUtcNow() < LeadAging.ExpiresAt(lead.Since, config.Settings))
+        {
+            return new LeadDecisionResult(LeadDecisionStatus.Refused, "The lead has not expired.");
+        }
+
+        var dropped = DropLead(LeadDecisionKind.Expired, SalesUser.Relay);
+        await state.WriteStateAsync(CancellationToken.None);
+        await SyncIndexesAsync();
+        return new LeadDecisionResult(LeadDecisionStatus.Done, $"Expired; {dropped} waiting action(s) dropped.");
+    }
+
+    private LeadDecisionResult? Undecidable()
+    {
+        if (S.Lead is not null)
+        {
+            return null;
+        }
+
+        return S.Decisions.LastOrDefault() is { } last && S.Link is not null
+            ? new LeadDecisionResult(LeadDecisionStatus.AlreadyDecided, $"Already {last.Kind.ToString().ToLowerInvariant()} by {last.By.Name} at {last.At:yyyy-MM-dd HH:mm} UTC.", S.Link.PersonId)
+            : new LeadDecisionResult(LeadDecisionStatus.NotALead, "This contact is not waiting as a lead.");
+    }
+
+    /// <summary>
+    /// After a create whose answer never came, the person may exist: one that has the contact's e-mail
+    /// and was not among the persons with it before the approval started is the one that attempt made.
+    /// </summary>
+    private async Task<CrmPerson?> FindPersonFromEarlierAttemptAsync(CrmConnection connection)
+    {
+        if (S.Approval is not { PersonCreateSent: true } approval || S.Fields?.Email is not { Length: > 0 } email)
+        {
+            return null;
+        }
+
+        var made = (await crm.FindPersonsByEmailAsync(connection, email)).FirstOrDefault(m => !approval.PersonsBefore.Contains(m.PersonId));
+        return made is null ? null : await crm.GetPersonAsync(connection, made.PersonId);
+    }
+
+    private async Task<CrmPerson> CreatePersonAsync(CrmConnection connection, Triggers.ContactFields fields)
+    {
+        S.Approval = S.Approval! with { PersonCreateSent = true };
+        await state.WriteStateAsync(CancellationToken.None);
+        return await crm.CreatePersonAsync(connection, new NewPerson(fields.FirstName, fields.LastName, fields.Email, fields.Phone, fields.Mobile, fields.Title, S.Approval.CompanyId));
+    }
+
+    private async Task<LeadDecisionResult> LinkAndReplayAsync(CrmPerson person, LinkSource source, LeadDecisionRecord decision, string message)
+    {
+        ContactDecisions.LinkTo(S, person, source, time.GetUtcNow());
+        S.Approval = null;
+        S.Decisions.Add(decision);
+        await state.WriteStateAsync(CancellationToken.None);
+        await SyncIndexesAsync();
+        if (S.Outbox.Count > 0)
+        {
+            ScheduleDrain(TimeSpan.Zero);
+        }
+
+        return new LeadDecisionResult(LeadDecisionStatus.Done, $"{message}; {decision.Actions} waiting action(s) will run now.", person.PersonId);
+    }
+
+    private int DropLead(LeadDecisionKind kind, SalesUser by)
+    {
+        var now = time.GetUtcNow();
+        var dropped = ContactDecisions.Dismiss(S, now);
+        S.Decisions.Add(new LeadDecisionRecord(kind, by, now, null, null, dropped));
+        return dropped;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lead decision '{Decision}' for contact {Contact} failed")]
+    private static partial void LogDecisionFailed(ILogger logger, Exception ex, string contact, string decision);
+}

@@ -1,0 +1,157 @@
+using Microsoft.Extensions.Logging;
+using Relay.Crm;
+using Relay.Events;
+using Relay.Tenants;
+
+namespace Relay.Contacts;
+
+/// <summary>Draining the outbox: person resolution, then each due action in order.</summary>
+public sealed partial class ContactGrain
+{
+    private IGrainTimer? _drainTimer;
+
+    private void ScheduleDrain(TimeSpan due)
+    {
+        if (_drainTimer is null)
+        {
+            _drainTimer = this.RegisterGrainTimer(DrainAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { Interleave = false, KeepAlive = true });
+        }
+        else
+        {
+            _drainTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Resolves the person if needed, then performs due actions in order until one must wait.</summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var config = await TenantConfigAsync();
+        if (config is null)
+        {
+            return;
+        }
+
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (S.NeedsResolution)
+                {
+                    await ResolvePersonAsync(config, cancellationToken);
+                    await state.WriteStateAsync(CancellationToken.None);
+                    continue;
+                }
+
+                var item = ContactDecisions.NextDue(S, time.GetUtcNow(), out var wait);
+                if (item is null)
+                {
+                    if (wait is { } w)
+                    {
+                        ScheduleDrain(w);
+                    }
+
+                    break;
+                }
+
+                if (!await PerformAsync(config, item, cancellationToken))
+                {
+                    break;
+                }
+            }
+        }
+        catch (CrmException ex)
+        {
+            // The person lookup failed; the actions stay queued and the lookup is tried again.
+            var delay = ContactDecisions.Backoff(2, Random.Shared.NextDouble());
+            LogResolutionFailed(logger, ex, GrainKey, delay);
+            ScheduleDrain(delay);
+        }
+        finally
+        {
+            await SyncIndexesAsync();
+        }
+    }
+
+    /// <summary>Performs one action and records its outcome; false when the drain must wait.</summary>
+    private async Task<bool> PerformAsync(TenantConfig config, OutboxItem item, CancellationToken cancellationToken)
+    {
+        var link = S.Link!;
+        try
+        {
+            var created = await executor.ExecuteAsync(config, _contactId, link, item, cancellationToken);
+            var now = time.GetUtcNow();
+            ContactDecisions.Succeeded(S, item, created, now);
+            if (created is { } id && item.Action.Kind is ActionKind.CreateSale or ActionKind.CreateTask or ActionKind.NotifySalesRep)
+            {
+                S.PendingEventDetails.Add(new EventDetails(
+                    item.Action.Kind == ActionKind.CreateSale ? CrmObjectKind.Sale : CrmObjectKind.Appointment, id, item.Action.Kind,
+                    item.TriggerId, item.TriggerType, item.OccurredAt, item.AutomationId,
+                    config.Automations.FirstOrDefault(a => a.Id == item.AutomationId)?.Name, item.Content, item.LinkUrl,
+                    _contactId, S.Fields?.DisplayName ?? _contactId, link.PersonId, now, item.Key));
+            }
+        }
+        catch (CrmException ex) when (ex.Kind == CrmErrorKind.Permanent)
+        {
+            LogParked(logger, ex, item.Key, GrainKey, ex.ErrorType);
+            ContactDecisions.Park(S, item, ex, time.GetUtcNow());
+        }
+        catch (CrmException ex)
+        {
+            var delay = ContactDecisions.FailedTransiently(S, item, ex, time.GetUtcNow(), Random.Shared.NextDouble());
+            LogRetrying(logger, item.Key, GrainKey, ex.ErrorType, delay);
+            ScheduleDrain(delay);
+            await state.WriteStateAsync(CancellationToken.None);
+            return false;
+        }
+
+        await state.WriteStateAsync(CancellationToken.None);
+        return true;
+    }
+
+    private async Task ResolvePersonAsync(TenantConfig config, CancellationToken cancellationToken)
+    {
+        var connection = config.Connection;
+        var now = time.GetUtcNow();
+        if (S.GivenPersonId is { } given && S.Link?.PersonId != given)
+        {
+            if (await crm.GetPersonAsync(connection, given, cancellationToken) is { } person)
+            {
+                ContactDecisions.LinkTo(S, person, LinkSource.GivenPersonId, now);
+                return;
+            }
+
+            LogGivenPersonMissing(logger, GrainKey, given);
+            S.GivenPersonId = null;
+            if (S.Link is not null)
+            {
+                return;
+            }
+        }
+
+        var email = S.Fields?.Email;
+        var matches = string.IsNullOrEmpty(email) ? [] : await crm.FindPersonsByEmailAsync(connection, email, cancellationToken);
+        var resolution = ContactDecisions.Resolve(matches);
+        if (resolution is PersonResolution.Link link)
+        {
+            var person = await crm.GetPersonAsync(connection, link.Person.PersonId, cancellationToken)
+                ?? new CrmPerson(link.Person.PersonId, null, null, email, link.Person.CompanyId, link.Person.CompanyName, null);
+            ContactDecisions.LinkTo(S, person, LinkSource.EmailMatch, now);
+        }
+        else
+        {
+            ContactDecisions.BecomeLead(S, resolution, now);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Action {Key} of contact {Contact} parked: {ErrorType}")]
+    private static partial void LogParked(ILogger logger, Exception ex, string key, string contact, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Action {Key} of contact {Contact} failed ({ErrorType}); next attempt in {Delay}")]
+    private static partial void LogRetrying(ILogger logger, string key, string contact, string errorType, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Person lookup for contact {Contact} failed; next attempt in {Delay}")]
+    private static partial void LogResolutionFailed(ILogger logger, Exception ex, string contact, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Contact {Contact}: the given person {PersonId} does not exist in SuperOffice; looking up by e-mail")]
+    private static partial void LogGivenPersonMissing(ILogger logger, string contact, int personId);
+}
