@@ -1,0 +1,26 @@
+namespace Relay.Crm.NetServer;
+
+/// <summary>How the NetServer SOAP adapter talks to SuperOffice.</summary>
+public sealed class NetServerOptions
+{
+    /// <summary>Configuration section, e.g. <c>NetServer:CallTimeout</c>.</summary>
+    public const string Section = "NetServer";
+
+    /// <summary>How long one SOAP call may take before it counts as timed out (transient, or uncertain for writes).</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long opening a channel may take.</summary>
+    public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The largest response accepted (archive pages of 1,000 rows fit well inside the default).</summary>
+    public long MaxReceivedMessageSize { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Sent in the <c>TimeZone</c> header: Relay reads and writes dates in UTC.</summary>
+    public string TimeZoneLocationCode { get; set; } = "UTC";
+
+    /// <summary>Sent in the <c>TimeZone</c> header alongside <see cref="TimeZoneLocationCode"/>.</summary>
+    public int TimeZoneId { get; set; }
+
+    /// <summary>How long lists used to create companies (countries, categories, businesses) are cached per tenant.</summary>
+    public TimeSpan ListCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,310 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.ServiceModel;
+using System.ServiceModel.Channels;
+using System.ServiceModel.Security;
+using System.Text.RegularExpressions;
+using System.Xml;
+using System.Xml.Linq;
+
+namespace Relay.Crm.NetServer;
+
+/// <summary>Where one tenant's NetServer lives: base URL, endpoint version and its namespace.</summary>
+internal sealed record NetServerEndpoint(string TenantId, string BaseUrl, string Version)
+{
+    /// <summary>The namespace of operations, carriers and headers, e.g. <c>…/NetServer/Services75</c>.</summary>
+    public XNamespace Namespace { get; } = "http://www.superoffice.net/ws/crm/NetServer/Services" + Version;
+
+    /// <summary>Reads the endpoint from a tenant's connection; bad settings fail permanently.</summary>
+    public static NetServerEndpoint From(CrmConnection connection)
+    {
+        var version = string.IsNullOrWhiteSpace(connection.ServicesVersion) ? "75" : connection.ServicesVersion.Trim();
+        if (!version.All(char.IsAsciiDigit))
+        {
+            throw new CrmException(CrmErrorKind.Permanent, "InvalidConfiguration", $"Tenant {connection.TenantId}: ServicesVersion '{version}' is not a NetServer version such as 75 or 88.");
+        }
+
+        if (!Uri.TryCreate(connection.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new CrmException(CrmErrorKind.Permanent, "InvalidConfiguration", $"Tenant {connection.TenantId}: BaseUrl '{connection.BaseUrl}' is not an http(s) URL.");
+        }
+
+        return new NetServerEndpoint(connection.TenantId, connection.BaseUrl.TrimEnd('/'), version);
+    }
+
+    /// <summary><c>{base}/Remote/Services{ver}/{Agent}.svc</c>, for onsite (<c>https://host/app</c>) and Online (<c>https://host/CustNNNNN</c>) bases alike.</summary>
+    public Uri AgentUrl(string agent) => new($"{BaseUrl}/Remote/Services{Version}/{agent}.svc");
+
+    /// <summary>The SOAPAction of an operation.</summary>
+    public string Action(string agent, string operation) => $"{Namespace.NamespaceName}/{agent}/{operation}";
+}
+
+/// <summary>A NetServer reply: the body element and the failure reported in its headers, if any.</summary>
+internal sealed record NetServerReply(XElement Body, string? ExceptionType, string? ExceptionMessage, bool Succeeded)
+{
+    public bool Failed => ExceptionType is not null || !Succeeded;
+}
+
+/// <summary>
+/// SOAP 1.1 over WCF's <see cref="BasicHttpBinding"/>: one cached <see cref="ChannelFactory{TChannel}"/> per tenant and
+/// agent, request headers <c>ApplicationToken</c>, <c>Credentials/Ticket</c> and <c>TimeZone</c>, response headers
+/// <c>ExceptionInfo</c> and <c>Succeeded</c>. Transport failures become classified <see cref="CrmException"/>s.
+/// </summary>
+internal sealed partial class NetServerTransport : IDisposable
+{
+    private readonly ConcurrentDictionary<(string Tenant, Uri Url), Lazy<ChannelFactory<IRequestChannel>>> _factories = new();
+    private readonly NetServerOptions _options;
+
+    public NetServerTransport(NetServerOptions options)
+    {
+        _options = options;
+    }
+
+    /// <summary>Sends one call and returns the reply; throws <see cref="CrmException"/> for transport failures and SOAP faults.</summary>
+    /// <param name="endpoint">The tenant's NetServer.</param>
+    /// <param name="agent">Agent, e.g. <c>Person</c>.</param>
+    /// <param name="operation">Operation, e.g. <c>GetPersonEntity</c>.</param>
+    /// <param name="body">The request element.</param>
+    /// <param name="applicationToken">The <c>ApplicationToken</c> header, when the tenant has one.</param>
+    /// <param name="ticket">The <c>Credentials/Ticket</c> header; null for SoPrincipal's logins.</param>
+    /// <param name="isWrite">Whether a lost answer leaves the outcome uncertain.</param>
+    /// <param name="cancellationToken">Aborts the call.</param>
+    public async Task<NetServerReply> CallAsync(
+        NetServerEndpoint endpoint, string agent, string operation, XElement body, string? applicationToken, string? ticket, bool isWrite, CancellationToken cancellationToken)
+    {
+        var factory = _factories.GetOrAdd((endpoint.TenantId, endpoint.AgentUrl(agent)), key => new Lazy<ChannelFactory<IRequestChannel>>(() => CreateFactory(key.Url))).Value;
+        var ns = endpoint.Namespace.NamespaceName;
+        using var request = Message.CreateMessage(MessageVersion.Soap11, endpoint.Action(agent, operation), new ElementBodyWriter(body));
+        if (applicationToken is not null)
+        {
+            request.Headers.Add(new ElementHeader(new XElement(endpoint.Namespace + "ApplicationToken", applicationToken)));
+        }
+
+        if (ticket is not null)
+        {
+            request.Headers.Add(new ElementHeader(new XElement(endpoint.Namespace + "Credentials", new XElement(endpoint.Namespace + "Ticket", ticket))));
+            request.Headers.Add(new ElementHeader(new XElement(
+                endpoint.Namespace + "TimeZone",
+                new XElement(endpoint.Namespace + "SoTimeZoneId", _options.TimeZoneId),
+                new XElement(endpoint.Namespace + "SoTimeZoneLocationCode", _options.TimeZoneLocationCode))));
+        }
+
+        var channel = factory.CreateChannel();
+        try
+        {
+            using var abort = cancellationToken.Register(static c => ((IRequestChannel)c!).Abort(), channel);
+            channel.Open(_options.OpenTimeout);
+            using var reply = await Task.Factory.FromAsync(
+                (callback, state) => channel.BeginRequest(request, _options.CallTimeout, callback, state),
+                channel.EndRequest,
+                null).ConfigureAwait(false);
+            var result = Read(reply, ns, agent, operation);
+            channel.Close();
+            return result;
+        }
+        catch (Exception e) when (e is not CrmException)
+        {
+            channel.Abort();
+            cancellationToken.ThrowIfCancellationRequested();
+            throw Classify(e, agent, operation, isWrite);
+        }
+    }
+
+    private static NetServerReply Read(Message reply, string ns, string agent, string operation)
+    {
+        if (reply.IsFault)
+        {
+            var fault = MessageFault.CreateFault(reply, 64 * 1024);
+            var code = fault.Code.Name;
+            var reason = fault.Reason.GetMatchingTranslation().Text;
+
+            // A fault about the request itself (unknown action, unreadable body) will not go away by retrying.
+            var permanent = code is "DeserializationFailed" or "ActionNotSupported" or "Client";
+            throw new CrmException(
+                permanent ? CrmErrorKind.Permanent : CrmErrorKind.Transient,
+                permanent ? "SoapFault." + code : "Http500",
+                $"NetServer {agent}.{operation} answered with SOAP fault {code}: {reason}");
+        }
+
+        string? exceptionType = null;
+        string? exceptionMessage = null;
+        var info = ReadHeader(reply, "ExceptionInfo", ns);
+        if (info is not null && !IsNil(info))
+        {
+            exceptionType = info.Element(XName.Get("ExceptionType", ns))?.Value is { Length: > 0 } type ? type : "SoException";
+            exceptionMessage = info.Element(XName.Get("Message", ns))?.Value ?? info.Element(XName.Get("FriendlyText", ns))?.Value;
+        }
+
+        var succeeded = ReadHeader(reply, "Succeeded", ns) is not { } flag || !string.Equals(flag.Value.Trim(), "false", StringComparison.Ordinal);
+        XElement body;
+        using (var reader = reply.GetReaderAtBodyContents())
+        {
+            reader.MoveToContent();
+            body = (XElement)XNode.ReadFrom(reader);
+        }
+
+        return new NetServerReply(body, exceptionType, exceptionMessage, succeeded);
+    }
+
+    private static XElement? ReadHeader(Message reply, string name, string ns)
+    {
+        var index = reply.Headers.FindHeader(name, ns);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        using var reader = reply.Headers.GetReaderAtHeader(index);
+        reader.MoveToContent();
+        return (XElement)XNode.ReadFrom(reader);
+    }
+
+    private static bool IsNil(XElement element) =>
+        string.Equals((string?)element.Attribute(XName.Get("nil", "http://www.w3.org/2001/XMLSchema-instance")), "true", StringComparison.Ordinal);
+
+    /// <summary>Turns a WCF/HTTP failure into a classified <see cref="CrmException"/>.</summary>
+    internal static CrmException Classify(Exception e, string agent, string operation, bool isWrite)
+    {
+        var call = $"NetServer {agent}.{operation}";
+        var status = StatusOf(e);
+        switch (e)
+        {
+            case TimeoutException:
+                return isWrite
+                    ? new CrmException(CrmErrorKind.Uncertain, "Timeout", $"{call} timed out after it was sent; it may have taken effect.", e)
+                    : new CrmException(CrmErrorKind.Transient, "Timeout", $"{call} timed out.", e);
+            case ServerTooBusyException:
+                return new CrmException(CrmErrorKind.Transient, "Http503", $"{call}: service unavailable (HTTP 503).", e);
+            case MessageSecurityException when status is 401 or 403 or null:
+                return new CrmException(CrmErrorKind.Permanent, "Http" + (status ?? 401), $"{call}: access denied (HTTP {status ?? 401}).", e);
+        }
+
+        if (status is { } code)
+        {
+            return code switch
+            {
+                429 => new CrmException(CrmErrorKind.Transient, "Http429", $"{call}: too many requests (HTTP 429).", e),
+                408 or >= 500 => new CrmException(CrmErrorKind.Transient, $"Http{code}", $"{call}: HTTP {code}.", e),
+                _ => new CrmException(CrmErrorKind.Permanent, $"Http{code}", $"{call}: HTTP {code}; check the tenant's NetServer URL and version.", e),
+            };
+        }
+
+        if (e is EndpointNotFoundException || IsConnectFailure(e))
+        {
+            // Nothing was delivered: connection refused or host not found.
+            return new CrmException(CrmErrorKind.Transient, "ConnectionFailed", $"{call}: cannot connect to NetServer.", e);
+        }
+
+        if (e is CommunicationException or HttpRequestException or IOException or ObjectDisposedException)
+        {
+            return isWrite
+                ? new CrmException(CrmErrorKind.Uncertain, "ConnectionDropped", $"{call}: the connection dropped after the request was sent; it may have taken effect.", e)
+                : new CrmException(CrmErrorKind.Transient, "ConnectionDropped", $"{call}: the connection dropped.", e);
+        }
+
+        if (e is XmlException)
+        {
+            return new CrmException(CrmErrorKind.Transient, "MalformedResponse", $"{call}: the response was not readable XML.", e);
+        }
+
+        return new CrmException(CrmErrorKind.Transient, e.GetType().Name, $"{call} failed: {e.Message}", e);
+    }
+
+    private static bool IsConnectFailure(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            if (current is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused or System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.HostUnreachable or System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.TryAgain })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int? StatusOf(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            if (current is HttpRequestException { StatusCode: { } statusCode })
+            {
+                return (int)statusCode;
+            }
+
+            if (current.Data["HttpStatusCode"] is HttpStatusCode fromData)
+            {
+                return (int)fromData;
+            }
+
+            var match = StatusPattern().Match(current.Message);
+            if (match.Success)
+            {
+                return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"\((\d{3})\)")]
+    private static partial Regex StatusPattern();
+
+    private ChannelFactory<IRequestChannel> CreateFactory(Uri url)
+    {
+        var binding = new BasicHttpBinding(url.Scheme == Uri.UriSchemeHttps ? BasicHttpSecurityMode.Transport : BasicHttpSecurityMode.None)
+        {
+            MaxReceivedMessageSize = _options.MaxReceivedMessageSize,
+            MaxBufferSize = (int)Math.Min(int.MaxValue, _options.MaxReceivedMessageSize),
+            SendTimeout = _options.CallTimeout,
+            ReceiveTimeout = _options.CallTimeout,
+            OpenTimeout = _options.OpenTimeout,
+            CloseTimeout = _options.OpenTimeout,
+            ReaderQuotas = XmlDictionaryReaderQuotas.Max,
+        };
+        var factory = new ChannelFactory<IRequestChannel>(binding, new EndpointAddress(url));
+        factory.Open();
+        return factory;
+    }
+
+    public void Dispose()
+    {
+        foreach (var factory in _factories.Values.Where(f => f.IsValueCreated).Select(f => f.Value))
+        {
+            try
+            {
+                factory.Close();
+            }
+            catch (CommunicationException)
+            {
+                factory.Abort();
+            }
+            catch (TimeoutException)
+            {
+                factory.Abort();
+            }
+        }
+    }
+
+    /// <summary>Writes a prepared element as the SOAP body.</summary>
+    private sealed class ElementBodyWriter(XElement body) : BodyWriter(isBuffered: true)
+    {
+        protected override void OnWriteBodyContents(XmlDictionaryWriter writer) => body.WriteTo(writer);
+    }
+
+    /// <summary>A SOAP header written from an element in the Services namespace.</summary>
+    private sealed class ElementHeader(XElement element) : MessageHeader
+    {
+        public override string Name => element.Name.LocalName;
+
+        public override string Namespace => element.Name.NamespaceName;
+
+        protected override void OnWriteHeaderContents(XmlDictionaryWriter writer, MessageVersion messageVersion)
+        {
+            foreach (var node in element.Nodes())
+            {
+                node.WriteTo(writer);
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Relay.NetServerEmulator.Admin;
+using Relay.NetServerEmulator.Data;
+using Relay.NetServerEmulator.Faults;
+using Relay.NetServerEmulator.Soap;
+using Relay.NetServerEmulator.Wsdl;
+
+namespace Relay.NetServerEmulator;
+
+/// <summary>Builds and starts the emulator, standalone or in-process for tests.</summary>
+public static class EmulatorHost
+{
+    /// <summary>Builds the emulator app; <paramref name="configure"/> may replace the seed or options before it starts.</summary>
+    public static WebApplication Build(string[] args, Action<EmulatorStore, EmulatorOptions>? configure = null, bool seed = true, TimeProvider? time = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var store = new EmulatorStore(time);
+        if (seed)
+        {
+            DemoSeed.Apply(store);
+        }
+
+        var options = new EmulatorOptions();
+        builder.Configuration.GetSection("Emulator").Bind(options);
+        if (builder.Configuration.GetValue<int?>("Emulator:TicketLifetimeSeconds") is { } lifetime)
+        {
+            store.TicketLifetime = TimeSpan.FromSeconds(lifetime);
+        }
+
+        configure?.Invoke(store, options);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(_ => WsdlLibrary.Shared);
+        builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<RequestLog>();
+        builder.Services.AddSingleton<SoapEndpoint>();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.WriteIndented = true);
+
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            if (!await context.RequestServices.GetRequiredService<SoapEndpoint>().TryHandleAsync(context))
+            {
+                await next(context);
+            }
+        });
+        app.MapGet("/", () => TypedResults.Text(
+            "SuperOffice NetServer emulator. Agents at /Remote/Services75/<Agent>.svc and /Remote/Services88/<Agent>.svc " +
+            $"(optionally under /CustNNNNN). Demo login {DemoSeed.UserName}/{DemoSeed.Password}. Admin: /admin/ledger, /admin/requests, /admin/faults, /admin/reset."));
+        app.MapEmulatorAdmin();
+        return app;
+    }
+
+    /// <summary>Starts an emulator on 127.0.0.1 (port 0 picks a free one) and returns a handle to it.</summary>
+    public static async Task<RunningEmulator> StartAsync(int port = 0, Action<EmulatorStore, EmulatorOptions>? configure = null, bool seed = true, TimeProvider? time = null)
+    {
+        _ = WsdlLibrary.Shared.Folder; // fail fast, with the expected location, when the WSDL folder is missing
+        var app = Build(["--urls", $"http://127.0.0.1:{port}"], configure, seed, time);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningEmulator(app, new Uri(address.TrimEnd('/')));
+    }
+}
+
+/// <summary>An emulator running in-process, with access to its data, faults and request log.</summary>
+public sealed class RunningEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    internal RunningEmulator(WebApplication app, Uri baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>The root URL, e.g. <c>http://127.0.0.1:51234</c>; agents are under <c>/Remote/Services75/</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The in-memory SuperOffice data and the write ledger.</summary>
+    public EmulatorStore Store => _app.Services.GetRequiredService<EmulatorStore>();
+
+    /// <summary>Fault rules in force.</summary>
+    public FaultInjector Faults => _app.Services.GetRequiredService<FaultInjector>();
+
+    /// <summary>Recent calls, with the request envelopes as received.</summary>
+    public RequestLog Requests => _app.Services.GetRequiredService<RequestLog>();
+
+    /// <summary>Behaviour switches.</summary>
+    public EmulatorOptions Options => _app.Services.GetRequiredService<EmulatorOptions>();
+
+    /// <summary>Stops the emulator.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

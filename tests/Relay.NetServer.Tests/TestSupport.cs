@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Options;
+using Relay.Crm;
+using Relay.Crm.NetServer;
+using Relay.NetServerEmulator;
+using Relay.NetServerEmulator.Data;
+using Relay.NetServerEmulator.Soap;
+
+namespace Relay.NetServer.Tests;
+
+/// <summary>An emulator on its own port with its own data, and a client pointed at it.</summary>
+internal sealed class EmulatorSession : IAsyncDisposable
+{
+    private EmulatorSession(RunningEmulator emulator, NetServerCrm crm, CrmConnection connection)
+    {
+        Emulator = emulator;
+        Crm = crm;
+        Connection = connection;
+    }
+
+    public RunningEmulator Emulator { get; }
+
+    public NetServerCrm Crm { get; }
+
+    public CrmConnection Connection { get; }
+
+    public EmulatorStore Store => Emulator.Store;
+
+    public static async Task<EmulatorSession> StartAsync(
+        string version = "75",
+        EmailLookup lookup = EmailLookup.FindAddress,
+        TimeSpan? callTimeout = null,
+        Action<EmulatorStore, EmulatorOptions>? configure = null,
+        TimeProvider? time = null,
+        string pathPrefix = "/Cust12345",
+        string password = DemoSeed.Password)
+    {
+        var emulator = await EmulatorHost.StartAsync(configure: configure, time: time);
+        var crm = new NetServerCrm(Options.Create(new NetServerOptions { CallTimeout = callTimeout ?? TimeSpan.FromSeconds(20) }));
+        var connection = new CrmConnection(
+            "tenant-" + Guid.NewGuid().ToString("N")[..8],
+            emulator.BaseUrl + pathPrefix.TrimStart('/'),
+            version,
+            DemoSeed.UserName,
+            password,
+            "relay-app-token",
+            lookup);
+        return new EmulatorSession(emulator, crm, connection);
+    }
+
+    /// <summary>Calls the emulator saw for an operation.</summary>
+    public IReadOnlyList<RequestLogEntry> Calls(string operation) => [.. Emulator.Requests.Snapshot().Where(r => r.Operation == operation)];
+
+    public async ValueTask DisposeAsync()
+    {
+        Crm.Dispose();
+        await Emulator.DisposeAsync();
+    }
+}
+
+/// <summary>A clock that tests move by hand.</summary>
+internal sealed class ManualTime : TimeProvider
+{
+    private DateTimeOffset _now = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
+
+/// <summary>Runs every ICrm and ICrmCatalog operation once, so the wire traffic covers everything the client does.</summary>
+internal static class EveryOperation
+{
+    public static async Task RunAsync(EmulatorSession session)
+    {
+        var crm = session.Crm;
+        var c = session.Connection;
+        var (selectionId, projectId) = session.Store.Read(s => (s.Selections.Values.First(x => x.SelectionType == "Static").SelectionId, s.Projects.Values.First().ProjectId));
+
+        var matches = await crm.FindPersonsByEmailAsync(c, DemoSeed.SharedEmails[0]);
+        await crm.FindPersonsByEmailAsync(c with { EmailLookup = EmailLookup.ArchivePerson }, DemoSeed.SharedEmails[0]);
+        await crm.GetPersonAsync(c, matches[0].PersonId);
+        var companyId = await crm.CreateCompanyAsync(c, new NewCompany("Wire Check AB", "SE", "Prospect", "Software"));
+        var person = await crm.CreatePersonAsync(c, new NewPerson("Wire", "Check", "wire.check@example.com", "+46 8 555", "+46 70 555", "CTO", companyId));
+        await crm.CreateSaleAsync(c, new NewSale(person.Ref, "Wire sale", 1234.5, 1, 25, 102, "wire-sale-1", DateTimeOffset.UtcNow));
+        await crm.CreateAppointmentAsync(c, new NewAppointment(person.Ref, 2, "Call back", DateTimeOffset.UtcNow, false, 102, "wire-task-1"));
+        await crm.CreateAppointmentAsync(c, new NewAppointment(person.Ref, 4, "Clicked pricing", DateTimeOffset.UtcNow, true, null, "wire-note-1"));
+        await crm.FindCreatedObjectAsync(c, CrmObjectKind.Sale, "wire-sale-1");
+        await crm.FindCreatedObjectAsync(c, CrmObjectKind.Appointment, "wire-task-1");
+        await crm.SetSelectionMembershipAsync(c, selectionId, person.Ref, true);
+        await crm.SetSelectionMembershipAsync(c, selectionId, person.Ref, false);
+        await crm.SetProjectMembershipAsync(c, projectId, person.Ref, true);
+        await crm.SetProjectMembershipAsync(c, projectId, person.Ref, false);
+        await crm.SetPersonInterestAsync(c, person.PersonId, 3, true);
+        await crm.SetPersonInterestAsync(c, person.PersonId, 3, false);
+        await crm.GetSelectionMembersAsync(c, selectionId, 0, 50);
+        await crm.GetProjectMembersAsync(c, projectId, 0, 50);
+        await crm.GetAssociatesAsync(c);
+        await crm.GetUserGroupsAsync(c);
+        await crm.GetInterestsAsync(c);
+        await crm.GetSelectionsAsync(c);
+        await crm.GetProjectsAsync(c);
+        await crm.GetSaleTypesAsync(c);
+        await crm.GetTaskTypesAsync(c);
+        await crm.ResolveUserTicketAsync(c, DemoSeed.Ticket);
+    }
+
+    /// <summary>Every (agent, operation) the client uses.</summary>
+    public static readonly IReadOnlyList<(string Agent, string Operation)> Used =
+    [
+        ("SoPrincipal", "AuthenticateUsernamePassword"),
+        ("EMail", "FindAddress"),
+        ("Archive", "GetArchiveListByColumns"),
+        ("Find", "FindFromRestrictionsColumns"),
+        ("Person", "GetPersonEntity"),
+        ("Person", "CreateDefaultPersonEntity"),
+        ("Person", "SavePersonEntity"),
+        ("Contact", "CreateDefaultContactEntity"),
+        ("Contact", "SaveContactEntity"),
+        ("Sale", "CreateDefaultSaleEntity"),
+        ("Sale", "SaveSaleEntity"),
+        ("Appointment", "CreateDefaultAppointmentEntity"),
+        ("Appointment", "SaveAppointmentEntity"),
+        ("Selection", "AddContactSelectionMembers"),
+        ("Selection", "RemoveContactSelectionMembers"),
+        ("Project", "AddProjectMembers"),
+        ("Project", "DeleteProjectMembers"),
+        ("MDO", "GetList"),
+        ("User", "GetAllUserGroups"),
+        ("List", "GetCountries"),
+        ("List", "GetCategories"),
+        ("List", "GetBusinesses"),
+    ];
+}
