@@ -18,11 +18,8 @@ public sealed class InMemoryCrm : ICrm
     private readonly ConcurrentDictionary<string, int> _createdByReference = new(StringComparer.Ordinal);
     private int _nextId = 1000;
 
-    /// <summary>Selections that exist; membership calls for others fail permanently.</summary>
-    public HashSet<int> Selections { get; } = [];
-
-    /// <summary>Projects that exist; membership calls for others fail permanently.</summary>
-    public HashSet<int> Projects { get; } = [];
+    private readonly HashSet<int> _selections = [];
+    private readonly HashSet<int> _projects = [];
 
     /// <summary>A copy of every write so far, in order.</summary>
     public IReadOnlyList<CrmWrite> Ledger
@@ -33,6 +30,24 @@ public sealed class InMemoryCrm : ICrm
             {
                 return [.. _ledger];
             }
+        }
+    }
+
+    /// <summary>Makes a static selection exist; membership calls for others fail permanently.</summary>
+    public void AddSelection(int selectionId)
+    {
+        lock (_gate)
+        {
+            _selections.Add(selectionId);
+        }
+    }
+
+    /// <summary>Makes a project exist; membership calls for others fail permanently.</summary>
+    public void AddProject(int projectId)
+    {
+        lock (_gate)
+        {
+            _projects.Add(projectId);
         }
     }
 
@@ -183,7 +198,7 @@ public sealed class InMemoryCrm : ICrm
     {
         lock (_gate)
         {
-            if (!Selections.Contains(selectionId))
+            if (!_selections.Contains(selectionId))
             {
                 throw new CrmException(CrmErrorKind.Permanent, "SelectionNotFound", $"Selection {selectionId} does not exist.");
             }
@@ -199,7 +214,7 @@ public sealed class InMemoryCrm : ICrm
     {
         lock (_gate)
         {
-            if (!Projects.Contains(projectId))
+            if (!_projects.Contains(projectId))
             {
                 throw new CrmException(CrmErrorKind.Permanent, "ProjectNotFound", $"Project {projectId} does not exist.");
             }

@@ -19,12 +19,18 @@ public static class DemoData
     /// <summary>The demo sales rep.</summary>
     public const int SalesRepAssociateId = 7;
 
-    /// <summary>The demo tenant's settings against the given CRM base URL.</summary>
-    public static TenantSettings Settings(string crmBaseUrl) =>
-        new("Demo AB", new TenantCrmSettings(crmBaseUrl), DefaultOwnerAssociateId: SalesRepAssociateId);
+    /// <summary>The demo tenant's settings against the given CRM.</summary>
+    public static TenantSettings Settings(TenantCrmSettings crm, int salesRepAssociateId = SalesRepAssociateId) =>
+        new("Demo AB", crm, DefaultOwnerAssociateId: salesRepAssociateId, CreateCompanyOnApprove: true);
 
-    /// <summary>One automation per kind of interest: a pricing click, a demo request form, a newsletter open.</summary>
-    public static ImmutableArray<Automation> Automations { get; } =
+    /// <summary>The demo automations against the in-memory CRM's demo data.</summary>
+    public static ImmutableArray<Automation> Automations { get; } = AutomationsFor(WebinarSelectionId, NewsletterProjectId, PricingInterestId, SalesRepAssociateId);
+
+    /// <summary>
+    /// One automation per kind of interest — a pricing click, a demo request form, a newsletter open —
+    /// against the given selection, project, interest and sales rep.
+    /// </summary>
+    public static ImmutableArray<Automation> AutomationsFor(int webinarSelectionId, int newsletterProjectId, int pricingInterestId, int salesRepAssociateId) =>
     [
         new Automation(
             "pricing-click",
@@ -33,29 +39,29 @@ public static class DemoData
             [
                 new CreateSaleAction("Pricing interest", 5000, null, 20, ActionOwner.CompanyAssociate),
                 new NotifySalesRepAction(null, "Clicked the pricing page in a newsletter", ActionOwner.CompanyAssociate),
-                new AddInterestAction(PricingInterestId),
+                new AddInterestAction(pricingInterestId),
             ]),
         new Automation(
             "demo-request",
             "Asked for a demo: task for the rep, invite to the webinar",
             new AutomationMatch(TriggerType.FormSubmitted, FormId: "form-demo"),
             [
-                new CreateTaskAction(null, "Call back about the demo request", 2, ActionOwner.Associate(SalesRepAssociateId)),
-                new AddToSelectionAction(WebinarSelectionId),
+                new CreateTaskAction(null, "Call back about the demo request", 2, ActionOwner.Associate(salesRepAssociateId)),
+                new AddToSelectionAction(webinarSelectionId),
             ]),
         new Automation(
             "newsletter-reader",
             "Opened the November newsletter: add to the newsletter project once",
             new AutomationMatch(TriggerType.EmailOpened, ContentId: "mail-2026-11"),
-            [new AddToProjectAction(NewsletterProjectId)],
+            [new AddToProjectAction(newsletterProjectId)],
             RunPolicy.OncePerContact),
     ];
 
     /// <summary>Fills an in-memory CRM with the demo persons, selections and projects.</summary>
     public static InMemoryCrm SeedCrm(InMemoryCrm crm)
     {
-        crm.Selections.Add(WebinarSelectionId);
-        crm.Projects.Add(NewsletterProjectId);
+        crm.AddSelection(WebinarSelectionId);
+        crm.AddProject(NewsletterProjectId);
         var berg = crm.SeedCompany("Berg AB", SalesRepAssociateId);
         crm.SeedPerson("Ann", "Berg", "ann.berg@example.com", berg);
         crm.SeedPerson("Per", "Berg", "per.berg@example.com", berg);

@@ -7,6 +7,7 @@ using Orleans.Hosting;
 using Orleans.Streams;
 using Relay.Contacts;
 using Relay.Crm;
+using Relay.Crm.NetServer;
 
 namespace Relay.Hosting;
 
@@ -70,6 +71,9 @@ public static class RelayHosting
     {
         switch (options.Crm.Mode)
         {
+            case CrmMode.NetServer:
+                services.AddNetServerCrm();
+                break;
             case CrmMode.InMemory:
                 services.TryAddSingleton(_ => DemoData.SeedCrm(new InMemoryCrm()));
                 services.TryAddSingleton<ICrm>(sp => sp.GetRequiredService<InMemoryCrm>());

@@ -87,14 +87,17 @@ public sealed class OrleansSettings
 public sealed class CrmSettings
 {
     /// <summary>Which implementation serves every tenant.</summary>
-    public CrmMode Mode { get; set; } = CrmMode.InMemory;
+    public CrmMode Mode { get; set; } = CrmMode.NetServer;
 }
 
 /// <summary>The CRM port implementations.</summary>
 public enum CrmMode
 {
-    /// <summary>A CRM in memory with demo persons; nothing leaves the process.</summary>
-    InMemory = 0,
+    /// <summary>Each tenant's SuperOffice NetServer over SOAP (or the NetServer emulator).</summary>
+    NetServer = 0,
+
+    /// <summary>A CRM in memory with a few demo persons; nothing leaves the process. For tests and experiments.</summary>
+    InMemory = 1,
 }
 
 /// <summary>The demo tenant, section <c>Relay:Demo</c>.</summary>

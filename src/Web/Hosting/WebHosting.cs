@@ -32,6 +32,12 @@ public static class WebHosting
         builder.Services.AddSingleton<TriggerIngest>();
         builder.Services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.Section));
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        if (configuration.GetValue($"{EmulatorSettings.Section}:Enabled", false))
+        {
+            builder.Services.AddSingleton<EmbeddedEmulator>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedEmulator>());
+        }
+
         if (relay.Demo.Enabled)
         {
             builder.Services.AddHostedService<DemoTenantSeeder>();
@@ -58,7 +64,8 @@ public static class WebHosting
 }
 
 /// <summary>Creates the demo tenant and its automations at start-up (embedded default only).</summary>
-internal sealed class DemoTenantSeeder(IGrainFactory grains, IConfiguration configuration, ILogger<DemoTenantSeeder> logger) : IHostedService
+/// <remarks>Against the embedded emulator when it runs, else against the in-memory CRM's demo data.</remarks>
+internal sealed class DemoTenantSeeder(IGrainFactory grains, IConfiguration configuration, ILogger<DemoTenantSeeder> logger, EmbeddedEmulator? emulator = null) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -69,10 +76,12 @@ internal sealed class DemoTenantSeeder(IGrainFactory grains, IConfiguration conf
             return;
         }
 
-        var crmUrl = configuration["Relay:Demo:CrmBaseUrl"] ?? $"memory://{demo.TenantId}";
-        Check(await tenant.PutSettingsAsync(DemoData.Settings(crmUrl)));
-        Check(await tenant.PutAutomationsAsync(DemoData.Automations));
-        logger.LogInformation("Demo tenant '{TenantId}' created with {Count} automations", demo.TenantId, DemoData.Automations.Length);
+        var (settings, automations) = emulator is not null
+            ? emulator.DemoTenant()
+            : (DemoData.Settings(new TenantCrmSettings($"memory://{demo.TenantId}")), DemoData.Automations);
+        Check(await tenant.PutSettingsAsync(settings));
+        Check(await tenant.PutAutomationsAsync(automations));
+        logger.LogInformation("Demo tenant '{TenantId}' created with {Count} automations against {Crm}", demo.TenantId, automations.Length, settings.Crm.BaseUrl);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

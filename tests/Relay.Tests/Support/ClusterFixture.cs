@@ -1,22 +1,26 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 using Relay.Contacts;
 using Relay.Crm;
+using Relay.Crm.NetServer;
 using Relay.Hosting;
+using Relay.Leads;
+using Relay.NetServerEmulator;
 using Relay.Tenants;
 using Relay.Triggers;
 
 namespace Relay.Tests.Support;
 
 /// <summary>
-/// A two-silo <see cref="InProcessTestCluster"/> with Relay's providers and one in-memory CRM shared
-/// by both silos. Tests share it and keep apart by using their own tenant ids and e-mail addresses.
+/// A two-silo <see cref="InProcessTestCluster"/> with Relay's providers and one CRM shared by both
+/// silos. Tests share it and keep apart by using their own tenant ids and e-mail addresses.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public abstract class ClusterFixture : IAsyncLifetime
 {
-    /// <summary>The CRM every silo calls.</summary>
-    public InMemoryCrm Crm { get; } = new();
+    /// <summary>The CRM behind the port, as tests see it.</summary>
+    public ITestCrm Crm { get; private set; } = null!;
 
     /// <summary>The cluster.</summary>
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -24,14 +28,17 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>A client of the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>How many silos the cluster starts with.</summary>
+    protected virtual short Silos => 2;
+
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(2);
+        Crm = await StartCrmAsync();
+        var builder = new InProcessTestClusterBuilder(Silos);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddRelayProviders();
-            silo.Services.AddSingleton(Crm);
-            silo.Services.AddSingleton<ICrm>(Crm);
+            AddCrm(silo.Services);
             silo.Services.AddRelayCrmPipeline();
         });
         builder.ConfigureClient(client => client.AddRelayClientStreams());
@@ -39,14 +46,24 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public virtual async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>Starts the CRM the silos will call.</summary>
+    protected abstract Task<ITestCrm> StartCrmAsync();
+
+    /// <summary>Registers the CRM port on a silo.</summary>
+    protected abstract void AddCrm(IServiceCollection services);
 
     /// <summary>Creates a tenant with its own id and the given automations.</summary>
-    public async Task<string> CreateTenantAsync(params Automation[] automations)
+    public async Task<string> CreateTenantAsync(params Automation[] automations) =>
+        await CreateTenantAsync(s => s, automations);
+
+    /// <summary>Creates a tenant with its own id, settings changed by <paramref name="change"/>, and the given automations.</summary>
+    public async Task<string> CreateTenantAsync(Func<TenantSettings, TenantSettings> change, params Automation[] automations)
     {
         var tenantId = "t-" + Guid.NewGuid().ToString("N")[..12];
         var tenant = Client.GetGrain<ITenantGrain>(tenantId);
-        (await tenant.PutSettingsAsync(new TenantSettings("Test", new TenantCrmSettings("memory://" + tenantId), DefaultOwnerAssociateId: 99))).Errors.ShouldBeEmpty();
+        (await tenant.PutSettingsAsync(change(new TenantSettings("Test", Crm.TenantCrm(tenantId), DefaultOwnerAssociateId: 99)))).Errors.ShouldBeEmpty();
         (await tenant.PutAutomationsAsync([.. automations])).Errors.ShouldBeEmpty();
         return tenantId;
     }
@@ -62,9 +79,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The contact grain.</summary>
+    public IContactGrain Contact(string tenantId, string contactId) => Client.GetGrain<IContactGrain>(ContactKey.Of(tenantId, contactId));
+
     /// <summary>The contact as the API shows it.</summary>
-    public Task<ContactView?> ViewAsync(string tenantId, string contactId, int take = 50) =>
-        Client.GetGrain<IContactGrain>(ContactKey.Of(tenantId, contactId)).GetViewAsync(0, take);
+    public Task<ContactView?> ViewAsync(string tenantId, string contactId, int take = 50) => Contact(tenantId, contactId).GetViewAsync(0, take);
 
     /// <summary>Waits until the contact has processed <paramref name="timelineCount"/> triggers and has no outbox work left that can run.</summary>
     public Task<ContactView> SettledAsync(string tenantId, string contactId, int timelineCount = 1) =>
@@ -72,11 +91,60 @@ public sealed class ClusterFixture : IAsyncLifetime
             () => ViewAsync(tenantId, contactId),
             v => v is not null && v.TimelineTotal >= timelineCount && (v.Outbox.IsEmpty || v.Status is ContactStatus.NewLead or ContactStatus.AmbiguousLead),
             $"contact {contactId} of {tenantId} to record {timelineCount} trigger(s) and drain its outbox")!;
+
+    /// <summary>Waits until the tenant's lead index holds <paramref name="count"/> leads.</summary>
+    public Task<LeadPage> LeadsAsync(string tenantId, int count) =>
+        Eventually.GetAsync(
+            () => Client.GetGrain<ILeadIndexGrain>(tenantId).GetPageAsync(0, 100),
+            p => p.Total == count,
+            $"{count} lead(s) in the lead index of {tenantId}");
 }
 
-/// <summary>The collection that shares one cluster.</summary>
-[CollectionDefinition(Name)]
-public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+/// <summary>The cluster with the in-memory CRM.</summary>
+public sealed class InMemoryClusterFixture : ClusterFixture
 {
-    public const string Name = "cluster";
+    private readonly InMemoryCrm _crm = new();
+
+    protected override Task<ITestCrm> StartCrmAsync() => Task.FromResult<ITestCrm>(new InMemoryTestCrm(_crm));
+
+    protected override void AddCrm(IServiceCollection services)
+    {
+        services.AddSingleton(_crm);
+        services.AddSingleton<ICrm>(_crm);
+    }
+}
+
+/// <summary>The cluster with the NetServer SOAP adapter calling an emulator over HTTP.</summary>
+public sealed class EmulatorClusterFixture : ClusterFixture
+{
+    /// <summary>The emulator.</summary>
+    public RunningEmulator Emulator { get; private set; } = null!;
+
+    protected override async Task<ITestCrm> StartCrmAsync()
+    {
+        Emulator = await EmulatorHost.StartAsync();
+        return new EmulatorTestCrm(Emulator);
+    }
+
+    protected override void AddCrm(IServiceCollection services) => services.AddNetServerCrm();
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Emulator.DisposeAsync();
+    }
+}
+
+/// <summary>The collection that shares the in-memory cluster.</summary>
+[CollectionDefinition(Name)]
+public sealed class InMemoryClusterCollection : ICollectionFixture<InMemoryClusterFixture>
+{
+    public const string Name = "in-memory cluster";
+}
+
+/// <summary>The collection that shares the emulator cluster.</summary>
+[CollectionDefinition(Name)]
+public sealed class EmulatorClusterCollection : ICollectionFixture<EmulatorClusterFixture>
+{
+    public const string Name = "emulator cluster";
 }

@@ -1,6 +1,10 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Relay.NetServerEmulator;
+using Relay.NetServerEmulator.Data;
+using Relay.Web.Hosting;
 
 namespace Relay.Tests.Web;
 
@@ -8,7 +12,7 @@ namespace Relay.Tests.Web;
 /// The real web host with its co-hosted silo (the embedded default), on ports of its own so that
 /// several can run at once. Admin key: <see cref="AdminKey"/>.
 /// </summary>
-public sealed class RelayWebFactory : WebApplicationFactory<Program>
+public sealed class RelayWebFactory : WebApplicationFactory<Relay.Web.Ingest.TriggerIngest>
 {
     /// <summary>The admin key the host is configured with.</summary>
     public const string AdminKey = "test-admin-key";
@@ -21,7 +25,12 @@ public sealed class RelayWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Relay:Orleans:ClusterId", "web-test-" + Guid.NewGuid().ToString("N")[..8]);
         builder.UseSetting("Relay:Admin:ApiKey", AdminKey);
         builder.UseSetting("Relay:Demo:Enabled", "true");
+        builder.UseSetting("Relay:Emulator:Enabled", "true");
+        builder.UseSetting("Relay:Emulator:Port", "0");
     }
+
+    /// <summary>The NetServer emulator the host runs, which every test tenant uses as its SuperOffice.</summary>
+    public RunningEmulator Emulator => Services.GetRequiredService<EmbeddedEmulator>().Running!;
 
     /// <summary>A client that sends the admin key.</summary>
     public HttpClient CreateAdminClient()
@@ -31,12 +40,13 @@ public sealed class RelayWebFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>Creates a tenant with its own id, whose CRM is the host's in-memory CRM.</summary>
+    /// <summary>Creates a tenant with its own id, whose CRM is the host's emulator.</summary>
     public async Task<string> CreateTenantAsync(string automationsJson = "[]")
     {
         var tenant = "w-" + Guid.NewGuid().ToString("N")[..10];
         using var admin = CreateAdminClient();
-        (await admin.PutAsJsonAsync($"/api/admin/tenants/{tenant}", new { displayName = "Web test", crm = new { baseUrl = "memory://" + tenant } })).EnsureSuccessStatusCode();
+        var crm = new { baseUrl = Emulator.BaseUrl.ToString(), userName = DemoSeed.UserName, password = DemoSeed.Password };
+        (await admin.PutAsJsonAsync($"/api/admin/tenants/{tenant}", new { displayName = "Web test", crm })).EnsureSuccessStatusCode();
         using var content = new StringContent(automationsJson, System.Text.Encoding.UTF8, "application/json");
         (await admin.PutAsync($"/api/admin/tenants/{tenant}/automations", content)).EnsureSuccessStatusCode();
         return tenant;
