@@ -35,6 +35,12 @@ public interface ICrmCatalog
     Task<IReadOnlyList<CrmListItem>> GetTaskTypesAsync(CrmConnection connection, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Persons whose e-mail (when <paramref name="text"/> holds '@') or full name contains the text, at most
+    /// <paramref name="max"/>; for sales choosing the person a lead is. At least 3 characters, as SuperOffice asks.
+    /// </summary>
+    Task<IReadOnlyList<CrmPersonMatch>> SearchPersonsAsync(CrmConnection connection, string text, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Who a user's NetServer ticket (the panel's <c>usec</c>) belongs to, or null when the ticket is not valid.
     /// The ticket is checked against the tenant's own NetServer, so a forged one is refused.
     /// </summary>

@@ -95,4 +95,11 @@ public static class RelayHosting
         services.TryAddSingleton<ActionExecutor>();
         return services;
     }
+
+    /// <summary>The services a host that reads Relay's state for people (APIs, panels) uses.</summary>
+    public static IServiceCollection AddRelayReaders(this IServiceCollection services)
+    {
+        services.TryAddSingleton<Timeline.TimelineReader>();
+        return services;
+    }
 }

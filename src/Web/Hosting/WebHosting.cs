@@ -30,6 +30,7 @@ public static class WebHosting
         builder.Services.AddProblemDetails();
         builder.Services.TryAddTimeProvider();
         builder.Services.AddSingleton<TriggerIngest>();
+        builder.Services.AddRelayReaders();
         builder.Services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.Section));
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         if (configuration.GetValue($"{EmulatorSettings.Section}:Enabled", false))

@@ -40,6 +40,9 @@ public interface ITestCrm
     /// <summary>Persons with the e-mail address.</summary>
     IReadOnlyList<TestPerson> PersonsWithEmail(string email);
 
+    /// <summary>A company with its mapped fields, or null.</summary>
+    TestCompany? Company(int companyId);
+
     /// <summary>The connection a tenant uses to reach this CRM.</summary>
     Tenants.TenantCrmSettings TenantCrm(string tenantId);
 }
@@ -49,6 +52,9 @@ public sealed record TestSale(int SaleId, string? Heading, double Amount, int? S
 
 /// <summary>An appointment as the CRM holds it.</summary>
 public sealed record TestAppointment(int AppointmentId, int? TaskTypeId, string Description, bool Completed, int? OwnerAssociateId, DateTimeOffset Date);
+
+/// <summary>A company as the CRM holds it, with the mapped fields (country as its two-letter code).</summary>
+public sealed record TestCompany(int CompanyId, string Name, string? Country, string? Category, string? Industry);
 
 /// <summary>A person as the CRM holds it, with the mapped fields.</summary>
 public sealed record TestPerson(int PersonId, string? FirstName, string? LastName, string? Email, string? Phone, string? Mobile, string? Title, int? CompanyId, string? CompanyName);
@@ -97,6 +103,9 @@ public sealed class InMemoryTestCrm(InMemoryCrm crm) : ITestCrm
             .Where(p => p.Email == email)
             .Select(p => new TestPerson(p.PersonId, p.FirstName, p.LastName, p.Email, p.Phone, p.Mobile, p.Title, p.CompanyId, p.CompanyId is { } c ? crm.FindStoredCompany(c)?.Name : null))];
 
+    public TestCompany? Company(int companyId) =>
+        crm.FindStoredCompany(companyId) is { } c ? new TestCompany(c.CompanyId, c.Name, c.Country, c.Category, c.Industry) : null;
+
     public Tenants.TenantCrmSettings TenantCrm(string tenantId) => new("memory://" + tenantId);
 }
 
@@ -130,6 +139,15 @@ public sealed class EmulatorTestCrm(RunningEmulator emulator) : ITestCrm
     public IReadOnlyList<TestPerson> PersonsWithEmail(string email) => Store.Read(s => (IReadOnlyList<TestPerson>)
         [.. s.Persons.Values.Where(p => p.Emails.Contains(email, StringComparer.OrdinalIgnoreCase)).OrderBy(p => p.PersonId)
             .Select(p => new TestPerson(p.PersonId, p.FirstName, p.LastName, email, p.OfficePhone, p.MobilePhone, p.Title, NullIfZero(p.CompanyId), s.Companies.GetValueOrDefault(p.CompanyId)?.Name))]);
+
+    public TestCompany? Company(int companyId) => Store.Read(s => s.Companies.GetValueOrDefault(companyId) is { } c
+        ? new TestCompany(
+            c.CompanyId,
+            c.Name,
+            s.Countries.FirstOrDefault(x => x.Id == c.CountryId)?.Code,
+            s.Categories.FirstOrDefault(x => x.Id == c.CategoryId)?.Name,
+            s.Businesses.FirstOrDefault(x => x.Id == c.BusinessId)?.Name)
+        : null);
 
     public Tenants.TenantCrmSettings TenantCrm(string tenantId) =>
         new(emulator.BaseUrl.ToString().TrimEnd('/'), "75", NetServerEmulator.Data.DemoSeed.UserName, NetServerEmulator.Data.DemoSeed.Password);

@@ -60,6 +60,24 @@ public sealed class NetServerCrm : ICrm, ICrmCatalog, IDisposable
             .DistinctBy(m => m.PersonId)];
     }
 
+    public async Task<IReadOnlyList<CrmPersonMatch>> SearchPersonsAsync(CrmConnection connection, string text, int max, CancellationToken cancellationToken = default)
+    {
+        var term = text.Trim();
+        if (term.Length < 3)
+        {
+            throw new CrmException(CrmErrorKind.Permanent, "SearchTooShort", "Type at least 3 characters to search SuperOffice.");
+        }
+
+        var column = term.Contains('@', StringComparison.Ordinal) ? "email/emailAddress" : "fullName";
+        var rows = await ArchiveAsync(
+            connection, "Person", ["personId", "fullName", "contactId", "contactName", "email/emailAddress"],
+            [(column, "contains", term)], page: 0, pageSize: Math.Clamp(max, 1, 100), cancellationToken).ConfigureAwait(false);
+        return [.. rows
+            .Select(r => new CrmPersonMatch(r.Int("personId"), r.Get("fullName"), NullIfZero(r.Int("contactId")), r.Get("contactName"), r.Get("email/emailAddress") ?? ""))
+            .Where(m => m.PersonId > 0)
+            .DistinctBy(m => m.PersonId)];
+    }
+
     public async Task<CrmPerson?> GetPersonAsync(CrmConnection connection, int personId, CancellationToken cancellationToken = default)
     {
         var entity = await GetPersonEntityAsync(connection, personId, cancellationToken).ConfigureAwait(false);
