@@ -15,6 +15,9 @@ public enum TriggerDisposition
 
     /// <summary>It is on the timeline and its actions are in the outbox.</summary>
     ActionsQueued = 2,
+
+    /// <summary>It is on the timeline, and the contact is yet to be looked up in SuperOffice.</summary>
+    LookupQueued = 3,
 }
 
 /// <summary>The outcome of looking a contact up in SuperOffice by e-mail.</summary>
@@ -63,7 +66,13 @@ public static class ContactDecisions
             state.RecentTriggerIds.RemoveRange(0, state.RecentTriggerIds.Count - DedupeWindow);
         }
 
+        var emailBefore = state.Fields?.Email;
         state.Fields = Merge(state.Fields, trigger.Contact);
+        if (!string.Equals(emailBefore, state.Fields.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            state.LookedUpWithoutMatch = false;
+        }
+
         state.FirstSeen ??= now;
         state.LastSeen = now;
         if (trigger.Contact.CrmPersonId is { } given)
@@ -96,7 +105,9 @@ public static class ContactDecisions
             state.LeadIndexDirty = true;
         }
 
-        return matched.Count > 0 ? TriggerDisposition.ActionsQueued : TriggerDisposition.Recorded;
+        return matched.Count > 0 ? TriggerDisposition.ActionsQueued
+            : state.NeedsResolution ? TriggerDisposition.LookupQueued
+            : TriggerDisposition.Recorded;
     }
 
     /// <summary>One match links, none makes a new lead, several an ambiguous lead. Never picks silently.</summary>

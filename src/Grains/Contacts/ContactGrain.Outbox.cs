@@ -137,9 +137,15 @@ public sealed partial class ContactGrain
                 ?? new CrmPerson(link.Person.PersonId, null, null, email, link.Person.CompanyId, link.Person.CompanyName, null);
             ContactDecisions.LinkTo(S, person, LinkSource.EmailMatch, now);
         }
-        else
+        else if (S.Outbox.Count > 0)
         {
             ContactDecisions.BecomeLead(S, resolution, now);
+        }
+        else
+        {
+            // Nothing waits for a person, so this contact is no lead yet; it is looked up again when
+            // an automation wants to act on it or its e-mail changes.
+            S.LookedUpWithoutMatch = true;
         }
     }
 

@@ -34,7 +34,7 @@ public sealed partial class ContactGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenantId, _contactId) = ContactKey.Parse(this.GetPrimaryKeyString());
-        if (S.Outbox.Count > 0 || IndexesDirty)
+        if (S.Outbox.Count > 0 || S.NeedsResolution || IndexesDirty)
         {
             ScheduleDrain(TimeSpan.Zero);
         }
@@ -61,7 +61,7 @@ public sealed partial class ContactGrain(
         }
 
         await state.WriteStateAsync(CancellationToken.None);
-        if (disposition == TriggerDisposition.ActionsQueued || IndexesDirty)
+        if (disposition is TriggerDisposition.ActionsQueued or TriggerDisposition.LookupQueued || IndexesDirty)
         {
             ScheduleDrain(TimeSpan.Zero);
         }

@@ -88,9 +88,20 @@ public sealed class ContactState
     [Id(18)]
     public List<EventDetails> PendingEventDetails { get; set; } = [];
 
-    /// <summary>Whether the person must be looked up before the outbox can drain.</summary>
+    /// <summary>
+    /// Whether the contact's e-mail was looked up in SuperOffice since it last changed, without a single
+    /// match. Such a contact is not a lead until an automation wants to act on it.
+    /// </summary>
+    [Id(19)]
+    public bool LookedUpWithoutMatch { get; set; }
+
+    /// <summary>
+    /// Whether the person must be looked up: before the outbox can drain, and once for every new contact
+    /// so that the Timeline Report finds it under its SuperOffice person.
+    /// </summary>
     public bool NeedsResolution =>
-        Outbox.Count > 0 && Lead is null && (Link is null || (GivenPersonId is { } id && id != Link.PersonId));
+        Lead is null && (GivenPersonId is { } id && id != Link?.PersonId
+            || Link is null && (Outbox.Count > 0 || !LookedUpWithoutMatch));
 }
 
 /// <summary>The SuperOffice person a contact is linked to, with its company's associate for ownership.</summary>

@@ -21,7 +21,13 @@ public static class DemoData
 
     /// <summary>The demo tenant's settings against the given CRM.</summary>
     public static TenantSettings Settings(TenantCrmSettings crm, int salesRepAssociateId = SalesRepAssociateId) =>
-        new("Demo AB", crm, DefaultOwnerAssociateId: salesRepAssociateId, CreateCompanyOnApprove: true);
+        new("Demo AB", crm, DefaultOwnerAssociateId: salesRepAssociateId, CreateCompanyOnApprove: true, Panels: Panels);
+
+    /// <summary>
+    /// The demo's panel access, matching the emulator's demo users: context <c>Cust12345</c>; the Sales
+    /// group (1) sees every panel, the Marketing group (2) only the Timeline Report.
+    /// </summary>
+    public static PanelSettings Panels { get; } = new("Cust12345", ["https://*.superoffice.com", "http://localhost:5080"], [1], [1, 2], [1]);
 
     /// <summary>The demo automations against the in-memory CRM's demo data.</summary>
     public static ImmutableArray<Automation> Automations { get; } = AutomationsFor(WebinarSelectionId, NewsletterProjectId, PricingInterestId, SalesRepAssociateId);

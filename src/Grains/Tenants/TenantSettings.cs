@@ -11,7 +11,21 @@ public sealed record TenantSettings(
     [property: Id(2)] int? DefaultOwnerAssociateId = null,
     [property: Id(3)] bool CreateCompanyOnApprove = false,
     [property: Id(4)] int LeadExpiryDays = 60,
-    [property: Id(5)] int LeadExpiryWarningDays = 7);
+    [property: Id(5)] int LeadExpiryWarningDays = 7,
+    [property: Id(6)] PanelSettings? Panels = null);
+
+/// <summary>
+/// Who may see the SuperOffice panels of a tenant and where they may be embedded. Without these
+/// settings the panels show nothing.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("relay.panel-settings")]
+public sealed record PanelSettings(
+    [property: Id(0)] string ContextIdentifier,
+    [property: Id(1)] ImmutableArray<string> FrameAncestors,
+    [property: Id(2)] ImmutableArray<int> LeadReportGroups,
+    [property: Id(3)] ImmutableArray<int> TimelineGroups,
+    [property: Id(4)] ImmutableArray<int> EventDetailsGroups,
+    [property: Id(5)] int SessionMinutes = 20);
 
 /// <summary>How Relay reaches the tenant's NetServer. The password is write-only through the API.</summary>
 [GenerateSerializer, Immutable, Alias("relay.tenant-crm-settings")]
@@ -98,8 +112,32 @@ public static partial class TenantRules
             errors.Add("leadExpiryWarningDays: must be zero or more and less than leadExpiryDays");
         }
 
+        if (settings.Panels is { } panels)
+        {
+            if (string.IsNullOrWhiteSpace(panels.ContextIdentifier) || panels.ContextIdentifier.Length > 64)
+            {
+                errors.Add("panels.contextIdentifier: required: the SuperOffice context id the panels' <uctx> carries, e.g. Cust12345");
+            }
+
+            foreach (var origin in panels.FrameAncestors.IsDefault ? [] : panels.FrameAncestors)
+            {
+                if (!FrameAncestorShape().IsMatch(origin ?? ""))
+                {
+                    errors.Add($"panels.frameAncestors: '{origin}' is not an origin such as https://online.superoffice.com or https://*.superoffice.com");
+                }
+            }
+
+            if (panels.SessionMinutes is < 1 or > 480)
+            {
+                errors.Add("panels.sessionMinutes: must be between 1 and 480");
+            }
+        }
+
         return errors;
     }
+
+    [GeneratedRegex(@"^https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$")]
+    private static partial Regex FrameAncestorShape();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$")]
     private static partial Regex TenantIdShape();

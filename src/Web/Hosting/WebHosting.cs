@@ -3,6 +3,7 @@ using Relay.Hosting;
 using Relay.Tenants;
 using Relay.Web.Admin;
 using Relay.Web.Ingest;
+using Relay.Web.Panels;
 
 namespace Relay.Web.Hosting;
 
@@ -31,6 +32,20 @@ public static class WebHosting
         builder.Services.TryAddTimeProvider();
         builder.Services.AddSingleton<TriggerIngest>();
         builder.Services.AddRelayReaders();
+        builder.Services.AddRazorPages();
+        builder.Services.AddSingleton<PanelSessions>();
+        builder.Services.AddAntiforgery(o =>
+        {
+            // The panels live in SuperOffice's iframe, a third-party context: SameSite=None, which browsers
+            // take only with Secure. Secure is written as an attribute rather than through SecurePolicy
+            // because SecurePolicy.Always refuses plain-http requests, and browsers accept Secure cookies
+            // from http://localhost, which the embedded default and the browser tests use.
+            o.Cookie.SameSite = SameSiteMode.None;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.None;
+            o.Cookie.Extensions.Add("Secure");
+            o.Cookie.Extensions.Add("Partitioned");
+            o.SuppressXFrameOptionsHeader = true;
+        });
         builder.Services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.Section));
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         if (configuration.GetValue($"{EmulatorSettings.Section}:Enabled", false))
@@ -45,6 +60,15 @@ public static class WebHosting
         }
 
         return builder;
+    }
+
+    /// <summary>The SuperOffice panels behind the panel gate, and their stylesheet.</summary>
+    public static WebApplication MapRelayPanels(this WebApplication app)
+    {
+        app.UseStaticFiles();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/panels"), panels => panels.UseMiddleware<PanelGate>());
+        app.MapRazorPages();
+        return app;
     }
 
     /// <summary><c>/health/live</c> answers while the process runs; <c>/health/ready</c> once the cluster answers.</summary>

@@ -29,15 +29,20 @@ public sealed class ContactDecisionsTests
     }
 
     [Fact]
-    public void A_trigger_no_automation_matches_is_only_recorded()
+    public void A_trigger_no_automation_matches_is_recorded_and_a_new_contact_is_looked_up_once_per_email()
     {
         var state = new ContactState();
 
-        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c", "a@b.se"), Config, Now).ShouldBe(TriggerDisposition.Recorded);
-
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c", "a@b.se"), Config, Now).ShouldBe(TriggerDisposition.LookupQueued);
         state.Timeline.Count.ShouldBe(1);
         state.Outbox.ShouldBeEmpty();
+        state.NeedsResolution.ShouldBeTrue();
+
+        state.LookedUpWithoutMatch = true;
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c", "a@b.se"), Config, Now).ShouldBe(TriggerDisposition.Recorded);
         state.NeedsResolution.ShouldBeFalse();
+
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c", "new@b.se"), Config, Now).ShouldBe(TriggerDisposition.LookupQueued);
     }
 
     [Fact]

@@ -1,0 +1,38 @@
+using Relay.Web.Admin;
+using Relay.Web.Contacts;
+using Relay.Web.Ingest;
+using Relay.Web.Leads;
+
+namespace Relay.Web.Hosting;
+
+/// <summary>The web host, built in one place for <c>Program</c> and for tests that need a real server.</summary>
+public static class RelayWebApp
+{
+    /// <summary>
+    /// Builds the web host: Orleans (co-hosted silo or client), APIs, panels and health.
+    /// <paramref name="contentRoot"/> is where <c>wwwroot</c> and the settings files are, when not the working folder.
+    /// </summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null, string? contentRoot = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = contentRoot,
+
+            // Razor Pages are found in the application assembly, which is not the entry assembly under a test host.
+            ApplicationName = typeof(RelayWebApp).Assembly.GetName().Name,
+        });
+        configure?.Invoke(builder);
+        builder.AddRelayWeb();
+
+        var app = builder.Build();
+        app.UseStatusCodePages();
+        app.MapRelayPanels();
+        app.MapRelayHealth();
+        app.MapIngestApi();
+        app.MapContactsApi();
+        app.MapLeadsApi();
+        app.MapAdminApi();
+        return app;
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Mvc;
+using Relay.Contacts;
+using Relay.Crm;
+using Relay.Leads;
+using Relay.Tenants;
+using Relay.Web.Panels;
+
+namespace Relay.Web.Pages.Panels;
+
+/// <summary>One lead: who it is, what waits, and the persons sales can link it to (candidates or a search).</summary>
+public sealed class LeadModel(IGrainFactory grains, ICrmCatalog? catalog = null) : PanelPageModel
+{
+    /// <summary>The contact id in the URL.</summary>
+    [FromRoute(Name = "contactId")]
+    public string ContactId { get; set; } = "";
+
+    /// <summary>What sales searched SuperOffice for.</summary>
+    [FromQuery(Name = "q")]
+    public string? Query { get; set; }
+
+    /// <summary>The contact; null when Relay never heard of it.</summary>
+    public ContactView? Contact { get; private set; }
+
+    /// <summary>Persons found by the search.</summary>
+    public IReadOnlyList<CrmPersonMatch> Found { get; private set; } = [];
+
+    /// <summary>Why the search found nothing, if it could not run.</summary>
+    public string? SearchProblem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        Contact = await Grain.GetViewAsync(0, 20);
+        if (Contact is null)
+        {
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return Page();
+        }
+
+        if (Query is { Length: > 0 } q)
+        {
+            await SearchAsync(q.Trim());
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostApproveAsync() => Done(Here, (await Grain.ApproveAsync(By)).Message);
+
+    public async Task<IActionResult> OnPostDismissAsync() => Done("leads", $"{ContactId}: {(await Grain.DismissAsync(By)).Message}");
+
+    public async Task<IActionResult> OnPostLinkAsync(int personId) => Done(Here, (await Grain.LinkToPersonAsync(personId, By)).Message);
+
+    private string Here => "leads/" + Uri.EscapeDataString(ContactId);
+
+    private IContactGrain Grain => grains.GetGrain<IContactGrain>(ContactKey.Of(Tenant, ContactId));
+
+    private async Task SearchAsync(string q)
+    {
+        if (q.Length < 3)
+        {
+            SearchProblem = "Type at least 3 characters.";
+            return;
+        }
+
+        if (catalog is null || await grains.GetGrain<ITenantGrain>(Tenant).GetConfigAsync() is not { } config)
+        {
+            SearchProblem = "Searching SuperOffice is not available here.";
+            return;
+        }
+
+        try
+        {
+            Found = await catalog.SearchPersonsAsync(config.Connection, q, 20, HttpContext.RequestAborted);
+        }
+        catch (CrmException ex)
+        {
+            SearchProblem = $"SuperOffice did not answer the search: {ex.Message}";
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Relay.Web.Panels;
+
+/// <summary>The three panels sales people see inside SuperOffice.</summary>
+public enum PanelKind
+{
+    /// <summary>The Lead Report.</summary>
+    LeadReport = 0,
+
+    /// <summary>The Timeline Report of a person or company.</summary>
+    Timeline = 1,
+
+    /// <summary>Event details of a sale or appointment.</summary>
+    EventDetails = 2,
+}
+
+/// <summary>A SuperOffice user whose ticket Relay verified, for one tenant, until <see cref="ExpiresAt"/>.</summary>
+public sealed record PanelSession(string Tenant, int AssociateId, string Name, IReadOnlyList<int> Groups, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Issues and reads the panel session cookie: signed and encrypted with ASP.NET Core Data Protection,
+/// time-limited, one cookie per tenant. A cookie that was changed, has expired or names another tenant
+/// is no session.
+/// </summary>
+public sealed class PanelSessions(IDataProtectionProvider dataProtection, TimeProvider time)
+{
+    private readonly ITimeLimitedDataProtector _protector =
+        dataProtection.CreateProtector("Relay.Panels.Session.v1").ToTimeLimitedDataProtector();
+
+    /// <summary>The cookie that carries a tenant's session.</summary>
+    public static string CookieName(string tenant) => $"relay-panel-{tenant}";
+
+    /// <summary>The cookie value for a session.</summary>
+    public string Protect(PanelSession session) => _protector.Protect(JsonSerializer.Serialize(session), session.ExpiresAt);
+
+    /// <summary>The session in a cookie value, or null when the value is missing, forged, expired or for another tenant.</summary>
+    public PanelSession? Read(string? cookie, string tenant)
+    {
+        if (string.IsNullOrEmpty(cookie))
+        {
+            return null;
+        }
+
+        try
+        {
+            var session = JsonSerializer.Deserialize<PanelSession>(_protector.Unprotect(cookie));
+            return session is not null && session.Tenant == tenant && session.ExpiresAt > time.GetUtcNow() ? session : null;
+        }
+        catch (Exception ex) when (ex is CryptographicException or JsonException or FormatException)
+        {
+            return null;
+        }
+    }
+}
