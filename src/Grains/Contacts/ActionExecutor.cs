@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using Relay.Crm;
+using Relay.Hosting;
 using Relay.Tenants;
 using Relay.Triggers;
 
 namespace Relay.Contacts;
 
 /// <summary>Turns an outbox item into the one CRM call it stands for.</summary>
-public sealed class ActionExecutor(ICrm crm, TimeProvider time)
+public sealed class ActionExecutor(ICrm crm, RelayClock time)
 {
     /// <summary>
     /// Performs the action for the linked person and returns the id of what it created, if anything.

@@ -101,7 +101,9 @@ public sealed partial class ContactGrain
 
         var dropped = DropLead(LeadDecisionKind.Expired, SalesUser.Relay);
         await state.WriteStateAsync(CancellationToken.None);
-        await SyncIndexesAsync();
+
+        // The lead index is waiting on this call, so it is told later, from the timer, not now.
+        ScheduleDrain(TimeSpan.Zero);
         return new LeadDecisionResult(LeadDecisionStatus.Done, $"Expired; {dropped} waiting action(s) dropped.");
     }
 

@@ -3,6 +3,7 @@ using Orleans.Runtime;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using Relay.Crm;
+using Relay.Hosting;
 using Relay.Tenants;
 using Relay.Triggers;
 
@@ -21,7 +22,7 @@ public sealed partial class ContactGrain(
     [PersistentState("contact", RelayStorage.Name)] IPersistentState<ContactState> state,
     ICrm crm,
     ActionExecutor executor,
-    TimeProvider time,
+    RelayClock time,
     ILogger<ContactGrain> logger) : Grain, IContactGrain, IStreamSubscriptionObserver, IAsyncObserver<TriggerEnvelope>
 {
     private string _tenantId = "";

@@ -11,12 +11,16 @@ namespace Relay.Contacts;
 [Alias("relay.IContactGrain")]
 public interface IContactGrain : IGrainWithStringKey
 {
-    /// <summary>The contact's state for APIs and panels, or null when Relay never heard of it.</summary>
-    [Alias("GetView")]
+    /// <summary>
+    /// The contact's state for APIs and panels, or null when Relay never heard of it. Reads interleave
+    /// with the contact's work, so a panel never waits behind a slow CRM call; they see the state as of
+    /// the last completed step.
+    /// </summary>
+    [Alias("GetView"), AlwaysInterleave]
     Task<ContactView?> GetViewAsync(int timelineSkip, int timelineTake);
 
     /// <summary>The newest <paramref name="take"/> timeline entries, for timelines merged across contacts.</summary>
-    [Alias("GetTimeline")]
+    [Alias("GetTimeline"), AlwaysInterleave]
     Task<ContactTimeline?> GetTimelineAsync(int take);
 
     /// <summary>

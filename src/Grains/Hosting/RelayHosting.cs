@@ -88,7 +88,7 @@ public static class RelayHosting
     /// <summary>The decorators around whatever <see cref="ICrm"/> is registered, and the services that call it.</summary>
     public static IServiceCollection AddRelayCrmPipeline(this IServiceCollection services)
     {
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(RelayClock.System);
         services.AddMetrics();
         services.TryAddSingleton<RelayMetrics>();
         services.Decorate<ICrm, InstrumentedCrm>();

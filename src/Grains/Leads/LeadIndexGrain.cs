@@ -1,5 +1,6 @@
 using Orleans.Runtime;
 using Relay.Contacts;
+using Relay.Hosting;
 using Relay.Tenants;
 
 namespace Relay.Leads;
@@ -8,7 +9,7 @@ namespace Relay.Leads;
 /// <remarks>An hourly reminder expires old leads, also after a restart.</remarks>
 public sealed class LeadIndexGrain(
     [PersistentState("leads", RelayStorage.Name)] IPersistentState<LeadIndexState> state,
-    TimeProvider time) : Grain, ILeadIndexGrain, IRemindable
+    RelayClock time) : Grain, ILeadIndexGrain, IRemindable
 {
     private const string ExpiryReminder = "lead-expiry";
     private ImmutableArray<LeadRow>? _sorted;

@@ -25,13 +25,16 @@ public static class AdminApi
     /// <summary>Maps the admin endpoints behind the admin key.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/admin").AddEndpointFilter(RequireAdminKeyAsync);
+        var admin = app.MapGroup("/api/admin").RequireAdminKey();
         admin.MapGet("/tenants/{tenant}", GetTenantAsync);
         admin.MapPut("/tenants/{tenant}", PutTenantAsync);
         admin.MapGet("/tenants/{tenant}/automations", GetAutomationsAsync);
         admin.MapPut("/tenants/{tenant}/automations", PutAutomationsAsync);
         return app;
     }
+
+    /// <summary>Lets through only callers that send the admin key; used by every admin and integration endpoint.</summary>
+    public static RouteGroupBuilder RequireAdminKey(this RouteGroupBuilder group) => group.AddEndpointFilter(RequireAdminKeyAsync);
 
     private static async ValueTask<object?> RequireAdminKeyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -1,19 +1,88 @@
+using Relay.Contacts;
 using Relay.Leads;
+using Relay.Web.Admin;
 using Relay.Tenants;
 
 namespace Relay.Web.Leads;
 
-/// <summary><c>GET /api/tenants/{tenant}/leads</c>: the tenant's lead index, most recently active first.</summary>
+/// <summary>Who decides about a lead, sent with every decision.</summary>
+public record DecisionRequest(SalesUser? By);
+
+/// <summary>A link decision: the SuperOffice person the lead is.</summary>
+public sealed record LinkRequest(SalesUser? By, int? PersonId) : DecisionRequest(By);
+
+/// <summary>A bulk approval.</summary>
+public sealed record ApproveManyRequest(SalesUser? By, IReadOnlyList<string>? ContactIds) : DecisionRequest(By);
+
+/// <summary>
+/// <c>GET /api/tenants/{tenant}/leads</c>: the tenant's lead index, most recently active first; and the
+/// decisions about a lead for integrations (admin key): approve, link, dismiss, bulk approve.
+/// </summary>
 public static class LeadsApi
 {
     /// <summary>The largest page.</summary>
     public const int MaxPage = 500;
 
-    /// <summary>Maps the leads endpoint.</summary>
+    /// <summary>Maps the leads endpoints: the list, and the decisions (behind the admin key).</summary>
     public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/tenants/{tenant}/leads", GetLeadsAsync).WithName("GetLeads");
+        var decisions = app.MapGroup("/api/tenants/{tenant}/leads").RequireAdminKey();
+        decisions.MapPost("/{contactId}/approve", (string tenant, string contactId, DecisionRequest request, IGrainFactory grains) =>
+            DecideAsync(grains, tenant, contactId, request, (g, by) => g.ApproveAsync(by)));
+        decisions.MapPost("/{contactId}/dismiss", (string tenant, string contactId, DecisionRequest request, IGrainFactory grains) =>
+            DecideAsync(grains, tenant, contactId, request, (g, by) => g.DismissAsync(by)));
+        decisions.MapPost("/{contactId}/link", (string tenant, string contactId, LinkRequest request, IGrainFactory grains) =>
+            request.PersonId is > 0
+                ? DecideAsync(grains, tenant, contactId, request, (g, by) => g.LinkToPersonAsync(request.PersonId.Value, by))
+                : Task.FromResult(Problems.Create(StatusCodes.Status400BadRequest, "Which person?", "Send the SuperOffice person id as personId.")));
+        decisions.MapPost("/approve", ApproveManyAsync);
         return app;
+    }
+
+    private static async Task<IResult> DecideAsync(IGrainFactory grains, string tenant, string contactId, DecisionRequest request, Func<IContactGrain, SalesUser, Task<LeadDecisionResult>> decide)
+    {
+        if (await CheckAsync(grains, tenant, request) is { } problem)
+        {
+            return problem;
+        }
+
+        var result = await decide(grains.GetGrain<IContactGrain>(ContactKey.Of(tenant, contactId)), request.By!);
+        return result.Status switch
+        {
+            LeadDecisionStatus.Done or LeadDecisionStatus.AlreadyDecided => TypedResults.Ok(result),
+            LeadDecisionStatus.NotALead => Problems.Create(StatusCodes.Status409Conflict, "Not a lead", result.Message),
+            LeadDecisionStatus.Refused => Problems.Create(StatusCodes.Status422UnprocessableEntity, "Refused", result.Message),
+            _ => Problems.Create(StatusCodes.Status503ServiceUnavailable, "SuperOffice did not answer", result.Message),
+        };
+    }
+
+    private static async Task<IResult> ApproveManyAsync(string tenant, ApproveManyRequest request, IGrainFactory grains)
+    {
+        if (await CheckAsync(grains, tenant, request) is { } problem)
+        {
+            return problem;
+        }
+
+        if (request.ContactIds is not { Count: > 0 and <= MaxPage } ids)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Which leads?", $"Send 1–{MaxPage} contact ids as contactIds.");
+        }
+
+        var results = await Web.Panels.LeadDecisions.ApproveAllAsync(grains, tenant, ids, request.By!);
+        return TypedResults.Ok(results.Select(r => new { contactId = r.ContactId, r.Result.Status, r.Result.Message, r.Result.PersonId }));
+    }
+
+    private static async Task<IResult?> CheckAsync(IGrainFactory grains, string tenant, DecisionRequest request)
+    {
+        if (!TenantRules.IsValidTenantId(tenant) || await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is null)
+        {
+            return Problems.UnknownTenant(tenant);
+        }
+
+        return request.By is { Name.Length: > 0 and <= 200 }
+            ? null
+            : Problems.Create(StatusCodes.Status400BadRequest, "Who decides?", "Send the deciding user as by: {\"associateId\": 102, \"name\": \"Anna Sales\"}; it is recorded with the decision.");
     }
 
     private static async Task<IResult> GetLeadsAsync(string tenant, IGrainFactory grains, int skip = 0, int take = 50)
