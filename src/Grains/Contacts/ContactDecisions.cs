@@ -70,7 +70,8 @@ public static class ContactDecisions
         state.Fields = Merge(state.Fields, trigger.Contact);
         if (!string.Equals(emailBefore, state.Fields.Email, StringComparison.OrdinalIgnoreCase))
         {
-            state.LookedUpWithoutMatch = false;
+            // A tenant that keeps its CRM budget for actions has contacts looked up only when one is needed.
+            state.LookedUpWithoutMatch = !config.Settings.LookUpNewContacts;
         }
 
         state.FirstSeen ??= now;

@@ -54,7 +54,7 @@ public sealed partial class ContactGrain
 
     private Task SyncLeadIndexAsync()
     {
-        var index = GrainFactory.GetGrain<ILeadIndexGrain>(_tenantId);
+        var index = LeadIndex.ShardOf(GrainFactory, _tenantId, _contactId);
         if (S.Lead is not { } lead)
         {
             return index.RemoveAsync(_contactId);

@@ -1,6 +1,9 @@
 namespace Relay.Leads;
 
-/// <summary>A tenant's leads, one row per contact, kept in step by the contact grains. Key: the tenant id.</summary>
+/// <summary>
+/// One shard of a tenant's leads, one row per contact, kept in step by the contact grains. Key:
+/// <c>{tenant}:{shard}</c>; use <see cref="LeadIndex"/> to find a contact's shard and to read all of them.
+/// </summary>
 [Alias("relay.ILeadIndexGrain")]
 public interface ILeadIndexGrain : IGrainWithStringKey
 {

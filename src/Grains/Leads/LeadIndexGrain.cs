@@ -6,7 +6,14 @@ using Relay.Tenants;
 namespace Relay.Leads;
 
 /// <inheritdoc cref="ILeadIndexGrain"/>
-/// <remarks>An hourly reminder expires old leads, also after a restart.</remarks>
+/// <remarks>
+/// One grain holds a tenant's whole index, so every change rewrites it. Writes are therefore grouped:
+/// the grain is reentrant, changes are made at once in memory, and each caller waits for the next
+/// write that includes its change — one write in flight at a time, all changes made meanwhile riding
+/// on the next. A caller is answered only once its change is stored. An hourly reminder expires old
+/// leads, also after a restart.
+/// </remarks>
+[Reentrant]
 public sealed class LeadIndexGrain(
     [PersistentState("leads", RelayStorage.Name)] IPersistentState<LeadIndexState> state,
     RelayClock time) : Grain, ILeadIndexGrain, IRemindable
@@ -14,8 +21,10 @@ public sealed class LeadIndexGrain(
     private const string ExpiryReminder = "lead-expiry";
     private ImmutableArray<LeadRow>? _sorted;
     private bool _reminderRegistered;
+    private TaskCompletionSource? _nextWrite;
+    private bool _writing;
 
-    private string TenantId => this.GetPrimaryKeyString();
+    private string TenantId => LeadIndex.TenantOf(this.GetPrimaryKeyString());
 
     async Task ILeadIndexGrain.UpsertAsync(LeadRow row)
     {
@@ -26,11 +35,11 @@ public sealed class LeadIndexGrain(
 
         state.State.Rows[row.ContactId] = row;
         _sorted = null;
-        await state.WriteStateAsync();
+        await PersistAsync();
         if (!_reminderRegistered)
         {
-            await this.RegisterOrUpdateReminder(ExpiryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
             _reminderRegistered = true;
+            await this.RegisterOrUpdateReminder(ExpiryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
         }
     }
 
@@ -39,7 +48,45 @@ public sealed class LeadIndexGrain(
         if (state.State.Rows.Remove(contactId))
         {
             _sorted = null;
-            await state.WriteStateAsync();
+            await PersistAsync();
+        }
+    }
+
+    /// <summary>Completes when a write that includes every change made so far is stored.</summary>
+    private Task PersistAsync()
+    {
+        _nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stored = _nextWrite.Task;
+        if (!_writing)
+        {
+            _ = WriteLoopAsync();
+        }
+
+        return stored;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        _writing = true;
+        try
+        {
+            while (_nextWrite is { } round)
+            {
+                _nextWrite = null;
+                try
+                {
+                    await state.WriteStateAsync();
+                    round.SetResult();
+                }
+                catch (Exception ex)
+                {
+                    round.SetException(ex);
+                }
+            }
+        }
+        finally
+        {
+            _writing = false;
         }
     }
 

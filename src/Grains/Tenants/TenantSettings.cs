@@ -12,7 +12,8 @@ public sealed record TenantSettings(
     [property: Id(3)] bool CreateCompanyOnApprove = false,
     [property: Id(4)] int LeadExpiryDays = 60,
     [property: Id(5)] int LeadExpiryWarningDays = 7,
-    [property: Id(6)] PanelSettings? Panels = null);
+    [property: Id(6)] PanelSettings? Panels = null,
+    [property: Id(7)] bool LookUpNewContacts = true);
 
 /// <summary>
 /// Who may see the SuperOffice panels of a tenant and where they may be embedded. Without these

@@ -35,19 +35,18 @@ public sealed class LeadExpiryTests(FakeTimeClusterFixture fixture) : IClassFixt
             s => s with { LeadExpiryDays = 10, LeadExpiryWarningDays = 3 },
             Build.Automation(TriggerType.EmailClicked, new CreateSaleAction("Too late", 1, null, 10, ActionOwner.Associate(1))));
         await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailClicked, "c1", Build.Email()));
-        var index = fixture.Client.GetGrain<ILeadIndexGrain>(tenant);
         var fresh = (await fixture.LeadsAsync(tenant, 1)).Items[0];
 
         fresh.ExpiresAt.ShouldBe(fresh.LeadSince.AddDays(10));
         fresh.ExpiresSoon.ShouldBeFalse();
-        (await index.SweepExpiredAsync()).ShouldBe(0);
+        (await LeadIndex.SweepExpiredAsync(fixture.Client, tenant)).ShouldBe(0);
 
         fixture.Time.Advance(TimeSpan.FromDays(7.5));
-        (await index.GetPageAsync(0, 10)).Items[0].ExpiresSoon.ShouldBeTrue();
-        (await index.SweepExpiredAsync()).ShouldBe(0);
+        (await LeadIndex.GetPageAsync(fixture.Client, tenant, 0, 10)).Items[0].ExpiresSoon.ShouldBeTrue();
+        (await LeadIndex.SweepExpiredAsync(fixture.Client, tenant)).ShouldBe(0);
 
         fixture.Time.Advance(TimeSpan.FromDays(3));
-        (await index.SweepExpiredAsync()).ShouldBe(1);
+        (await LeadIndex.SweepExpiredAsync(fixture.Client, tenant)).ShouldBe(1);
 
         await fixture.LeadsAsync(tenant, 0);
         var view = (await fixture.ViewAsync(tenant, "c1"))!;

@@ -113,7 +113,7 @@ public sealed class PanelHost : IAsyncLifetime
     /// <summary>Waits for the contact to be a lead in the tenant's index.</summary>
     public Task WaitForLeadAsync(string tenant, string contactId) =>
         Eventually.GetAsync(
-            () => Grains.GetGrain<Relay.Leads.ILeadIndexGrain>(tenant).GetPageAsync(0, 500),
+            () => Relay.Leads.LeadIndex.GetPageAsync(Grains, tenant, 0, 500),
             p => p.Items.Any(r => r.ContactId == contactId),
             $"{contactId} to be listed as a lead of {tenant}");
 }

@@ -95,7 +95,7 @@ public abstract class ClusterFixture : IAsyncLifetime
     /// <summary>Waits until the tenant's lead index holds <paramref name="count"/> leads.</summary>
     public Task<LeadPage> LeadsAsync(string tenantId, int count) =>
         Eventually.GetAsync(
-            () => Client.GetGrain<ILeadIndexGrain>(tenantId).GetPageAsync(0, 100),
+            () => LeadIndex.GetPageAsync(Client, tenantId, 0, 100),
             p => p.Total == count,
             $"{count} lead(s) in the lead index of {tenantId}");
 }

@@ -74,20 +74,7 @@ internal sealed partial class NetServerTransport : IDisposable
     {
         var factory = _factories.GetOrAdd((endpoint.TenantId, endpoint.AgentUrl(agent)), key => new Lazy<ChannelFactory<IRequestChannel>>(() => CreateFactory(key.Url))).Value;
         var ns = endpoint.Namespace.NamespaceName;
-        using var request = Message.CreateMessage(MessageVersion.Soap11, endpoint.Action(agent, operation), new ElementBodyWriter(body));
-        if (applicationToken is not null)
-        {
-            request.Headers.Add(new ElementHeader(new XElement(endpoint.Namespace + "ApplicationToken", applicationToken)));
-        }
-
-        if (ticket is not null)
-        {
-            request.Headers.Add(new ElementHeader(new XElement(endpoint.Namespace + "Credentials", new XElement(endpoint.Namespace + "Ticket", ticket))));
-            request.Headers.Add(new ElementHeader(new XElement(
-                endpoint.Namespace + "TimeZone",
-                new XElement(endpoint.Namespace + "SoTimeZoneId", _options.TimeZoneId),
-                new XElement(endpoint.Namespace + "SoTimeZoneLocationCode", _options.TimeZoneLocationCode))));
-        }
+        using var request = CreateRequest(endpoint, agent, operation, body, applicationToken, ticket, _options);
 
         var channel = factory.CreateChannel();
         try
@@ -110,7 +97,29 @@ internal sealed partial class NetServerTransport : IDisposable
         }
     }
 
-    private static NetServerReply Read(Message reply, string ns, string agent, string operation)
+    /// <summary>The SOAP 1.1 request for one call, with the headers NetServer wants.</summary>
+    internal static Message CreateRequest(NetServerEndpoint endpoint, string agent, string operation, XElement body, string? applicationToken, string? ticket, NetServerOptions options)
+    {
+        var request = Message.CreateMessage(MessageVersion.Soap11, endpoint.Action(agent, operation), new ElementBodyWriter(body));
+        if (applicationToken is not null)
+        {
+            request.Headers.Add(new ElementHeader(new XElement(endpoint.Namespace + "ApplicationToken", applicationToken)));
+        }
+
+        if (ticket is not null)
+        {
+            request.Headers.Add(new ElementHeader(new XElement(endpoint.Namespace + "Credentials", new XElement(endpoint.Namespace + "Ticket", ticket))));
+            request.Headers.Add(new ElementHeader(new XElement(
+                endpoint.Namespace + "TimeZone",
+                new XElement(endpoint.Namespace + "SoTimeZoneId", options.TimeZoneId),
+                new XElement(endpoint.Namespace + "SoTimeZoneLocationCode", options.TimeZoneLocationCode))));
+        }
+
+        return request;
+    }
+
+    /// <summary>Reads a reply: SOAP faults throw; ExceptionInfo and Succeeded come back with the body.</summary>
+    internal static NetServerReply Read(Message reply, string ns, string agent, string operation)
     {
         if (reply.IsFault)
         {

@@ -21,7 +21,7 @@ public sealed class LeadsModel(IGrainFactory grains) : PanelPageModel
     public async Task OnGetAsync()
     {
         PageNumber = Math.Max(1, PageNumber);
-        Leads = await grains.GetGrain<ILeadIndexGrain>(Tenant).GetPageAsync((PageNumber - 1) * PageSize, PageSize);
+        Leads = await LeadIndex.GetPageAsync(grains, Tenant, (PageNumber - 1) * PageSize, PageSize);
     }
 
     public async Task<IActionResult> OnPostApproveAsync(string contactId) =>
