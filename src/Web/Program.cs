@@ -4,6 +4,7 @@ using Relay.Web.Contacts;
 using Relay.Web.Hosting;
 using Relay.Web.Ingest;
 using Relay.Web.Leads;
+using Relay.Web.Observability;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRelayWeb();
@@ -11,6 +12,7 @@ builder.AddRelayWeb();
 var app = builder.Build();
 app.UseStatusCodePages();
 app.MapRelayHealth();
+app.MapRelayOperations();
 app.MapIngestApi();
 app.MapContactsApi();
 app.MapLeadsApi();

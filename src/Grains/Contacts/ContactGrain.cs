@@ -3,6 +3,7 @@ using Orleans.Runtime;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using Relay.Crm;
+using Relay.Observability;
 using Relay.Tenants;
 using Relay.Triggers;
 
@@ -22,10 +23,12 @@ public sealed partial class ContactGrain(
     ICrm crm,
     ActionExecutor executor,
     TimeProvider time,
+    PipelineMetrics metrics,
     ILogger<ContactGrain> logger) : Grain, IContactGrain, IStreamSubscriptionObserver, IAsyncObserver<TriggerEnvelope>
 {
     private string _tenantId = "";
     private string _contactId = "";
+    private int _reportedOutbox;
 
     private ContactState S => state.State;
 
@@ -39,6 +42,14 @@ public sealed partial class ContactGrain(
             ScheduleDrain(TimeSpan.Zero);
         }
 
+        ReportOutbox();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.OutboxChanged(-_reportedOutbox);
+        _reportedOutbox = 0;
         return Task.CompletedTask;
     }
 
@@ -57,10 +68,13 @@ public sealed partial class ContactGrain(
         var disposition = ContactDecisions.Accept(S, item.Trigger, config, time.GetUtcNow());
         if (disposition == TriggerDisposition.Duplicate)
         {
+            metrics.Deduplicated();
             return;
         }
 
         await state.WriteStateAsync(CancellationToken.None);
+        metrics.Processed(item.Trigger.Type);
+        ReportOutbox();
         if (disposition == TriggerDisposition.ActionsQueued || IndexesDirty)
         {
             ScheduleDrain(TimeSpan.Zero);
@@ -107,6 +121,13 @@ public sealed partial class ContactGrain(
         }
 
         return page.MoveToImmutable();
+    }
+
+    /// <summary>Keeps the silo's outbox-depth gauge in step with this contact's outbox.</summary>
+    private void ReportOutbox()
+    {
+        metrics.OutboxChanged(S.Outbox.Count - _reportedOutbox);
+        _reportedOutbox = S.Outbox.Count;
     }
 
     private Task<TenantConfig?> TenantConfigAsync() => GrainFactory.GetGrain<ITenantGrain>(_tenantId).GetConfigAsync();

@@ -7,6 +7,8 @@ using Orleans.Hosting;
 using Orleans.Streams;
 using Relay.Contacts;
 using Relay.Crm;
+using Relay.Crm.NetServer;
+using Relay.Observability;
 
 namespace Relay.Hosting;
 
@@ -26,8 +28,17 @@ public static class RelayHosting
             c.ClusterId = o.ClusterId;
             c.ServiceId = o.ServiceId;
         });
-        silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, new IPEndPoint(IPAddress.Loopback, o.PrimarySiloPort ?? o.SiloPort));
-        silo.AddRelayProviders();
+        if (o.Providers is ProviderKind.Azure)
+        {
+            silo.AddRelayAzureSilo(o);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, new IPEndPoint(IPAddress.Loopback, o.PrimarySiloPort ?? o.SiloPort));
+            silo.AddRelayProviders();
+        }
+
+        silo.AddRelayTelemetry(options.Observability);
         silo.Services.AddRelayDomain(options);
         return silo;
     }
@@ -35,14 +46,24 @@ public static class RelayHosting
     /// <summary>Configures an Orleans client of a cluster started with the same settings.</summary>
     public static IClientBuilder AddRelayClient(this IClientBuilder client, IConfiguration configuration)
     {
-        var o = RelayOptions.From(configuration).Orleans;
+        var options = RelayOptions.From(configuration);
+        var o = options.Orleans;
         client.Configure<ClusterOptions>(c =>
         {
             c.ClusterId = o.ClusterId;
             c.ServiceId = o.ServiceId;
         });
-        client.UseLocalhostClustering(o.GatewayPort);
-        client.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
+        if (o.Providers is ProviderKind.Azure)
+        {
+            client.AddRelayAzureClient(o);
+        }
+        else
+        {
+            client.UseLocalhostClustering(o.GatewayPort);
+            client.AddRelayClientStreams();
+        }
+
+        client.AddRelayTelemetry(options.Observability);
         return client;
     }
 
@@ -50,6 +71,7 @@ public static class RelayHosting
     public static ISiloBuilder AddRelayProviders(this ISiloBuilder silo)
     {
         silo.AddMemoryGrainStorage(RelayStorage.Name);
+        silo.AddMemoryGrainStorage(RelayStorage.Large);
         silo.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
         silo.UseInMemoryReminderService();
         return silo;
@@ -74,6 +96,9 @@ public static class RelayHosting
                 services.TryAddSingleton(_ => DemoData.SeedCrm(new InMemoryCrm()));
                 services.TryAddSingleton<ICrm>(sp => sp.GetRequiredService<InMemoryCrm>());
                 break;
+            case CrmMode.NetServer:
+                services.AddNetServerCrm();
+                break;
             default:
                 throw new InvalidOperationException($"Relay:Crm:Mode '{options.Crm.Mode}' is not supported.");
         }
@@ -87,6 +112,7 @@ public static class RelayHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<RelayMetrics>();
+        services.TryAddSingleton<PipelineMetrics>();
         services.Decorate<ICrm, InstrumentedCrm>();
         services.TryAddSingleton<ActionExecutor>();
         return services;

@@ -7,7 +7,7 @@ namespace Relay.Leads;
 /// <inheritdoc cref="ILeadIndexGrain"/>
 /// <remarks>An hourly reminder expires old leads, also after a restart.</remarks>
 public sealed class LeadIndexGrain(
-    [PersistentState("leads", RelayStorage.Name)] IPersistentState<LeadIndexState> state,
+    [PersistentState("leads", RelayStorage.Large)] IPersistentState<LeadIndexState> state,
     TimeProvider time) : Grain, ILeadIndexGrain, IRemindable
 {
     private const string ExpiryReminder = "lead-expiry";

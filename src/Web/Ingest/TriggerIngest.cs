@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using Orleans.Runtime;
 using Relay.Contacts;
+using Relay.Observability;
 using Relay.Triggers;
 
 namespace Relay.Web.Ingest;
 
 /// <summary>Hands validated triggers to the contact streams; a trigger counts as accepted once its stream has it.</summary>
-public sealed class TriggerIngest(IClusterClient client, TimeProvider time)
+public sealed class TriggerIngest(IClusterClient client, TimeProvider time, PipelineMetrics metrics)
 {
     /// <summary>How many contacts' streams are fed at once.</summary>
     private const int Parallelism = 32;
@@ -22,6 +23,9 @@ public sealed class TriggerIngest(IClusterClient client, TimeProvider time)
         var byContact = triggers.Select((t, i) => (Trigger: t, Index: i)).GroupBy(x => x.Trigger.Contact.Id, StringComparer.Ordinal);
         var now = time.GetUtcNow();
         Exception? failure = null;
+        using var activity = RelayTelemetry.Source.StartActivity("ingest");
+        activity?.SetTag("relay.tenant", tenantId);
+        activity?.SetTag("relay.triggers", triggers.Count);
         try
         {
             await Parallel.ForEachAsync(byContact, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (group, _) =>
@@ -31,6 +35,7 @@ public sealed class TriggerIngest(IClusterClient client, TimeProvider time)
                 {
                     await stream.OnNextAsync(new TriggerEnvelope(tenantId, trigger, now));
                     accepted[index] = true;
+                    metrics.Received(tenantId, trigger.Type);
                 }
             });
         }
