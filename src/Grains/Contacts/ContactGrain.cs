@@ -37,6 +37,17 @@ public sealed partial class ContactGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenantId, _contactId) = ContactKey.Parse(this.GetPrimaryKeyString());
+
+        // An earlier activation may have died (its silo killed) after SuperOffice committed a create and before the
+        // outcome was written: every create still in the outbox is looked up by its reference before it is sent again.
+        for (var i = 0; i < S.Outbox.Count; i++)
+        {
+            if (S.Outbox[i] is { Action.IsRepFacing: true, OutcomeUncertain: false } create)
+            {
+                S.Outbox[i] = create with { OutcomeUncertain = true };
+            }
+        }
+
         if (S.Outbox.Count > 0 || IndexesDirty)
         {
             ScheduleDrain(TimeSpan.Zero);

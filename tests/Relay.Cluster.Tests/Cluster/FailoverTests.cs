@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Relay.Contacts;
 using Relay.NetServerEmulator;
+using Relay.NetServerEmulator.Faults;
 using Xunit.Abstractions;
 
 namespace Relay.Cluster.Tests.Cluster;
@@ -58,12 +59,21 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var resent = 0;
         ChildProcess? newcomer = null;
+        FaultRule? hung = null;
         for (var k = 0; k < batches.Count; k += 2)
         {
             if (k == 4)
             {
+                // SuperOffice commits the next tasks but answers only after 5 s, so the kill lands while silo-1 waits
+                // for answers to creates that already exist: they must be found by reference, not made twice.
+                hung = emulator.Faults.Add(new FaultRule { Operation = "Appointment.SaveAppointmentEntity", Kind = FaultKind.TimeoutAfterCommit, HangMs = 5_000, Count = 30 });
+            }
+
+            if (k == 6)
+            {
+                await Eventually.ThatAsync(() => hung!.Fired >= 12, "a dozen committed tasks waiting for their answer");
                 await cluster.Silos[0].Process.KillAsync();
-                output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: killed silo-1 (SIGKILL)");
+                output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: killed silo-1 (SIGKILL) with {hung!.Fired} committed tasks unanswered");
             }
 
             if (k == 10)
