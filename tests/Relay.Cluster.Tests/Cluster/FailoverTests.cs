@@ -50,7 +50,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
     {
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => cluster.StartSiloAsync()));
         await cluster.StartWebAsync();
-        using var http = new HttpClient { BaseAddress = cluster.WebUrl, Timeout = TimeSpan.FromSeconds(60) };
+        using var http = new HttpClient { BaseAddress = cluster.WebUrl, Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Add("X-Api-Key", ProcessCluster.AdminKey);
         await CreateTenantAsync(http, emulator.BaseUrl);
 
@@ -59,23 +59,11 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var resent = 0;
         ChildProcess? newcomer = null;
-        FaultRule? hung = null;
         for (var k = 0; k < batches.Count; k += 2)
         {
-            if (k == 4)
-            {
-                // SuperOffice commits the next tasks but answers only after 5 s, so the kill lands while silo-1 waits
-                // for answers to creates that already exist: they must be found by reference, not made twice.
-                hung = emulator.Faults.Add(new FaultRule { Operation = "Appointment.SaveAppointmentEntity", Kind = FaultKind.TimeoutAfterCommit, HangMs = 5_000, Count = 30 });
-            }
-
-            if (k == 6)
-            {
-                await Eventually.ThatAsync(() => hung!.Fired >= 12, "a dozen committed tasks waiting for their answer");
-                await cluster.Silos[0].Process.KillAsync();
-                output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: killed silo-1 (SIGKILL) with {hung!.Fired} committed tasks unanswered");
-            }
-
+            // SuperOffice commits the tasks of batches 6 and 7 but answers only after 20 s; the kill lands while the silos
+            // wait for those answers, so silo-1 dies with creates that already exist: they must be found, not made twice.
+            var hung = k == 6 ? emulator.Faults.Add(new FaultRule { Operation = "Appointment.SaveAppointmentEntity", Kind = FaultKind.TimeoutAfterCommit, HangMs = 20_000, Count = 40 }) : null;
             if (k == 10)
             {
                 newcomer = await cluster.StartSiloAsync(waitReady: false);
@@ -84,6 +72,12 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
 
             var sends = await Task.WhenAll(batches.Skip(k).Take(2).Select(b => SendAsync(http, b)));
             resent += sends.Sum();
+            if (hung is not null)
+            {
+                await Eventually.ThatAsync(() => hung.Fired >= 12, "a dozen committed tasks waiting for their answer");
+                await cluster.Silos[0].Process.KillAsync();
+                output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: killed silo-1 (SIGKILL) with {hung.Fired} committed tasks unanswered");
+            }
         }
 
         var sentIn = clock.Elapsed;
@@ -171,7 +165,8 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
                 }
             },
             accepted => accepted,
-            "a batch to be accepted");
+            "a batch to be accepted",
+            TimeSpan.FromMinutes(4));
         return attempts - 1;
     }
 
