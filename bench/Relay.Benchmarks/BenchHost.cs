@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Relay.Automations;
 using Relay.NetServerEmulator;
 using Relay.NetServerEmulator.Data;
 using Relay.Tenants;

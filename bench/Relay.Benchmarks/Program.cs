@@ -10,4 +10,11 @@ var config = DefaultConfig.Instance.AddJob(Job.Default
     .WithWarmupCount(3)
     .WithIterationCount(10)
     .WithLaunchCount(1));
+// The load driver: dotnet run -c Release --project bench/Relay.Benchmarks -- load [options]
+if (args.FirstOrDefault() == "load")
+{
+    return await Relay.Benchmarks.LoadDriver.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Relay.Benchmarks.TriggerParsing).Assembly).Run(args, config);
+return 0;

@@ -6,6 +6,9 @@ public static class RelayStorage
     /// <summary>Grain storage for Relay's state.</summary>
     public const string Name = "relay";
 
+    /// <summary>Grain storage for large per-tenant state, such as the lead index (Blob storage with the Azure providers).</summary>
+    public const string Large = "relay-large";
+
     /// <summary>The stream provider that carries triggers to contact grains.</summary>
     public const string TriggerStreamProvider = "triggers";
 

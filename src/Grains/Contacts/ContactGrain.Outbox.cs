@@ -69,6 +69,7 @@ public sealed partial class ContactGrain
         finally
         {
             await SyncIndexesAsync();
+            ReportOutbox();
         }
     }
 
@@ -81,6 +82,8 @@ public sealed partial class ContactGrain
             var created = await executor.ExecuteAsync(config, _contactId, link, item, cancellationToken);
             var now = time.GetUtcNow();
             ContactDecisions.Succeeded(S, item, created, now);
+            metrics.Action(item.Action.Kind, "succeeded");
+            metrics.Committed(now - item.OccurredAt);
             if (created is { } id && item.Action.Kind is ActionKind.CreateSale or ActionKind.CreateTask or ActionKind.NotifySalesRep)
             {
                 S.PendingEventDetails.Add(new EventDetails(
@@ -94,11 +97,13 @@ public sealed partial class ContactGrain
         {
             LogParked(logger, ex, item.Key, GrainKey, ex.ErrorType);
             ContactDecisions.Park(S, item, ex, time.GetUtcNow());
+            metrics.Action(item.Action.Kind, "parked");
         }
         catch (CrmException ex)
         {
             var delay = ContactDecisions.FailedTransiently(S, item, ex, time.GetUtcNow(), Random.Shared.NextDouble());
             LogRetrying(logger, item.Key, GrainKey, ex.ErrorType, delay);
+            metrics.Action(item.Action.Kind, "retry");
             ScheduleDrain(delay);
             await state.WriteStateAsync(CancellationToken.None);
             return false;
@@ -140,6 +145,7 @@ public sealed partial class ContactGrain
         else if (S.Outbox.Count > 0)
         {
             ContactDecisions.BecomeLead(S, resolution, now);
+            metrics.LeadCreated(resolution is PersonResolution.AmbiguousLead ? "ambiguous" : "new");
         }
         else
         {

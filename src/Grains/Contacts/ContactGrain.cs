@@ -4,6 +4,7 @@ using Orleans.Streams;
 using Orleans.Streams.Core;
 using Relay.Crm;
 using Relay.Hosting;
+using Relay.Observability;
 using Relay.Tenants;
 using Relay.Triggers;
 
@@ -23,10 +24,12 @@ public sealed partial class ContactGrain(
     ICrm crm,
     ActionExecutor executor,
     RelayClock time,
+    PipelineMetrics metrics,
     ILogger<ContactGrain> logger) : Grain, IContactGrain, IStreamSubscriptionObserver, IAsyncObserver<TriggerEnvelope>
 {
     private string _tenantId = "";
     private string _contactId = "";
+    private int _reportedOutbox;
 
     private ContactState S => state.State;
 
@@ -35,11 +38,30 @@ public sealed partial class ContactGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenantId, _contactId) = ContactKey.Parse(this.GetPrimaryKeyString());
+
+        // An earlier activation may have died (its silo killed) after SuperOffice committed a create and before the
+        // outcome was written: every create still in the outbox is looked up by its reference before it is sent again.
+        for (var i = 0; i < S.Outbox.Count; i++)
+        {
+            if (S.Outbox[i] is { Action.IsRepFacing: true, OutcomeUncertain: false } create)
+            {
+                S.Outbox[i] = create with { OutcomeUncertain = true };
+            }
+        }
+
         if (S.Outbox.Count > 0 || S.NeedsResolution || IndexesDirty)
         {
             ScheduleDrain(TimeSpan.Zero);
         }
 
+        ReportOutbox();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.OutboxChanged(-_reportedOutbox);
+        _reportedOutbox = 0;
         return Task.CompletedTask;
     }
 
@@ -58,10 +80,13 @@ public sealed partial class ContactGrain(
         var disposition = ContactDecisions.Accept(S, item.Trigger, config, time.GetUtcNow());
         if (disposition == TriggerDisposition.Duplicate)
         {
+            metrics.Deduplicated();
             return;
         }
 
         await state.WriteStateAsync(CancellationToken.None);
+        metrics.Processed(item.Trigger.Type);
+        ReportOutbox();
         if (disposition is TriggerDisposition.ActionsQueued or TriggerDisposition.LookupQueued || IndexesDirty)
         {
             ScheduleDrain(TimeSpan.Zero);
@@ -108,6 +133,13 @@ public sealed partial class ContactGrain(
         }
 
         return page.MoveToImmutable();
+    }
+
+    /// <summary>Keeps the silo's outbox-depth gauge in step with this contact's outbox.</summary>
+    private void ReportOutbox()
+    {
+        metrics.OutboxChanged(S.Outbox.Count - _reportedOutbox);
+        _reportedOutbox = S.Outbox.Count;
     }
 
     private Task<TenantConfig?> TenantConfigAsync() => GrainFactory.GetGrain<ITenantGrain>(_tenantId).GetConfigAsync();

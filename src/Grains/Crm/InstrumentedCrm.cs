@@ -56,6 +56,8 @@ public sealed partial class InstrumentedCrm(ICrm inner, RelayMetrics metrics, IL
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = "ok";
+        using var activity = Observability.RelayTelemetry.Source.StartActivity("crm " + operation, ActivityKind.Client);
+        activity?.SetTag("relay.tenant", connection.TenantId);
         try
         {
             return await call();
@@ -74,6 +76,8 @@ public sealed partial class InstrumentedCrm(ICrm inner, RelayMetrics metrics, IL
         }
         finally
         {
+            activity?.SetTag("relay.crm.outcome", outcome);
+            activity?.SetStatus(outcome == "ok" ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
             metrics.RecordCrmCall(operation, outcome, Stopwatch.GetElapsedTime(started));
         }
     }

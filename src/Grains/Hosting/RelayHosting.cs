@@ -8,6 +8,7 @@ using Orleans.Streams;
 using Relay.Contacts;
 using Relay.Crm;
 using Relay.Crm.NetServer;
+using Relay.Observability;
 
 namespace Relay.Hosting;
 
@@ -27,8 +28,17 @@ public static class RelayHosting
             c.ClusterId = o.ClusterId;
             c.ServiceId = o.ServiceId;
         });
-        silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, new IPEndPoint(IPAddress.Loopback, o.PrimarySiloPort ?? o.SiloPort));
-        silo.AddRelayProviders();
+        if (o.Providers is ProviderKind.Azure)
+        {
+            silo.AddRelayAzureSilo(o);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, new IPEndPoint(IPAddress.Loopback, o.PrimarySiloPort ?? o.SiloPort));
+            silo.AddRelayProviders();
+        }
+
+        silo.AddRelayTelemetry(options.Observability);
         silo.Services.AddRelayDomain(options);
         return silo;
     }
@@ -36,14 +46,24 @@ public static class RelayHosting
     /// <summary>Configures an Orleans client of a cluster started with the same settings.</summary>
     public static IClientBuilder AddRelayClient(this IClientBuilder client, IConfiguration configuration)
     {
-        var o = RelayOptions.From(configuration).Orleans;
+        var options = RelayOptions.From(configuration);
+        var o = options.Orleans;
         client.Configure<ClusterOptions>(c =>
         {
             c.ClusterId = o.ClusterId;
             c.ServiceId = o.ServiceId;
         });
-        client.UseLocalhostClustering(o.GatewayPort);
-        client.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
+        if (o.Providers is ProviderKind.Azure)
+        {
+            client.AddRelayAzureClient(o);
+        }
+        else
+        {
+            client.UseLocalhostClustering(o.GatewayPort);
+            client.AddRelayClientStreams();
+        }
+
+        client.AddRelayTelemetry(options.Observability);
         return client;
     }
 
@@ -51,6 +71,7 @@ public static class RelayHosting
     public static ISiloBuilder AddRelayProviders(this ISiloBuilder silo)
     {
         silo.AddMemoryGrainStorage(RelayStorage.Name);
+        silo.AddMemoryGrainStorage(RelayStorage.Large);
         silo.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
         silo.UseInMemoryReminderService();
         return silo;
@@ -91,6 +112,7 @@ public static class RelayHosting
         services.TryAddSingleton(RelayClock.System);
         services.AddMetrics();
         services.TryAddSingleton<RelayMetrics>();
+        services.TryAddSingleton<PipelineMetrics>();
         services.Decorate<ICrm, InstrumentedCrm>();
         services.TryAddSingleton<ActionExecutor>();
         return services;

@@ -15,6 +15,9 @@ public sealed class RelayOptions
     /// <summary>The demo tenant, for the embedded default.</summary>
     public DemoSettings Demo { get; set; } = new();
 
+    /// <summary>Metrics, traces, logs and the dashboard.</summary>
+    public ObservabilitySettings Observability { get; set; } = new();
+
     /// <summary>Reads the section and fails fast, naming the setting, when something is wrong.</summary>
     public static RelayOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
@@ -30,9 +33,9 @@ public sealed class RelayOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (Orleans.Providers is not ProviderKind.Embedded)
+        if (Orleans.Providers is not (ProviderKind.Embedded or ProviderKind.Azure))
         {
-            errors.Add($"Relay:Orleans:Providers must be 'Embedded' (got '{Orleans.Providers}')");
+            errors.Add($"Relay:Orleans:Providers must be 'Embedded' or 'Azure' (got '{Orleans.Providers}')");
         }
 
         if (string.IsNullOrWhiteSpace(Orleans.ClusterId))
@@ -50,6 +53,12 @@ public sealed class RelayOptions
             errors.Add("Relay:Orleans:SiloPort and Relay:Orleans:GatewayPort must be TCP ports (1–65535)");
         }
 
+        if (Orleans.Providers is ProviderKind.Azure)
+        {
+            errors.AddRange(Orleans.Azure.Validate(Orleans.ServiceId));
+        }
+
+        errors.AddRange(Orleans.ValidateEndpoints());
         return errors;
     }
 }
@@ -59,6 +68,9 @@ public enum ProviderKind
 {
     /// <summary>Localhost clustering, memory storage, streams and reminders: one machine, nothing durable.</summary>
     Embedded = 0,
+
+    /// <summary>Azure Table clustering, reminders and state, Blob state for large indexes, Azure Queue streams.</summary>
+    Azure = 1,
 }
 
 /// <summary>Cluster identity, ports and providers, section <c>Relay:Orleans</c>.</summary>
@@ -81,6 +93,15 @@ public sealed class OrleansSettings
 
     /// <summary>The silo port of the primary silo, for several local silos; this silo's own port when unset.</summary>
     public int? PrimarySiloPort { get; set; }
+
+    /// <summary>The Azure providers' settings, section <c>Relay:Orleans:Azure</c>.</summary>
+    public AzureSettings Azure { get; set; } = new();
+
+    /// <summary>The address other silos and clients reach this silo at (a pod's IP); with Azure providers only.</summary>
+    public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>This silo's name in the membership table (a pod's name); the host name when unset.</summary>
+    public string? SiloName { get; set; }
 }
 
 /// <summary>The CRM port implementation, section <c>Relay:Crm</c>.</summary>

@@ -7,7 +7,7 @@ namespace Relay.Leads;
 
 /// <inheritdoc cref="ILeadIndexGrain"/>
 /// <remarks>
-/// One grain holds a tenant's whole index, so every change rewrites it. Writes are therefore grouped:
+/// Each change rewrites the shard's whole state (kept in blob storage in production). Writes are grouped:
 /// the grain is reentrant, changes are made at once in memory, and each caller waits for the next
 /// write that includes its change — one write in flight at a time, all changes made meanwhile riding
 /// on the next. A caller is answered only once its change is stored. An hourly reminder expires old
@@ -15,7 +15,7 @@ namespace Relay.Leads;
 /// </remarks>
 [Reentrant]
 public sealed class LeadIndexGrain(
-    [PersistentState("leads", RelayStorage.Name)] IPersistentState<LeadIndexState> state,
+    [PersistentState("leads", RelayStorage.Large)] IPersistentState<LeadIndexState> state,
     RelayClock time) : Grain, ILeadIndexGrain, IRemindable
 {
     private const string ExpiryReminder = "lead-expiry";

@@ -2,6 +2,7 @@ using Relay.Web.Admin;
 using Relay.Web.Contacts;
 using Relay.Web.Ingest;
 using Relay.Web.Leads;
+using Relay.Web.Observability;
 
 namespace Relay.Web.Hosting;
 
@@ -29,6 +30,7 @@ public static class RelayWebApp
         app.UseStatusCodePages();
         app.MapRelayPanels();
         app.MapRelayHealth();
+        app.MapRelayOperations();
         app.MapIngestApi();
         app.MapContactsApi();
         app.MapLeadsApi();

@@ -4,6 +4,7 @@ using Relay.Tenants;
 using Relay.Web.Admin;
 using Relay.Web.Ingest;
 using Relay.Web.Panels;
+using Relay.Web.Observability;
 
 namespace Relay.Web.Hosting;
 
@@ -27,6 +28,7 @@ public static class WebHosting
             builder.UseOrleansClient(client => client.AddRelayClient(configuration));
         }
 
+        builder.AddRelayOperations();
         builder.Services.ConfigureHttpJsonOptions(o => RelayJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.TryAddTimeProvider();
@@ -71,9 +73,10 @@ public static class WebHosting
         return app;
     }
 
-    /// <summary><c>/health/live</c> answers while the process runs; <c>/health/ready</c> once the cluster answers.</summary>
+    /// <summary><c>/health/startup</c> and <c>/health/live</c> answer while the process runs; <c>/health/ready</c> once the cluster answers.</summary>
     public static IEndpointRouteBuilder MapRelayHealth(this IEndpointRouteBuilder app)
     {
+        app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         return app;

@@ -1,0 +1,314 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Runtime;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json.Nodes;
+using Relay.Automations;
+using Relay.Crm;
+using Relay.Crm.NetServer;
+using Relay.NetServerEmulator.Data;
+using Relay.Triggers;
+
+namespace Relay.Benchmarks;
+
+/// <summary>
+/// Relay's load driver: triggers through the real ingest API into the co-hosted cluster, with the
+/// NetServer emulator as SuperOffice over HTTP; and, in the same run, the bare SOAP client driving the
+/// emulator with the same calls at the same concurrency. Writes a Markdown table and a CSV.
+/// </summary>
+/// <remarks>
+/// <c>dotnet run -c Release --project bench/Relay.Benchmarks -- load [--triggers 20000] [--contacts 2000]
+/// [--crm-triggers 4000] [--crm-contacts 400] [--crm-latency-ms 0] [--memory-contacts 20000] [--out bench/results]</c>
+/// </remarks>
+public static class LoadDriver
+{
+    /// <summary>Runs every scenario and writes the report.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = LoadOptions.Parse(args);
+        var report = new List<(string Scenario, string Metric, double Value, string Unit)>();
+        Console.WriteLine($"Relay load driver: {options}");
+        await using var host = await BenchHost.StartAsync();
+        using var meters = new RelayMeters();
+
+        await TimelineOnlyAsync(host, meters, options, report);
+        var maxRate = await CrmAsync(host, meters, options, report, rate: 0, "crm flat out");
+        await CrmAsync(host, meters, options, report, rate: maxRate / 2, "crm at half the maximum rate");
+        await BareClientAsync(host, options, report);
+        await MemoryAsync(host, meters, options, report);
+
+        var relay = report.Single(r => r is { Scenario: "crm flat out", Metric: "CRM calls/s" }).Value;
+        var bare = report.Single(r => r is { Scenario: "bare SOAP client", Metric: "CRM calls/s" }).Value;
+        report.Add(("headline", "Relay / bare client CRM throughput", relay / bare, "ratio"));
+        Write(options, report);
+        return 0;
+    }
+
+    /// <summary>Triggers no automation acts on: ingest → stream → contact grain → timeline.</summary>
+    private static async Task TimelineOnlyAsync(BenchHost host, RelayMeters meters, LoadOptions o, List<(string, string, double, string)> report)
+    {
+        const string tenant = "load-timeline";
+        await host.CreateTenantAsync(tenant, s => s with { LookUpNewContacts = false });
+        var before = meters.Count("relay.triggers.processed");
+        var batches = Batches(o.Triggers, o.Contacts, i => (TriggerType.EmailOpened, $"t-{i % o.Contacts}", $"t-{i % o.Contacts}@load.example"));
+        var gcBefore = GcCounts();
+        var clock = Stopwatch.StartNew();
+        var accepted = await PostAllAsync(host, tenant, batches, rate: 0);
+        await BenchHost.WaitAsync(() => Task.FromResult(meters.Count("relay.triggers.processed") - before >= o.Triggers), "every trigger on its timeline");
+        var seconds = clock.Elapsed.TotalSeconds;
+        report.Add(("timeline only", "triggers", o.Triggers, "count"));
+        report.Add(("timeline only", "contacts", o.Contacts, "count"));
+        report.Add(("timeline only", "ingest accepted/s", o.Triggers / accepted.TotalSeconds, "triggers/s"));
+        report.Add(("timeline only", "ingest → timeline", o.Triggers / seconds, "triggers/s"));
+        AddGc(report, "timeline only", gcBefore);
+        Console.WriteLine($"timeline only: {o.Triggers / seconds:0} triggers/s");
+    }
+
+    /// <summary>Every trigger creates a sale for its (existing) person; returns the triggers/s processed.</summary>
+    private static async Task<double> CrmAsync(BenchHost host, RelayMeters meters, LoadOptions o, List<(string, string, double, string)> report, double rate, string scenario)
+    {
+        var tenant = "load-crm-" + report.Count.ToString(CultureInfo.InvariantCulture);
+        SetLatency(host, o.CrmLatencyMs);
+        var emails = SeedPersons(host, tenant, o.CrmContacts);
+        await host.CreateTenantAsync(
+            tenant,
+            s => s,
+            new Automation("sale", "Sale per form", new AutomationMatch(TriggerType.FormSubmitted), [new CreateSaleAction("Load", 1, null, 10, ActionOwner.Associate(102))]));
+        var calls = meters.Count("relay.crm.calls");
+        var committed = meters.Count("relay.actions", "outcome", "succeeded");
+        meters.ClearLags();
+        var batches = Batches(o.CrmTriggers, o.CrmContacts, i => (TriggerType.FormSubmitted, $"{tenant}-{i % o.CrmContacts}", emails[i % o.CrmContacts]));
+        var gcBefore = GcCounts();
+        var clock = Stopwatch.StartNew();
+        await PostAllAsync(host, tenant, batches, rate);
+        await BenchHost.WaitAsync(() => Task.FromResult(meters.Count("relay.actions", "outcome", "succeeded") - committed >= o.CrmTriggers), "every sale committed", TimeSpan.FromMinutes(20));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var lags = meters.Lags();
+        var perSecond = o.CrmTriggers / seconds;
+        report.Add((scenario, "triggers (one sale each)", o.CrmTriggers, "count"));
+        report.Add((scenario, "contacts (concurrency)", o.CrmContacts, "count"));
+        report.Add((scenario, "target rate", rate, rate == 0 ? "flat out" : "triggers/s"));
+        report.Add((scenario, "triggers processed/s", perSecond, "triggers/s"));
+        report.Add((scenario, "CRM calls/s", (meters.Count("relay.crm.calls") - calls) / seconds, "calls/s"));
+        report.Add((scenario, "p50 ingest → CRM commit", Percentile(lags, 0.50) * 1000, "ms"));
+        report.Add((scenario, "p95 ingest → CRM commit", Percentile(lags, 0.95) * 1000, "ms"));
+        report.Add((scenario, "p99 ingest → CRM commit", Percentile(lags, 0.99) * 1000, "ms"));
+        AddGc(report, scenario, gcBefore);
+        Console.WriteLine($"{scenario}: {perSecond:0} triggers/s, p99 {Percentile(lags, 0.99) * 1000:0} ms");
+        return perSecond;
+    }
+
+    /// <summary>The same CRM calls Relay makes for the CRM scenario, by the bare SOAP client, one worker per contact.</summary>
+    private static async Task BareClientAsync(BenchHost host, LoadOptions o, List<(string, string, double, string)> report)
+    {
+        var tenant = "load-bare";
+        var emails = SeedPersons(host, tenant, o.CrmContacts);
+        using var crm = new NetServerCrm();
+        var connection = new CrmConnection(tenant, host.Emulator.BaseUrl.ToString().TrimEnd('/'), "75", DemoSeed.UserName, DemoSeed.Password);
+        var perContact = o.CrmTriggers / o.CrmContacts;
+        long calls = 0;
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, o.CrmContacts), new ParallelOptions { MaxDegreeOfParallelism = o.CrmContacts }, async (c, ct) =>
+        {
+            var match = (await crm.FindPersonsByEmailAsync(connection, emails[c], ct)).Single();
+            var person = (await crm.GetPersonAsync(connection, match.PersonId, ct))!;
+            Interlocked.Add(ref calls, 2);
+            for (var i = 0; i < perContact; i++)
+            {
+                await crm.CreateSaleAsync(connection, new NewSale(person.Ref, "Load", 1, null, 10, 102, $"BARE-{c}-{i}", DateTimeOffset.UtcNow), ct);
+                Interlocked.Increment(ref calls);
+            }
+        });
+        var seconds = clock.Elapsed.TotalSeconds;
+        report.Add(("bare SOAP client", "contacts (concurrency)", o.CrmContacts, "count"));
+        report.Add(("bare SOAP client", "sales", perContact * o.CrmContacts, "count"));
+        report.Add(("bare SOAP client", "CRM calls/s", calls / seconds, "calls/s"));
+        Console.WriteLine($"bare client: {calls / seconds:0} calls/s");
+    }
+
+    /// <summary>Managed memory per activated contact that holds one timeline entry and is idle.</summary>
+    private static async Task MemoryAsync(BenchHost host, RelayMeters meters, LoadOptions o, List<(string, string, double, string)> report)
+    {
+        const string tenant = "load-memory";
+        await host.CreateTenantAsync(tenant, s => s with { LookUpNewContacts = false });
+        var management = host.Grains.GetGrain<IManagementGrain>(0);
+        var activationsBefore = await management.GetTotalActivationCount();
+        var memoryBefore = SettledMemory();
+        var before = meters.Count("relay.triggers.processed");
+        await PostAllAsync(host, tenant, Batches(o.MemoryContacts, o.MemoryContacts, i => (TriggerType.EmailOpened, $"m-{i}", $"m-{i}@load.example")), rate: 0);
+        await BenchHost.WaitAsync(() => Task.FromResult(meters.Count("relay.triggers.processed") - before >= o.MemoryContacts), "every contact's trigger");
+        var memoryAfter = SettledMemory();
+        var activations = await management.GetTotalActivationCount() - activationsBefore;
+        report.Add(("idle contacts", "contacts activated", o.MemoryContacts, "count"));
+        report.Add(("idle contacts", "grain activations added", activations, "count"));
+        report.Add(("idle contacts", "managed memory per contact (activation + stored state)", (memoryAfter - memoryBefore) / (double)o.MemoryContacts, "bytes"));
+        Console.WriteLine($"memory: {(memoryAfter - memoryBefore) / (double)o.MemoryContacts:0} bytes per contact");
+    }
+
+    private static long SettledMemory()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static string[] SeedPersons(BenchHost host, string prefix, int count)
+    {
+        var company = host.Emulator.Store.AddCompany(prefix + " AB", 102);
+        return [.. Enumerable.Range(0, count).Select(i =>
+        {
+            var email = $"{prefix}-{i}@crm.example";
+            host.Emulator.Store.AddPerson("Load", $"Person {i}", email, company.CompanyId);
+            return email;
+        })];
+    }
+
+    private static void SetLatency(BenchHost host, int milliseconds)
+    {
+        host.Emulator.Faults.Clear();
+        if (milliseconds > 0)
+        {
+            host.Emulator.Faults.Add(new NetServerEmulator.Faults.FaultRule { Operation = "*", Kind = NetServerEmulator.Faults.FaultKind.Latency, LatencyMs = milliseconds });
+        }
+    }
+
+    /// <summary>Batches of up to 500 triggers, each contact's triggers spread over the run.</summary>
+    private static List<Func<JsonObject[]>> Batches(int triggers, int contacts, Func<int, (TriggerType Type, string ContactId, string Email)> make) =>
+        [.. Enumerable.Range(0, triggers).Chunk(500).Select(chunk => (Func<JsonObject[]>)(() => [.. chunk.Select(i =>
+        {
+            var (type, contact, email) = make(i);
+            return BenchHost.Trigger(type, contact, email);
+        })]))];
+
+    /// <summary>Posts the batches, four at a time, flat out or paced to <paramref name="rate"/> triggers/s; returns how long it took.</summary>
+    private static async Task<TimeSpan> PostAllAsync(BenchHost host, string tenant, List<Func<JsonObject[]>> batches, double rate)
+    {
+        var clock = Stopwatch.StartNew();
+        var sent = 0L;
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = rate > 0 ? 1 : 4 }, async (batch, ct) =>
+        {
+            var triggers = batch();
+            if (rate > 0)
+            {
+                var due = TimeSpan.FromSeconds(Interlocked.Read(ref sent) / rate);
+                if (due > clock.Elapsed)
+                {
+                    await Task.Delay(due - clock.Elapsed, ct);
+                }
+
+                triggers = batch();
+            }
+
+            await host.SendAsync(tenant, triggers);
+            Interlocked.Add(ref sent, triggers.Length);
+        });
+        return clock.Elapsed;
+    }
+
+    private static (int, int, int) GcCounts() => (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+
+    private static void AddGc(List<(string, string, double, string)> report, string scenario, (int G0, int G1, int G2) before)
+    {
+        report.Add((scenario, "GC gen0/gen1/gen2", GC.CollectionCount(0) - before.G0, $"gen1 {GC.CollectionCount(1) - before.G1}, gen2 {GC.CollectionCount(2) - before.G2}"));
+    }
+
+    private static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToArray();
+        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+    }
+
+    private static void Write(LoadOptions o, List<(string Scenario, string Metric, double Value, string Unit)> report)
+    {
+        Directory.CreateDirectory(o.Out);
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC";
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Relay load run {stamp} UTC").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}. Options: {o}.").AppendLine();
+        md.AppendLine("| scenario | metric | value | unit |").AppendLine("|---|---|---:|---|");
+        var csv = new StringBuilder("scenario,metric,value,unit\n");
+        foreach (var (scenario, metric, value, unit) in report)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {scenario} | {metric} | {value:0.##} | {unit} |");
+            csv.AppendLine(CultureInfo.InvariantCulture, $"\"{scenario}\",\"{metric}\",{value.ToString("0.###", CultureInfo.InvariantCulture)},\"{unit}\"");
+        }
+
+        File.WriteAllText(Path.Combine(o.Out, $"load-{stamp}.md"), md.ToString());
+        File.WriteAllText(Path.Combine(o.Out, $"load-{stamp}.csv"), csv.ToString());
+        Console.WriteLine(md.ToString());
+    }
+
+    /// <summary>Counts Relay's counters and keeps every lag the pipeline records, in this process.</summary>
+    private sealed class RelayMeters : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+        private ConcurrentQueue<double> _lags = new();
+
+        public RelayMeters()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == RelayMetrics.MeterName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            {
+                _counts.AddOrUpdate(instrument.Name, value, (_, n) => n + value);
+                foreach (var tag in tags)
+                {
+                    _counts.AddOrUpdate($"{instrument.Name}|{tag.Key}={tag.Value}", value, (_, n) => n + value);
+                }
+            });
+            _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+            {
+                if (instrument.Name == "relay.trigger.lag")
+                {
+                    _lags.Enqueue(value);
+                }
+            });
+            _listener.Start();
+        }
+
+        public long Count(string instrument) => _counts.GetValueOrDefault(instrument);
+
+        public long Count(string instrument, string tag, string value) => _counts.GetValueOrDefault($"{instrument}|{tag}={value}");
+
+        public IReadOnlyList<double> Lags() => [.. _lags];
+
+        public void ClearLags() => _lags = new ConcurrentQueue<double>();
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
+
+/// <summary>The load driver's options.</summary>
+public sealed record LoadOptions(int Triggers, int Contacts, int CrmTriggers, int CrmContacts, int CrmLatencyMs, int MemoryContacts, string Out)
+{
+    /// <summary>Reads <c>--name value</c> pairs; unknown names are refused.</summary>
+    public static LoadOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            values[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        int Int(string name, int fallback) => values.Remove(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var options = new LoadOptions(
+            Int("triggers", 20_000), Int("contacts", 2_000), Int("crm-triggers", 4_000), Int("crm-contacts", 400),
+            Int("crm-latency-ms", 0), Int("memory-contacts", 20_000), values.Remove("out", out var o) ? o : Path.Combine("bench", "results"));
+        return values.Count == 0 ? options : throw new ArgumentException($"Unknown options: {string.Join(", ", values.Keys)}");
+    }
+}

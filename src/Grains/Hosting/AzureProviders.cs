@@ -1,0 +1,140 @@
+using System.Net;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.Streams;
+
+namespace Relay.Hosting;
+
+/// <summary>
+/// The <c>Azure</c> provider set: Table clustering, Table grain state for small state, Blob grain state for large
+/// per-tenant indexes (a Table entity caps at 1 MiB), Azure Queue trigger streams and Table reminders. Silos and
+/// clients build their storage clients here, from the same settings.
+/// </summary>
+public static class AzureProviders
+{
+    /// <summary>The table that holds grain state.</summary>
+    public const string StateTable = "RelayState";
+
+    /// <summary>The blob container that holds large grain state.</summary>
+    public const string LargeStateContainer = "relay-large";
+
+    /// <summary>Membership (Azure Table), endpoints, state, streams and reminders of a silo.</summary>
+    public static ISiloBuilder AddRelayAzureSilo(this ISiloBuilder silo, OrleansSettings o)
+    {
+        var clients = new AzureClients(o.Azure);
+        var advertised = string.IsNullOrWhiteSpace(o.AdvertisedIPAddress) ? null : IPAddress.Parse(o.AdvertisedIPAddress);
+        silo.ConfigureEndpoints(advertised ?? Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? IPAddress.Loopback,
+            o.SiloPort, o.GatewayPort, listenOnAnyHostAddress: true);
+        if (!string.IsNullOrWhiteSpace(o.SiloName))
+        {
+            silo.Configure<SiloOptions>(s => s.SiloName = o.SiloName);
+        }
+
+        silo.UseAzureStorageClustering(c => c.TableServiceClient = clients.Tables);
+        return silo.AddRelayAzureProviders(o, clients);
+    }
+
+    /// <summary>State, streams and reminders without membership (test clusters bring their own).</summary>
+    public static ISiloBuilder AddRelayAzureProviders(this ISiloBuilder silo, OrleansSettings o) =>
+        silo.AddRelayAzureProviders(o, new AzureClients(o.Azure));
+
+    /// <summary>The trigger queues a client that produces triggers needs, without membership.</summary>
+    public static IClientBuilder AddRelayAzureClientStreams(this IClientBuilder client, OrleansSettings o) =>
+        client.AddRelayAzureClientStreams(o, new AzureClients(o.Azure));
+
+    private static ISiloBuilder AddRelayAzureProviders(this ISiloBuilder silo, OrleansSettings o, AzureClients clients)
+    {
+        silo.AddAzureTableGrainStorage(RelayStorage.Name, ob => ob.Configure<Serializer>((t, serializer) =>
+        {
+            t.TableServiceClient = clients.Tables;
+            t.TableName = StateTable;
+            t.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+        silo.AddAzureBlobGrainStorage(RelayStorage.Large, ob => ob.Configure<Serializer>((b, serializer) =>
+        {
+            b.BlobServiceClient = clients.Blobs;
+            b.ContainerName = LargeStateContainer;
+            b.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+        silo.AddAzureQueueStreams(RelayStorage.TriggerStreamProvider, s =>
+        {
+            s.ConfigureAzureQueue(ob => ob.Configure(q => ConfigureQueues(q, o, clients)));
+            s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+        });
+        silo.UseAzureTableReminderService(r => r.TableServiceClient = clients.Tables);
+        return silo;
+    }
+
+    /// <summary>Gateways from the membership table, and the trigger queues to produce into.</summary>
+    public static IClientBuilder AddRelayAzureClient(this IClientBuilder client, OrleansSettings o)
+    {
+        var clients = new AzureClients(o.Azure);
+        client.UseAzureStorageClustering(g => g.TableServiceClient = clients.Tables);
+        client.AddRelayAzureClientStreams(o, clients);
+
+        // Silos come and go: learn about new gateways within seconds, and keep trying while none answers.
+        client.Configure<GatewayOptions>(g => g.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
+        client.Services.AddSingleton<IClientConnectionRetryFilter, RetryWhileStarting>();
+        return client;
+    }
+
+    private static IClientBuilder AddRelayAzureClientStreams(this IClientBuilder client, OrleansSettings o, AzureClients clients) =>
+        client.AddAzureQueueStreams(RelayStorage.TriggerStreamProvider, s =>
+        {
+            s.ConfigureAzureQueue(ob => ob.Configure(q => ConfigureQueues(q, o, clients)));
+            s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+        });
+
+    private static void ConfigureQueues(AzureQueueOptions q, OrleansSettings o, AzureClients clients)
+    {
+        q.QueueServiceClient = clients.Queues;
+        q.QueueNames = [.. o.Azure.QueueNames(o.ServiceId)];
+        q.MessageVisibilityTimeout = o.Azure.MessageVisibilityTimeout;
+    }
+
+    /// <summary>The three storage clients, from a connection string or from service URIs and one credential.</summary>
+    private sealed class AzureClients
+    {
+        public AzureClients(AzureSettings s)
+        {
+            if (!s.UsesServiceUris)
+            {
+                Tables = new TableServiceClient(s.ConnectionString);
+                Blobs = new BlobServiceClient(s.ConnectionString);
+                Queues = new QueueServiceClient(s.ConnectionString);
+                return;
+            }
+
+            TokenCredential credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = s.ManagedIdentityClientId });
+            Tables = new TableServiceClient(new Uri(s.TableServiceUri!), credential);
+            Blobs = new BlobServiceClient(new Uri(s.BlobServiceUri!), credential);
+            Queues = new QueueServiceClient(new Uri(s.QueueServiceUri!), credential);
+        }
+
+        public TableServiceClient Tables { get; }
+
+        public BlobServiceClient Blobs { get; }
+
+        public QueueServiceClient Queues { get; }
+    }
+
+    /// <summary>A web host may start before any silo: retry the first connection every few seconds until it is stopped.</summary>
+    private sealed class RetryWhileStarting(ILogger<RetryWhileStarting> logger) : IClientConnectionRetryFilter
+    {
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            logger.LogWarning("No silo answers yet ({Message}); trying again in 2 s", exception.Message);
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            return !cancellationToken.IsCancellationRequested;
+        }
+    }
+}

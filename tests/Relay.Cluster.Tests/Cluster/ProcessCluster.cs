@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Relay.Cluster.Tests.Cluster;
+
+/// <summary>
+/// A production-shaped Relay on this machine: Azurite, <c>src/Silo</c> processes with the Azure providers and the
+/// NetServer CRM, and one <c>src/Web</c> process as an Orleans client, all configured through environment variables
+/// from their build outputs, as an operator would run them.
+/// </summary>
+public sealed partial class ProcessCluster : IAsyncDisposable
+{
+    /// <summary>The admin key the web host is configured with.</summary>
+    public const string AdminKey = "cluster-admin-key";
+
+    private readonly Azurite _azurite;
+    private readonly string _serviceId = "relay" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<(ChildProcess Process, Uri Url)> _silos = [];
+
+    private ProcessCluster(Azurite azurite, int queueCount)
+    {
+        _azurite = azurite;
+        QueueCount = queueCount;
+    }
+
+    /// <summary>How many Azure queues carry triggers.</summary>
+    public int QueueCount { get; }
+
+    /// <summary>The web host, once started.</summary>
+    public ChildProcess? Web { get; private set; }
+
+    /// <summary>The web host's base URL.</summary>
+    public Uri WebUrl { get; private set; } = null!;
+
+    /// <summary>The silos started so far, killed ones included.</summary>
+    public IReadOnlyList<(ChildProcess Process, Uri Url)> Silos => _silos;
+
+    /// <summary>Starts Azurite; silos and the web host are started by the test.</summary>
+    public static async Task<ProcessCluster> StartAzuriteAsync(int queueCount)
+    {
+        var azurite = new Azurite();
+        await azurite.InitializeAsync();
+        return new ProcessCluster(azurite, queueCount);
+    }
+
+    /// <summary>Starts a silo process; waits until it answers <c>/health/ready</c> when <paramref name="waitReady"/>.</summary>
+    public async Task<ChildProcess> StartSiloAsync(bool waitReady = true)
+    {
+        var url = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+        var env = Common();
+        env["Relay__Orleans__SiloPort"] = Port(FreePorts.Next());
+        env["Relay__Orleans__GatewayPort"] = Port(FreePorts.Next());
+        env["Relay__Orleans__SiloName"] = "silo-" + (_silos.Count + 1);
+        env["Relay__Crm__Mode"] = "NetServer";
+        var silo = ChildProcess.Start("silo-" + (_silos.Count + 1), "dotnet", [Artifacts.BuiltHost("Silo", "Relay.Silo"), "--urls", url.ToString()], env);
+        _silos.Add((silo, url));
+        if (waitReady)
+        {
+            await WaitReadyAsync(silo, url);
+        }
+
+        return silo;
+    }
+
+    /// <summary>Starts the web host as a client of the cluster and waits until it is ready.</summary>
+    public async Task StartWebAsync()
+    {
+        WebUrl = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+        var env = Common();
+        env["Relay__Web__CoHostSilo"] = "false";
+        env["Relay__Admin__ApiKey"] = AdminKey;
+        Web = ChildProcess.Start("web", "dotnet", [Artifacts.BuiltHost("Web", "Relay.Web"), "--urls", WebUrl.ToString()], env);
+        await WaitReadyAsync(Web, WebUrl);
+    }
+
+    /// <summary>The value of a Prometheus sample on a process's <c>/metrics</c>, summed over its labels; 0 when absent.</summary>
+    public static async Task<double> ScrapeAsync(Uri baseUrl, string metric)
+    {
+        using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(10) };
+        var text = await http.GetStringAsync("/metrics");
+        return Sample().Matches(text).Where(m => m.Groups["name"].Value == metric)
+            .Sum(m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Web is not null)
+        {
+            await Web.DisposeAsync();
+        }
+
+        foreach (var (silo, _) in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        await _azurite.DisposeAsync();
+    }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task WaitReadyAsync(ChildProcess process, Uri url)
+    {
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.GetAsync(
+            async () =>
+            {
+                process.ThrowIfExited();
+                try
+                {
+                    return (await http.GetAsync("/health/ready")).IsSuccessStatusCode;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            },
+            ready => ready,
+            $"{process.Name} to be ready");
+    }
+
+    private Dictionary<string, string> Common() => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Relay__Orleans__Providers"] = "Azure",
+        ["Relay__Orleans__ClusterId"] = "cluster-test",
+        ["Relay__Orleans__ServiceId"] = _serviceId,
+        ["Relay__Orleans__AdvertisedIPAddress"] = "127.0.0.1",
+        ["Relay__Orleans__Azure__ConnectionString"] = _azurite.ConnectionString,
+        ["Relay__Orleans__Azure__QueueCount"] = Port(QueueCount),
+        ["Relay__Demo__Enabled"] = "false",
+        ["Relay__Observability__Dashboard"] = "false",
+    };
+
+    [GeneratedRegex(@"^(?<name>[a-z_]+)(?:\{[^}]*\})? (?<value>[0-9.eE+-]+)", RegexOptions.Multiline)]
+    private static partial Regex Sample();
+}

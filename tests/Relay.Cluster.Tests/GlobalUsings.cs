@@ -1,0 +1,3 @@
+global using System.Collections.Immutable;
+global using Relay.Automations;
+global using Relay.Cluster.Tests.Support;

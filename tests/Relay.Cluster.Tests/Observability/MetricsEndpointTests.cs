@@ -1,0 +1,87 @@
+extern alias web;
+
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Relay.Cluster.Tests.Observability;
+
+/// <summary>The web host's Prometheus endpoint after a few triggers, and the dashboard behind the admin key.</summary>
+public sealed class MetricsEndpointTests : IAsyncLifetime
+{
+    private const string AdminKey = "metrics-admin-key";
+    private readonly WebApplicationFactory<web::Program> _web = new EmbeddedWeb();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _web.DisposeAsync();
+
+    [Fact]
+    public async Task The_metrics_endpoint_exposes_the_pipeline_instruments_after_a_few_triggers()
+    {
+        using var http = _web.CreateClient();
+        // The demo tenant's pricing automation: Ann is one person (three actions), info@nordic.example two (a lead).
+        var batch = """
+            [{"id":"m-1","type":"email.clicked","occurredAt":"2026-11-29T10:15:00Z","contact":{"id":"c-10293","email":"ann.berg@example.com"},"link":{"url":"https://example.com/pricing"}},
+             {"id":"m-1","type":"email.clicked","occurredAt":"2026-11-29T10:15:00Z","contact":{"id":"c-10293","email":"ann.berg@example.com"},"link":{"url":"https://example.com/pricing"}},
+             {"id":"m-2","type":"email.clicked","occurredAt":"2026-11-29T10:16:00Z","contact":{"id":"c-20411","email":"info@nordic.example"},"link":{"url":"https://example.com/pricing"}}]
+            """;
+        using var content = new StringContent(batch, Encoding.UTF8, "application/json");
+        (await http.PostAsync("/api/tenants/demo/triggers", content)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        string[] instruments =
+        [
+            "relay_triggers_received_total", "relay_triggers_processed_total", "relay_triggers_deduplicated_total", "relay_actions_total",
+            "relay_crm_calls_total", "relay_crm_duration_milliseconds_bucket", "relay_outbox_depth", "relay_leads_created_total",
+            "relay_trigger_lag_seconds_bucket",
+        ];
+        var metrics = await Eventually.GetAsync(
+            () => http.GetStringAsync("/metrics"),
+            text => instruments.All(i => text.Contains("\n" + i, StringComparison.Ordinal)) && text.Contains("relay_actions_total{otel_scope_name=\"Relay\",outcome=\"succeeded\",type=\"createSale\"} 1", StringComparison.Ordinal),
+            "every pipeline instrument to be exported");
+        metrics.ShouldContain("relay_triggers_received_total{otel_scope_name=\"Relay\",tenant=\"demo\",type=\"email.clicked\"} 3");
+        metrics.ShouldContain("relay_triggers_processed_total{otel_scope_name=\"Relay\",type=\"email.clicked\"} 2");
+        metrics.ShouldContain("relay_triggers_deduplicated_total{otel_scope_name=\"Relay\"} 1");
+        metrics.ShouldContain("relay_leads_created_total{otel_scope_name=\"Relay\",reason=\"ambiguous\"} 1");
+    }
+
+    [Fact]
+    public async Task The_dashboard_is_served_only_with_the_admin_key()
+    {
+        using var http = _web.CreateClient();
+        var anonymous = await http.GetAsync("/admin/dashboard/");
+        anonymous.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        anonymous.Headers.WwwAuthenticate.ShouldContain(h => h.Scheme == "Basic");
+
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/admin/dashboard/");
+        wrong.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:nope")));
+        (await http.SendAsync(wrong)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        using var basic = new HttpRequestMessage(HttpMethod.Get, "/admin/dashboard/");
+        basic.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + AdminKey)));
+        var page = await http.SendAsync(basic);
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await page.Content.ReadAsStringAsync()).ShouldContain("Orleans Dashboard");
+
+        using var header = new HttpRequestMessage(HttpMethod.Get, "/admin/dashboard/");
+        header.Headers.Add("X-Api-Key", AdminKey);
+        (await http.SendAsync(header)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    /// <summary>The embedded default (co-hosted silo, demo tenant, in-memory CRM) on ports of its own.</summary>
+    private sealed class EmbeddedWeb : WebApplicationFactory<web::Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            builder.UseSetting("Relay:Orleans:SiloPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Relay:Orleans:GatewayPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Relay:Orleans:ClusterId", "metrics-" + Guid.NewGuid().ToString("N")[..8]);
+            builder.UseSetting("Relay:Admin:ApiKey", AdminKey);
+            builder.UseSetting("Relay:Demo:Enabled", "true");
+        }
+    }
+}
