@@ -8,6 +8,7 @@ using Orleans.Streams;
 using Relay.Contacts;
 using Relay.Crm;
 using Relay.Crm.NetServer;
+using Relay.Resilience;
 
 namespace Relay.Hosting;
 
@@ -92,6 +93,11 @@ public static class RelayHosting
         services.AddMetrics();
         services.TryAddSingleton<RelayMetrics>();
         services.Decorate<ICrm, InstrumentedCrm>();
+
+        // Every request the NetServer adapter sends waits for a permit of its tenant's cluster-wide budget.
+        services.AddOptions<CrmRateLimitOptions>().BindConfiguration(CrmRateLimitOptions.Section);
+        services.TryAddSingleton<CrmRateLimiter>();
+        services.TryAddSingleton<ICrmRequestGate>(sp => sp.GetRequiredService<CrmRateLimiter>());
         services.TryAddSingleton<ActionExecutor>();
         return services;
     }

@@ -11,7 +11,15 @@ public sealed record TenantSettings(
     [property: Id(2)] int? DefaultOwnerAssociateId = null,
     [property: Id(3)] bool CreateCompanyOnApprove = false,
     [property: Id(4)] int LeadExpiryDays = 60,
-    [property: Id(5)] int LeadExpiryWarningDays = 7);
+    [property: Id(5)] int LeadExpiryWarningDays = 7,
+    [property: Id(6)] int CrmCallsPerSecond = TenantSettings.DefaultCrmCallsPerSecond)
+{
+    /// <summary>SuperOffice's published guidance: no more than 10 API calls per second.</summary>
+    public const int DefaultCrmCallsPerSecond = 10;
+
+    /// <summary>The highest rate a tenant may be given.</summary>
+    public const int MaxCrmCallsPerSecond = 1000;
+}
 
 /// <summary>How Relay reaches the tenant's NetServer. The password is write-only through the API.</summary>
 [GenerateSerializer, Immutable, Alias("relay.tenant-crm-settings")]
@@ -96,6 +104,11 @@ public static partial class TenantRules
         if (settings.LeadExpiryWarningDays < 0 || settings.LeadExpiryWarningDays >= settings.LeadExpiryDays)
         {
             errors.Add("leadExpiryWarningDays: must be zero or more and less than leadExpiryDays");
+        }
+
+        if (settings.CrmCallsPerSecond is < 1 or > TenantSettings.MaxCrmCallsPerSecond)
+        {
+            errors.Add($"crmCallsPerSecond: must be between 1 and {TenantSettings.MaxCrmCallsPerSecond} (SuperOffice asks for no more than 10)");
         }
 
         return errors;
