@@ -94,6 +94,11 @@ public static class RelayHosting
         services.TryAddSingleton<RelayMetrics>();
         services.Decorate<ICrm, InstrumentedCrm>();
 
+        // Outermost, so an open circuit fails fast without waiting for a permit or being logged as a CRM failure.
+        services.AddOptions<CrmCircuitBreakerOptions>().BindConfiguration(CrmCircuitBreakerOptions.Section);
+        services.TryAddSingleton<CrmCircuitBreakers>();
+        services.Decorate<ICrm, ResilientCrm>();
+
         // Every request the NetServer adapter sends waits for a permit of its tenant's cluster-wide budget.
         services.AddOptions<CrmRateLimitOptions>().BindConfiguration(CrmRateLimitOptions.Section);
         services.TryAddSingleton<CrmRateLimiter>();
