@@ -34,7 +34,7 @@ public sealed partial class ContactGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenantId, _contactId) = ContactKey.Parse(this.GetPrimaryKeyString());
-        if (S.Outbox.Count > 0 || IndexesDirty)
+        if (S.Outbox.Count > 0 || IndexesDirty || S.ParkedIndexDirty)
         {
             ScheduleDrain(TimeSpan.Zero);
         }

@@ -88,6 +88,10 @@ public sealed class ContactState
     [Id(18)]
     public List<EventDetails> PendingEventDetails { get; set; } = [];
 
+    /// <summary>The tenant's parked-actions index may not show this contact's parked actions yet.</summary>
+    [Id(19)]
+    public bool ParkedIndexDirty { get; set; }
+
     /// <summary>Whether the person must be looked up before the outbox can drain.</summary>
     public bool NeedsResolution =>
         Outbox.Count > 0 && Lead is null && (Link is null || (GivenPersonId is { } id && id != Link.PersonId));
