@@ -54,8 +54,8 @@ public sealed partial class ContactGrain(
             return;
         }
 
-        var disposition = ContactDecisions.Accept(S, item.Trigger, config, time.GetUtcNow());
-        if (disposition == TriggerDisposition.Duplicate)
+        var disposition = await AcceptOrDeadLetterAsync(item, config);
+        if (disposition is null or TriggerDisposition.Duplicate)
         {
             return;
         }
