@@ -15,6 +15,8 @@ app.MapIngestApi();
 app.MapContactsApi();
 app.MapLeadsApi();
 app.MapAdminApi();
+app.MapParkedApi();
+app.MapDeadLettersApi();
 app.Run();
 
 /// <summary>The web host's entry point, visible to tests.</summary>
