@@ -13,10 +13,10 @@ public sealed class PermitBucket(double rate, DateTimeOffset now)
     public double Rate { get; private set; } = rate;
 
     /// <summary>
-    /// How many permits may pile up while nobody asks: a fifth of a second's worth, at least two, so that silos
-    /// asking a little late lose nothing, and a window of seconds overshoots by at most that much.
+    /// How many permits may pile up while nobody asks: half a second's worth, at least three, so that silos whose
+    /// lease calls come late under load lose nothing, while a window of seconds overshoots by at most that much.
     /// </summary>
-    public static double Burst(double rate) => Math.Max(2, Math.Ceiling(rate / 5));
+    public static double Burst(double rate) => Math.Max(3, Math.Ceiling(rate / 2));
 
     /// <summary>Changes the rate from now on.</summary>
     public void SetRate(double rate, DateTimeOffset now)
