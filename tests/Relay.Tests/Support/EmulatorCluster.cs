@@ -104,6 +104,14 @@ public sealed class EmulatorCluster : IAsyncDisposable
             }
         });
 
+    /// <summary>Whether the contact has its drain reminder registered, as the cluster's reminder table says.</summary>
+    public async Task<bool> HasDrainReminderAsync(string tenantId, string contactId)
+    {
+        var grainId = Client.GetGrain<IContactGrain>(ContactKey.Of(tenantId, contactId)).GetGrainId();
+        var table = Cluster.GetSiloServiceProvider(Cluster.Silos[0].SiloAddress).GetRequiredService<IReminderTable>();
+        return (await table.ReadRow(grainId, "drain")) is not null;
+    }
+
     /// <summary>The contact as the API shows it.</summary>
     public Task<ContactView?> ViewAsync(string tenantId, string contactId) =>
         Client.GetGrain<IContactGrain>(ContactKey.Of(tenantId, contactId)).GetViewAsync(0, 10);
