@@ -75,7 +75,7 @@ public static class LoadDriver
         var emails = SeedPersons(host, tenant, o.CrmContacts);
         await host.CreateTenantAsync(
             tenant,
-            s => s,
+            s => s with { CrmCallsPerSecond = Relay.Tenants.TenantSettings.MaxCrmCallsPerSecond },
             new Automation("sale", "Sale per form", new AutomationMatch(TriggerType.FormSubmitted), [new CreateSaleAction("Load", 1, null, 10, ActionOwner.Associate(102))]));
         var calls = meters.Count("relay.crm.calls");
         var committed = meters.Count("relay.actions", "outcome", "succeeded");

@@ -40,7 +40,7 @@ public class PanelGets
         _personId = store.AddPerson("Tina", "Line", "tina@timeline.example", company.CompanyId).PersonId;
         await _host.CreateTenantAsync(
             Tenant,
-            s => s with { Panels = new PanelSettings("Cust12345", ["https://*.superoffice.com"], [1], [1], [1]) },
+            s => s with { CrmCallsPerSecond = TenantSettings.MaxCrmCallsPerSecond, Panels = new PanelSettings("Cust12345", ["https://*.superoffice.com"], [1], [1], [1]) },
             new Automation("form", "Form", new AutomationMatch(TriggerType.FormSubmitted), [new CreateSaleAction("Bench", 1, null, 10, ActionOwner.Associate(102))]));
         await _host.SendAsync(Tenant, Enumerable.Range(0, Leads).Select(i => BenchHost.Trigger(TriggerType.FormSubmitted, $"lead-{i}", $"lead-{i}@nowhere.example")));
         await _host.SendAsync(Tenant, Enumerable.Range(0, TimelineEntries - 1).Select(_ => BenchHost.Trigger(TriggerType.EmailOpened, "tina", "tina@timeline.example"))

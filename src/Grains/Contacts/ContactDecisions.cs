@@ -216,6 +216,7 @@ public static class ContactDecisions
         state.Outbox.Remove(item);
         var parked = item with { Attempts = item.Attempts + 1, LastError = error.Message, LastErrorType = error.ErrorType, NextAttemptAt = null };
         state.Parked.Add(parked);
+        state.ParkedIndexDirty = true;
         AddOutcome(state, Outcome(parked, OutcomeStatus.Parked, state.Link?.PersonId, null, error.Message, error.ErrorType, parked.Attempts, now));
     }
 
@@ -232,6 +233,54 @@ public static class ContactDecisions
         OwnerKind.Associate => owner.AssociateId,
         _ => link.CompanyAssociateId ?? settings.DefaultOwnerAssociateId,
     };
+
+    /// <summary>
+    /// Marks a create as sent before it is sent: from then on any further attempt, even after a crash, first
+    /// looks the object up by its reference. Returns the item as it now stands in the outbox.
+    /// </summary>
+    public static OutboxItem MarkSent(ContactState state, OutboxItem item)
+    {
+        if (item.OutcomeUncertain)
+        {
+            return item;
+        }
+
+        var sent = item with { OutcomeUncertain = true };
+        state.Outbox[state.Outbox.IndexOf(item)] = sent;
+        return sent;
+    }
+
+    /// <summary>
+    /// Records a failure that said when to come back (an open circuit, a busy rate limit): the action waits that
+    /// long, spread by up to half again with <paramref name="jitter"/> in [0,1), and it does not count as an attempt.
+    /// </summary>
+    public static TimeSpan WaitForCrm(ContactState state, OutboxItem item, CrmException error, TimeSpan retryAfter, DateTimeOffset now, double jitter)
+    {
+        var delay = retryAfter * (1 + (0.5 * jitter));
+        state.Outbox[state.Outbox.IndexOf(item)] = item with { NextAttemptAt = now + delay, LastError = error.Message, LastErrorType = error.ErrorType };
+        return delay;
+    }
+
+    /// <summary>
+    /// Puts parked actions back at the end of the outbox to be tried again: the one with <paramref name="key"/>,
+    /// or all with <paramref name="errorType"/>, or all. Returns how many.
+    /// </summary>
+    public static int Replay(ContactState state, string? key, string? errorType)
+    {
+        var chosen = state.Parked.Where(p => (key is null || p.Key == key) && (errorType is null || p.LastErrorType == errorType)).ToList();
+        foreach (var item in chosen)
+        {
+            state.Parked.Remove(item);
+            state.Outbox.Add(item with { Attempts = 0, NextAttemptAt = null });
+        }
+
+        if (chosen.Count > 0)
+        {
+            state.ParkedIndexDirty = true;
+        }
+
+        return chosen.Count;
+    }
 
     private static ContactFields Merge(ContactFields? known, ContactFields latest) =>
         known is null ? latest : latest with

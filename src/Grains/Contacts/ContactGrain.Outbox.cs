@@ -62,13 +62,15 @@ public sealed partial class ContactGrain
         catch (CrmException ex)
         {
             // The person lookup failed; the actions stay queued and the lookup is tried again.
-            var delay = ContactDecisions.Backoff(2, Random.Shared.NextDouble());
+            var delay = ex.RetryAfter ?? ContactDecisions.Backoff(2, Random.Shared.NextDouble());
             LogResolutionFailed(logger, ex, GrainKey, delay);
             ScheduleDrain(delay);
         }
         finally
         {
             await SyncIndexesAsync();
+            await SyncParkedIndexAsync();
+            await KeepReminderAsync();
             ReportOutbox();
         }
     }
@@ -77,9 +79,17 @@ public sealed partial class ContactGrain
     private async Task<bool> PerformAsync(TenantConfig config, OutboxItem item, CancellationToken cancellationToken)
     {
         var link = S.Link!;
+        var attempt = item; // as the executor must see it: uncertain only when an earlier attempt may have committed
+        if (item.Action.Kind is ActionKind.CreateSale or ActionKind.CreateTask or ActionKind.NotifySalesRep && !item.OutcomeUncertain)
+        {
+            // Durably before the create goes out: should this activation die mid-call, the next looks first.
+            item = ContactDecisions.MarkSent(S, item);
+            await state.WriteStateAsync(CancellationToken.None);
+        }
+
         try
         {
-            var created = await executor.ExecuteAsync(config, _contactId, link, item, cancellationToken);
+            var created = await executor.ExecuteAsync(config, _contactId, link, attempt, cancellationToken);
             var now = time.GetUtcNow();
             ContactDecisions.Succeeded(S, item, created, now);
             metrics.Action(item.Action.Kind, "succeeded");
@@ -98,6 +108,12 @@ public sealed partial class ContactGrain
             LogParked(logger, ex, item.Key, GrainKey, ex.ErrorType);
             ContactDecisions.Park(S, item, ex, time.GetUtcNow());
             metrics.Action(item.Action.Kind, "parked");
+        }
+        catch (CrmException ex) when (ex.RetryAfter is { } retryAfter)
+        {
+            // The CRM is resting (open circuit) or the budget is busy: wait as told; it was no attempt of this action.
+            ScheduleDrain(ContactDecisions.WaitForCrm(S, item, ex, retryAfter, time.GetUtcNow(), Random.Shared.NextDouble()));
+            return false;
         }
         catch (CrmException ex)
         {

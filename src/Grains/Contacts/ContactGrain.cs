@@ -38,18 +38,7 @@ public sealed partial class ContactGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenantId, _contactId) = ContactKey.Parse(this.GetPrimaryKeyString());
-
-        // An earlier activation may have died (its silo killed) after SuperOffice committed a create and before the
-        // outcome was written: every create still in the outbox is looked up by its reference before it is sent again.
-        for (var i = 0; i < S.Outbox.Count; i++)
-        {
-            if (S.Outbox[i] is { Action.IsRepFacing: true, OutcomeUncertain: false } create)
-            {
-                S.Outbox[i] = create with { OutcomeUncertain = true };
-            }
-        }
-
-        if (S.Outbox.Count > 0 || S.NeedsResolution || IndexesDirty)
+        if (S.Outbox.Count > 0 || S.NeedsResolution || IndexesDirty || S.ParkedIndexDirty)
         {
             ScheduleDrain(TimeSpan.Zero);
         }
@@ -77,8 +66,8 @@ public sealed partial class ContactGrain(
             return;
         }
 
-        var disposition = ContactDecisions.Accept(S, item.Trigger, config, time.GetUtcNow());
-        if (disposition == TriggerDisposition.Duplicate)
+        var disposition = await AcceptOrDeadLetterAsync(item, config);
+        if (disposition is null or TriggerDisposition.Duplicate)
         {
             metrics.Deduplicated();
             return;

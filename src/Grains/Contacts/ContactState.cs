@@ -88,6 +88,10 @@ public sealed class ContactState
     [Id(18)]
     public List<EventDetails> PendingEventDetails { get; set; } = [];
 
+    /// <summary>The tenant's parked-actions index may not show this contact's parked actions yet.</summary>
+    [Id(20)]
+    public bool ParkedIndexDirty { get; set; }
+
     /// <summary>
     /// Whether the contact's e-mail was looked up in SuperOffice since it last changed, without a single
     /// match. Such a contact is not a lead until an automation wants to act on it.

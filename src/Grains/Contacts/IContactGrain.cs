@@ -41,6 +41,13 @@ public interface IContactGrain : IGrainWithStringKey
     /// <summary>Drops the lead's waiting actions if it is older than the tenant's lead expiry.</summary>
     [Alias("ExpireIfDue")]
     Task<LeadDecisionResult> ExpireIfDueAsync();
+
+    /// <summary>
+    /// Puts parked actions back in the outbox after their cause was fixed: the one with <paramref name="key"/>, or
+    /// every one with <paramref name="errorType"/>, or all when both are null. Returns how many.
+    /// </summary>
+    [Alias("ReplayParked")]
+    Task<int> ReplayParkedAsync(string? key, string? errorType);
 }
 
 /// <summary>Whether a contact is linked to a person, a lead, or not yet looked up.</summary>

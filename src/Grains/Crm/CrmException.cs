@@ -45,4 +45,11 @@ public sealed class CrmException : Exception
     /// <summary>A short, stable name for grouping errors, e.g. <c>SelectionNotFound</c> or <c>Http503</c>.</summary>
     [Id(1)]
     public string ErrorType { get; init; } = "Unknown";
+
+    /// <summary>
+    /// Set when the failure says when to come back (an open circuit, a rate-limit wait): the caller waits that
+    /// long instead of backing off, and does not count it as an attempt of the action.
+    /// </summary>
+    [Id(2)]
+    public TimeSpan? RetryAfter { get; init; }
 }

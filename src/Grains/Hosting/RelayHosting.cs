@@ -9,6 +9,7 @@ using Relay.Contacts;
 using Relay.Crm;
 using Relay.Crm.NetServer;
 using Relay.Observability;
+using Relay.Resilience;
 
 namespace Relay.Hosting;
 
@@ -114,6 +115,16 @@ public static class RelayHosting
         services.TryAddSingleton<RelayMetrics>();
         services.TryAddSingleton<PipelineMetrics>();
         services.Decorate<ICrm, InstrumentedCrm>();
+
+        // Outermost, so an open circuit fails fast without waiting for a permit or being logged as a CRM failure.
+        services.AddOptions<CrmCircuitBreakerOptions>().BindConfiguration(CrmCircuitBreakerOptions.Section);
+        services.TryAddSingleton<CrmCircuitBreakers>();
+        services.Decorate<ICrm, ResilientCrm>();
+
+        // Every request the NetServer adapter sends waits for a permit of its tenant's cluster-wide budget.
+        services.AddOptions<CrmRateLimitOptions>().BindConfiguration(CrmRateLimitOptions.Section);
+        services.TryAddSingleton<CrmRateLimiter>();
+        services.TryAddSingleton<ICrmRequestGate>(sp => sp.GetRequiredService<CrmRateLimiter>());
         services.TryAddSingleton<ActionExecutor>();
         return services;
     }

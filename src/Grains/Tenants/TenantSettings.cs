@@ -13,7 +13,15 @@ public sealed record TenantSettings(
     [property: Id(4)] int LeadExpiryDays = 60,
     [property: Id(5)] int LeadExpiryWarningDays = 7,
     [property: Id(6)] PanelSettings? Panels = null,
-    [property: Id(7)] bool LookUpNewContacts = true);
+    [property: Id(7)] bool LookUpNewContacts = true,
+    [property: Id(8)] int CrmCallsPerSecond = TenantSettings.DefaultCrmCallsPerSecond)
+{
+    /// <summary>SuperOffice's published guidance: no more than 10 API calls per second.</summary>
+    public const int DefaultCrmCallsPerSecond = 10;
+
+    /// <summary>The highest rate a tenant may be given.</summary>
+    public const int MaxCrmCallsPerSecond = 1000;
+}
 
 /// <summary>
 /// Who may see the SuperOffice panels of a tenant and where they may be embedded. Without these
@@ -111,6 +119,11 @@ public static partial class TenantRules
         if (settings.LeadExpiryWarningDays < 0 || settings.LeadExpiryWarningDays >= settings.LeadExpiryDays)
         {
             errors.Add("leadExpiryWarningDays: must be zero or more and less than leadExpiryDays");
+        }
+
+        if (settings.CrmCallsPerSecond is < 1 or > TenantSettings.MaxCrmCallsPerSecond)
+        {
+            errors.Add($"crmCallsPerSecond: must be between 1 and {TenantSettings.MaxCrmCallsPerSecond} (SuperOffice asks for no more than 10)");
         }
 
         if (settings.Panels is { } panels)

@@ -22,10 +22,14 @@ public sealed class AdminOptions
 /// <summary>Tenant settings and automations: <c>PUT</c>/<c>GET /api/admin/tenants/{tenant}</c> and <c>…/automations</c>.</summary>
 public static class AdminApi
 {
+    /// <summary>The <c>/api/admin</c> route group behind the admin key; every admin area maps its endpoints on one.</summary>
+    public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/admin").RequireAdminKey();
+
     /// <summary>Maps the admin endpoints behind the admin key.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/admin").RequireAdminKey();
+        var admin = app.MapAdminGroup();
         admin.MapGet("/tenants/{tenant}", GetTenantAsync);
         admin.MapPut("/tenants/{tenant}", PutTenantAsync);
         admin.MapGet("/tenants/{tenant}/automations", GetAutomationsAsync);
@@ -108,7 +112,12 @@ public static class AdminApi
         return result.IsValid ? TypedResults.Ok((await ConfigAsync(grains, tenant))!.Automations) : Invalid("The automations were rejected", result.Errors);
     }
 
-    private static async Task<TenantConfig?> ConfigAsync(IGrainFactory grains, string tenant) =>
+    /// <summary>Answers with <paramref name="handle"/> for an existing tenant, and 404 otherwise.</summary>
+    internal static async Task<IResult> ForTenantAsync(IGrainFactory grains, string tenant, Func<Task<IResult>> handle) =>
+        await ConfigAsync(grains, tenant) is null ? Problems.UnknownTenant(tenant) : await handle();
+
+    /// <summary>The tenant's configuration, or null when the id is not a tenant's.</summary>
+    internal static async Task<TenantConfig?> ConfigAsync(IGrainFactory grains, string tenant) =>
         TenantRules.IsValidTenantId(tenant) ? await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() : null;
 
     private static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request)

@@ -35,6 +35,8 @@ public static class RelayWebApp
         app.MapContactsApi();
         app.MapLeadsApi();
         app.MapAdminApi();
+        app.MapParkedApi();
+        app.MapDeadLettersApi();
         return app;
     }
 }

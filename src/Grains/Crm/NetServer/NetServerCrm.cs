@@ -27,9 +27,15 @@ public sealed class NetServerCrm : ICrm, ICrmCatalog, IDisposable
 
     /// <summary>Creates the adapter with its options.</summary>
     public NetServerCrm(IOptions<NetServerOptions> options)
+        : this(options, null)
+    {
+    }
+
+    /// <summary>Creates the adapter with its options and the gate every request waits at (the tenant's rate limit).</summary>
+    public NetServerCrm(IOptions<NetServerOptions> options, ICrmRequestGate? gate)
     {
         _options = options.Value;
-        _transport = new NetServerTransport(_options);
+        _transport = new NetServerTransport(_options, gate);
         _sessions = new NetServerSessions(_transport);
     }
 

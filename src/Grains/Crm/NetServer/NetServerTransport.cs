@@ -54,10 +54,12 @@ internal sealed partial class NetServerTransport : IDisposable
 {
     private readonly ConcurrentDictionary<(string Tenant, Uri Url), Lazy<ChannelFactory<IRequestChannel>>> _factories = new();
     private readonly NetServerOptions _options;
+    private readonly ICrmRequestGate? _gate;
 
-    public NetServerTransport(NetServerOptions options)
+    public NetServerTransport(NetServerOptions options, ICrmRequestGate? gate = null)
     {
         _options = options;
+        _gate = gate;
     }
 
     /// <summary>Sends one call and returns the reply; throws <see cref="CrmException"/> for transport failures and SOAP faults.</summary>
@@ -72,6 +74,11 @@ internal sealed partial class NetServerTransport : IDisposable
     public async Task<NetServerReply> CallAsync(
         NetServerEndpoint endpoint, string agent, string operation, XElement body, string? applicationToken, string? ticket, bool isWrite, CancellationToken cancellationToken)
     {
+        if (_gate is not null)
+        {
+            await _gate.WaitAsync(endpoint.TenantId, cancellationToken).ConfigureAwait(false);
+        }
+
         var factory = _factories.GetOrAdd((endpoint.TenantId, endpoint.AgentUrl(agent)), key => new Lazy<ChannelFactory<IRequestChannel>>(() => CreateFactory(key.Url))).Value;
         var ns = endpoint.Namespace.NamespaceName;
         using var request = CreateRequest(endpoint, agent, operation, body, applicationToken, ticket, _options);

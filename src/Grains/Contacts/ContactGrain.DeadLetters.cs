@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+using Relay.DeadLetters;
+using Relay.Tenants;
+using Relay.Triggers;
+
+namespace Relay.Contacts;
+
+/// <summary>
+/// Triggers that cannot be processed: a stream event that throws is redelivered for about a minute and then
+/// dropped, so a deterministic failure is caught here instead, kept in the tenant's dead letters with its reason,
+/// and acknowledged; the contact's later triggers flow on.
+/// </summary>
+public sealed partial class ContactGrain
+{
+    /// <summary>Applies the trigger, or dead-letters it; null when it was dead-lettered.</summary>
+    private async Task<TriggerDisposition?> AcceptOrDeadLetterAsync(TriggerEnvelope envelope, TenantConfig config)
+    {
+        var problem = DeadLetterDecisions.Inspect(envelope, GrainKey);
+        if (problem is null)
+        {
+            try
+            {
+                return ContactDecisions.Accept(S, envelope.Trigger, config, time.GetUtcNow());
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Plain code over this trigger and this configuration threw: it would throw again on every redelivery.
+                problem = (ex.GetType().Name, $"Processing trigger {envelope.Trigger.Id} failed: {ex.Message}");
+
+                // Accept may have changed the state before it threw; go back to what is stored.
+                await state.ReadStateAsync(CancellationToken.None);
+            }
+        }
+
+        var (errorType, reason) = problem.Value;
+        LogDeadLettered(logger, GrainKey, envelope?.Trigger?.Id, errorType, reason);
+        await GrainFactory.GetGrain<IDeadLetterGrain>(_tenantId).AddAsync(DeadLetterDecisions.Of(envelope!, GrainKey, errorType, reason, time.GetUtcNow()));
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trigger {TriggerId} of contact {Contact} dead-lettered ({ErrorType}): {Reason}")]
+    private static partial void LogDeadLettered(ILogger logger, string contact, string? triggerId, string errorType, string reason);
+}

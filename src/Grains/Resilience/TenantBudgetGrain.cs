@@ -1,0 +1,50 @@
+using Relay.Crm;
+using Relay.Tenants;
+
+namespace Relay.Resilience;
+
+/// <inheritdoc cref="ITenantBudgetGrain"/>
+/// <remarks>
+/// Keeps no state: after a silo failure it starts again with a full (small) bucket. The rate is the tenant's
+/// <see cref="TenantSettings.CrmCallsPerSecond"/>, re-read every few seconds.
+/// </remarks>
+public sealed class TenantBudgetGrain(TimeProvider time) : Grain, ITenantBudgetGrain
+{
+    private static readonly TimeSpan SettingsRefresh = TimeSpan.FromSeconds(5);
+
+    // Rep-facing demand seen this recently keeps a permit back from bulk leases.
+    private static readonly TimeSpan RepFacingMemory = TimeSpan.FromMilliseconds(300);
+
+    private PermitBucket? _bucket;
+    private DateTimeOffset _settingsReadAt;
+    private DateTimeOffset _repFacingSeenAt = DateTimeOffset.MinValue;
+
+    async Task<PermitLease> ITenantBudgetGrain.LeaseAsync(int wanted, CrmPriority priority)
+    {
+        var now = time.GetUtcNow();
+        if (_bucket is null || now - _settingsReadAt > SettingsRefresh)
+        {
+            var config = await GrainFactory.GetGrain<ITenantGrain>(this.GetPrimaryKeyString()).GetConfigAsync();
+            var rate = config?.Settings.CrmCallsPerSecond ?? TenantSettings.DefaultCrmCallsPerSecond;
+            now = time.GetUtcNow();
+            _settingsReadAt = now;
+            if (_bucket is null)
+            {
+                _bucket = new PermitBucket(rate, now);
+            }
+            else if (_bucket.Rate != rate)
+            {
+                _bucket.SetRate(rate, now);
+            }
+        }
+
+        if (priority == CrmPriority.RepFacing)
+        {
+            _repFacingSeenAt = now;
+        }
+
+        var reserve = priority == CrmPriority.Bulk && now - _repFacingSeenAt < RepFacingMemory ? 1 : 0;
+        var (granted, retryAfter) = _bucket.Take(wanted, now, reserve);
+        return new PermitLease(granted, retryAfter);
+    }
+}

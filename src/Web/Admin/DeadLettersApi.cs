@@ -1,0 +1,38 @@
+using Relay.DeadLetters;
+
+namespace Relay.Web.Admin;
+
+/// <summary>
+/// A tenant's dead letters (triggers that failed deterministically): list them by error type, replay one or all,
+/// discard one: <c>/api/admin/tenants/{tenant}/dead-letters</c>, behind the admin key.
+/// </summary>
+public static class DeadLettersApi
+{
+    /// <summary>Maps the dead-letter endpoints.</summary>
+    public static IEndpointRouteBuilder MapDeadLettersApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapAdminGroup();
+        admin.MapGet("/tenants/{tenant}/dead-letters", GetAsync);
+        admin.MapPost("/tenants/{tenant}/dead-letters/replay", ReplayAllAsync);
+        admin.MapPost("/tenants/{tenant}/dead-letters/{id}/replay", ReplayOneAsync);
+        admin.MapDelete("/tenants/{tenant}/dead-letters/{id}", DiscardAsync);
+        return app;
+    }
+
+    private static Task<IResult> GetAsync(string tenant, IGrainFactory grains, string? errorType = null, int skip = 0, int take = 50) =>
+        AdminApi.ForTenantAsync(grains, tenant, async () => TypedResults.Ok(await Letters(grains, tenant).GetAsync(errorType, skip, take)));
+
+    private static Task<IResult> ReplayAllAsync(string tenant, IGrainFactory grains, string? errorType = null) =>
+        AdminApi.ForTenantAsync(grains, tenant, async () => TypedResults.Ok(new ReplayResult(await Letters(grains, tenant).ReplayAllAsync(errorType))));
+
+    private static Task<IResult> ReplayOneAsync(string tenant, string id, IGrainFactory grains) =>
+        AdminApi.ForTenantAsync(grains, tenant, async () => await Letters(grains, tenant).ReplayAsync(id) ? TypedResults.Ok(new ReplayResult(1)) : NoSuchLetter(id));
+
+    private static Task<IResult> DiscardAsync(string tenant, string id, IGrainFactory grains) =>
+        AdminApi.ForTenantAsync(grains, tenant, async () => await Letters(grains, tenant).DiscardAsync(id) ? TypedResults.NoContent() : NoSuchLetter(id));
+
+    private static IDeadLetterGrain Letters(IGrainFactory grains, string tenant) => grains.GetGrain<IDeadLetterGrain>(tenant);
+
+    private static IResult NoSuchLetter(string id) =>
+        Problems.Create(StatusCodes.Status404NotFound, "No such dead letter", $"There is no dead letter '{id}'.");
+}

@@ -1,0 +1,35 @@
+using Relay.Contacts;
+
+namespace Relay.Web.Admin;
+
+/// <summary>
+/// A tenant's parked actions (permanent CRM failures), grouped by error type, and their replay once the cause is
+/// fixed: <c>/api/admin/tenants/{tenant}/parked</c>, behind the admin key.
+/// </summary>
+public static class ParkedApi
+{
+    /// <summary>Maps the parked-actions endpoints.</summary>
+    public static IEndpointRouteBuilder MapParkedApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapAdminGroup();
+        admin.MapGet("/tenants/{tenant}/parked", GetAsync);
+        admin.MapPost("/tenants/{tenant}/parked/replay", ReplayAllAsync);
+        admin.MapPost("/tenants/{tenant}/contacts/{contactId}/parked/{key}/replay", ReplayOneAsync);
+        return app;
+    }
+
+    private static Task<IResult> GetAsync(string tenant, IGrainFactory grains, string? errorType = null, int skip = 0, int take = 50) =>
+        AdminApi.ForTenantAsync(grains, tenant, async () => TypedResults.Ok(await grains.GetGrain<IParkedIndexGrain>(tenant).GetAsync(errorType, skip, take)));
+
+    private static Task<IResult> ReplayAllAsync(string tenant, IGrainFactory grains, string? errorType = null) =>
+        AdminApi.ForTenantAsync(grains, tenant, async () => TypedResults.Ok(new ReplayResult(await ParkedReplay.ReplayAsync(grains, tenant, errorType))));
+
+    private static Task<IResult> ReplayOneAsync(string tenant, string contactId, string key, IGrainFactory grains) =>
+        AdminApi.ForTenantAsync(grains, tenant, async () =>
+            await grains.GetGrain<IContactGrain>(ContactKey.Of(tenant, contactId)).ReplayParkedAsync(key, null) is var replayed and > 0
+                ? TypedResults.Ok(new ReplayResult(replayed))
+                : Problems.Create(StatusCodes.Status404NotFound, "No such parked action", $"Contact '{contactId}' has no parked action '{key}'."));
+}
+
+/// <summary>How many parked actions or dead letters were sent on again.</summary>
+public sealed record ReplayResult(int Replayed);

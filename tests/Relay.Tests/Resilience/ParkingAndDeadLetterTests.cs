@@ -1,0 +1,69 @@
+using Relay.Contacts;
+using Relay.DeadLetters;
+using Relay.NetServerEmulator.Data;
+using Relay.Triggers;
+
+namespace Relay.Tests.Resilience;
+
+/// <summary>Permanent CRM errors are parked once and replayed after the fix; poison triggers go to the dead letters.</summary>
+[Collection(ResilienceClusterCollection.Name)]
+public sealed class ParkingAndDeadLetterTests(ResilienceClusterFixture fixture)
+{
+    private EmulatorCluster Relay => fixture.Cluster;
+
+    private EmulatorStore Store => fixture.Cluster.Emulator.Store;
+
+    [Fact]
+    public async Task A_missing_selection_is_parked_once_and_replay_succeeds_once_it_exists()
+    {
+        var email = Build.Email();
+        var person = Store.AddPerson("Ann", "Berg", email).PersonId;
+        var selectionId = Store.Write(s => s.NextId()); // an id no selection has yet
+        var tenant = await Relay.CreateTenantAsync(10, Build.Automation(TriggerType.EmailOpened, new AddToSelectionAction(selectionId), new AddInterestAction(4)));
+
+        await Relay.SendAsync(tenant, Build.Trigger(TriggerType.EmailOpened, "c1", email));
+        var view = await Eventually.GetAsync(() => Relay.ViewAsync(tenant, "c1"), v => v is { Outbox.IsEmpty: true, Parked.Length: 1 }, "the selection action to be parked");
+        var report = await Eventually.GetAsync(() => Relay.Client.GetGrain<IParkedIndexGrain>(tenant).GetAsync(null, 0, 10), r => r.Total == 1, "the parked index to list it");
+
+        view.ShouldNotBeNull();
+        view.Parked[0].LastErrorType.ShouldBe("SelectionNotFound");
+        view.Parked[0].Attempts.ShouldBe(1);
+        view.Outcomes.Select(o => o.Status).ShouldBe([OutcomeStatus.Parked, OutcomeStatus.Succeeded]);
+        report.Groups.ShouldHaveSingleItem().ShouldBe(new ParkedGroup("SelectionNotFound", 1, 1, view.Parked[0].LastError));
+        Relay.Requests(tenant).Count(r => r.Operation == "AddContactSelectionMembers").ShouldBe(1);
+
+        Store.Write(s => s.Selections[selectionId] = new SelectionRecord { SelectionId = selectionId, Name = "Created later", SelectionType = "Static" });
+        var replayed = await ParkedReplay.ReplayAsync(Relay.Client, tenant, "SelectionNotFound");
+        await Eventually.ThatAsync(() => Store.Read(s => s.Selections[selectionId].Members.Any(m => m.PersonId == person)), "the replayed action to add the person");
+        view = await Eventually.GetAsync(() => Relay.ViewAsync(tenant, "c1"), v => v is { Outbox.IsEmpty: true, Parked.IsEmpty: true, Outcomes.Length: 3 }, "the replay's outcome");
+        report = await Eventually.GetAsync(() => Relay.Client.GetGrain<IParkedIndexGrain>(tenant).GetAsync(null, 0, 10), r => r.Total == 0, "the parked index to empty");
+
+        replayed.ShouldBe(1);
+        view.ShouldNotBeNull();
+        view.Outcomes[^1].ShouldBe(view.Outcomes[^1] with { Status = OutcomeStatus.Succeeded, Kind = ActionKind.AddToSelection });
+        report.Groups.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_poison_trigger_is_dead_lettered_with_its_reason_and_the_contacts_next_trigger_is_processed()
+    {
+        var email = Build.Email();
+        var person = Store.AddPerson("Ann", "Berg", email).PersonId;
+        var tenant = await Relay.CreateTenantAsync(10, Build.Automation(TriggerType.EmailOpened, new AddInterestAction(3)));
+        var misrouted = Build.Trigger(TriggerType.EmailOpened, "someone-else", email);
+        var good = Build.Trigger(TriggerType.EmailOpened, "c1", email);
+
+        // A producer bug: c1's stream carries another contact's trigger; then c1's own trigger follows.
+        await Relay.SendAsync(ContactKey.Of(tenant, "c1"), new TriggerEnvelope(tenant, misrouted, DateTimeOffset.UtcNow));
+        await Relay.SendAsync(tenant, good);
+        var view = await Eventually.GetAsync(() => Relay.ViewAsync(tenant, "c1"), v => v is { TimelineTotal: 1, Outbox.IsEmpty: true, Outcomes.Length: 1 }, "c1's own trigger to be processed");
+        var letters = await Relay.Client.GetGrain<IDeadLetterGrain>(tenant).GetAsync(null, 0, 10);
+
+        view.ShouldNotBeNull().Timeline.ShouldHaveSingleItem().TriggerId.ShouldBe(good.Id);
+        Store.Read(s => s.Persons[person].InterestIds.Contains(3)).ShouldBeTrue();
+        var letter = letters.Items.ShouldHaveSingleItem();
+        letter.ShouldBe(letter with { ContactKey = ContactKey.Of(tenant, "c1"), TriggerId = misrouted.Id, ErrorType = "WrongContact" });
+        letter.Reason.ShouldContain("someone-else");
+        letters.ByErrorType.ShouldBe(new Dictionary<string, int> { ["WrongContact"] = 1 });
+    }
+}

@@ -1,0 +1,124 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.Streams;
+using Orleans.TestingHost;
+using Relay.Contacts;
+using Relay.Crm.NetServer;
+using Relay.Hosting;
+using Relay.NetServerEmulator;
+using Relay.NetServerEmulator.Soap;
+using Relay.Resilience;
+using Relay.Tenants;
+using Relay.Triggers;
+
+namespace Relay.Tests.Support;
+
+/// <summary>
+/// An <see cref="InProcessTestCluster"/> of several silos whose contacts call a NetServer emulator over HTTP through
+/// the SOAP adapter and the whole CRM pipeline (circuit breaker, rate limit), with grain state in a
+/// <see cref="SharedGrainStore"/> so that a silo can be killed without losing it. Each tenant reaches the emulator
+/// under its own path segment, so the emulator's request log tells the tenants apart.
+/// </summary>
+public sealed class EmulatorCluster : IAsyncDisposable
+{
+    private EmulatorCluster(InProcessTestCluster cluster, RunningEmulator emulator)
+    {
+        Cluster = cluster;
+        Emulator = emulator;
+    }
+
+    /// <summary>The cluster.</summary>
+    public InProcessTestCluster Cluster { get; }
+
+    /// <summary>The emulator.</summary>
+    public RunningEmulator Emulator { get; }
+
+    /// <summary>A client of the cluster.</summary>
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>Starts the emulator and a cluster of <paramref name="silos"/> silos.</summary>
+    public static async Task<EmulatorCluster> StartAsync(short silos, TimeSpan? callTimeout = null)
+    {
+        var emulator = await EmulatorHost.StartAsync();
+        var store = new SharedGrainStore();
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
+            silo.UseInMemoryReminderService();
+            silo.Services.AddKeyedSingleton<IGrainStorage>(RelayStorage.Name, (sp, _) => store.For(sp.GetRequiredService<Serializer>()));
+            silo.Services.AddNetServerCrm(o => o.CallTimeout = callTimeout ?? TimeSpan.FromSeconds(10));
+            silo.Services.AddRelayCrmPipeline();
+            silo.Services.Configure<CrmCircuitBreakerOptions>(o => o.BreakDuration = TimeSpan.FromSeconds(3));
+        });
+        builder.ConfigureClient(client => client.AddRelayClientStreams());
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new EmulatorCluster(cluster, emulator);
+    }
+
+    /// <summary>Creates a tenant with its own id and path on the emulator, the given CRM rate, and automations.</summary>
+    public async Task<string> CreateTenantAsync(int callsPerSecond, params Automation[] automations)
+    {
+        var tenantId = "t-" + Guid.NewGuid().ToString("N")[..12];
+        var crm = new TenantCrmSettings($"{Emulator.BaseUrl.ToString().TrimEnd('/')}/{tenantId}", "75", NetServerEmulator.Data.DemoSeed.UserName, NetServerEmulator.Data.DemoSeed.Password);
+        var tenant = Client.GetGrain<ITenantGrain>(tenantId);
+        (await tenant.PutSettingsAsync(new TenantSettings("Test", crm, DefaultOwnerAssociateId: 101, CrmCallsPerSecond: callsPerSecond))).Errors.ShouldBeEmpty();
+        (await tenant.PutAutomationsAsync([.. automations])).Errors.ShouldBeEmpty();
+        return tenantId;
+    }
+
+    /// <summary>The emulator's requests of one tenant, oldest first.</summary>
+    public IReadOnlyList<RequestLogEntry> Requests(string tenantId) =>
+        [.. Emulator.Requests.Snapshot().Where(r => r.Path.StartsWith($"/{tenantId}/", StringComparison.Ordinal))];
+
+    /// <summary>Puts an envelope on a contact's stream, as the ingest API does, retrying while the cluster recovers from a silo loss.</summary>
+    public async Task SendAsync(string contactKey, TriggerEnvelope envelope)
+    {
+        var stream = Client.GetStreamProvider(RelayStorage.TriggerStreamProvider)
+            .GetStream<TriggerEnvelope>(StreamId.Create(RelayStorage.TriggerStreamNamespace, contactKey));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await stream.OnNextAsync(envelope);
+                return;
+            }
+            catch (Exception) when (attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt));
+            }
+        }
+    }
+
+    /// <summary>Sends triggers on their contacts' streams, each contact's in order.</summary>
+    public Task SendAsync(string tenantId, params Trigger[] triggers) =>
+        Parallel.ForEachAsync(triggers.GroupBy(t => t.Contact.Id), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (contact, _) =>
+        {
+            foreach (var trigger in contact)
+            {
+                await SendAsync(ContactKey.Of(tenantId, trigger.Contact.Id), new TriggerEnvelope(tenantId, trigger, DateTimeOffset.UtcNow));
+            }
+        });
+
+    /// <summary>Whether the contact has its drain reminder registered, as the cluster's reminder table says.</summary>
+    public async Task<bool> HasDrainReminderAsync(string tenantId, string contactId)
+    {
+        var grainId = Client.GetGrain<IContactGrain>(ContactKey.Of(tenantId, contactId)).GetGrainId();
+        var table = Cluster.GetSiloServiceProvider(Cluster.Silos[0].SiloAddress).GetRequiredService<IReminderTable>();
+        return (await table.ReadRow(grainId, "drain")) is not null;
+    }
+
+    /// <summary>The contact as the API shows it.</summary>
+    public Task<ContactView?> ViewAsync(string tenantId, string contactId) =>
+        Client.GetGrain<IContactGrain>(ContactKey.Of(tenantId, contactId)).GetViewAsync(0, 10);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        await Emulator.DisposeAsync();
+    }
+}

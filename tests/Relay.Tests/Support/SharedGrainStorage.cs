@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Relay.Tests.Support;
+
+/// <summary>
+/// Grain state kept outside every silo, the way Azure Table storage is: one instance shared by all silos of an
+/// in-process test cluster, so that state survives a silo being killed (Orleans' memory storage lives in a grain
+/// and dies with its silo). Each silo copies state in and out with its own Orleans serializer; ETags are checked.
+/// </summary>
+public sealed class SharedGrainStore
+{
+    private readonly ConcurrentDictionary<string, (string ETag, byte[] Data)> _rows = new(StringComparer.Ordinal);
+    private long _version;
+
+    /// <summary>The storage a silo uses, over this store.</summary>
+    public IGrainStorage For(Serializer serializer) => new Storage(this, serializer);
+
+    private sealed class Storage(SharedGrainStore store, Serializer serializer) : IGrainStorage
+    {
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            if (store._rows.TryGetValue(Key(stateName, grainId), out var row))
+            {
+                grainState.State = serializer.Deserialize<T>(row.Data);
+                grainState.ETag = row.ETag;
+                grainState.RecordExists = true;
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            var key = Key(stateName, grainId);
+            var data = serializer.SerializeToArray(grainState.State);
+            lock (store._rows)
+            {
+                var stored = store._rows.TryGetValue(key, out var row) ? row.ETag : null;
+                if (stored != grainState.ETag)
+                {
+                    throw new InconsistentStateException($"ETag mismatch for {key}", stored, grainState.ETag);
+                }
+
+                var etag = Interlocked.Increment(ref store._version).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                store._rows[key] = (etag, data);
+                grainState.ETag = etag;
+                grainState.RecordExists = true;
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            store._rows.TryRemove(Key(stateName, grainId), out _);
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            return Task.CompletedTask;
+        }
+
+        private static string Key(string stateName, GrainId grainId) => $"{stateName}/{grainId}";
+    }
+}
