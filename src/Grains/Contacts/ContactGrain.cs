@@ -35,7 +35,7 @@ public sealed partial class ContactGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenantId, _contactId) = ContactKey.Parse(this.GetPrimaryKeyString());
-        if (S.Outbox.Count > 0 || S.NeedsResolution || IndexesDirty)
+        if (S.Outbox.Count > 0 || S.NeedsResolution || IndexesDirty || ConsentWorkPending)
         {
             ScheduleDrain(TimeSpan.Zero);
         }
@@ -61,8 +61,9 @@ public sealed partial class ContactGrain(
             return;
         }
 
+        ApplyConsentTrigger(item.Trigger, config);
         await state.WriteStateAsync(CancellationToken.None);
-        if (disposition is TriggerDisposition.ActionsQueued or TriggerDisposition.LookupQueued || IndexesDirty)
+        if (disposition is TriggerDisposition.ActionsQueued or TriggerDisposition.LookupQueued || IndexesDirty || ConsentWorkPending)
         {
             ScheduleDrain(TimeSpan.Zero);
         }
