@@ -1,5 +1,7 @@
 using Relay.Web.Admin;
+using Relay.Web.Consent;
 using Relay.Web.Contacts;
+using Relay.Web.Imports;
 using Relay.Web.Ingest;
 using Relay.Web.Leads;
 
@@ -33,6 +35,10 @@ public static class RelayWebApp
         app.MapContactsApi();
         app.MapLeadsApi();
         app.MapAdminApi();
+        app.MapImportsApi();
+        app.MapAdminSession();
+        app.MapImportsPage();
+        app.MapConsentApi();
         return app;
     }
 }
