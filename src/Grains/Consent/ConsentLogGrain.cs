@@ -56,7 +56,13 @@ public sealed class ConsentLogGrain([PersistentState("consent-log", RelayStorage
         await state.WriteStateAsync();
         if (!_reconcilerTold && personId is not null)
         {
-            await GrainFactory.GetGrain<IConsentReconcilerGrain>(this.GetPrimaryKeyString()).EnsureScheduledAsync();
+            // Only Services88 tenants have consents in SuperOffice to reconcile with.
+            var config = await GrainFactory.GetGrain<ITenantGrain>(this.GetPrimaryKeyString()).GetConfigAsync();
+            if (config is not null && config.Connection.ServicesVersion != "75")
+            {
+                await GrainFactory.GetGrain<IConsentReconcilerGrain>(this.GetPrimaryKeyString()).EnsureScheduledAsync();
+            }
+
             _reconcilerTold = true;
         }
     }

@@ -84,6 +84,12 @@ public sealed partial class ConsentReconcilerGrain(
             : null;
         if (skipped is not null)
         {
+            // Nothing to compare with (e.g. the tenant moved to Services75): stop the periodic run.
+            if (await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
             return await SaveAsync(new ConsentReconciliation(now, 0, 0, 0, 0, 0, skipped));
         }
 
