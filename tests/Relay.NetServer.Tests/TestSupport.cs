@@ -102,7 +102,25 @@ internal static class EveryOperation
         await crm.GetSaleTypesAsync(c);
         await crm.GetTaskTypesAsync(c);
         await crm.ResolveUserTicketAsync(c, DemoSeed.Ticket);
+        if (c.ServicesVersion == "88")
+        {
+            await crm.SetConsentAsync(c, person.PersonId, new CrmConsent("EMAIL", "CONSENT", "FORM", "Wire check"));
+            await crm.GetConsentsAsync(c, person.PersonId);
+            await crm.RemoveConsentAsync(c, person.PersonId, "EMAIL");
+        }
     }
+
+    /// <summary>Every (agent, operation) the client uses against a NetServer of the version.</summary>
+    public static IReadOnlyList<(string Agent, string Operation)> UsedBy(string version) =>
+        version == "88" ? [.. Used, .. UsedFrom88] : Used;
+
+    /// <summary>Operations that exist only from NetServer 8.x (consents).</summary>
+    public static readonly IReadOnlyList<(string Agent, string Operation)> UsedFrom88 =
+    [
+        ("Person", "SetConsent"),
+        ("Person", "GetConsentInfos"),
+        ("Person", "RemoveConsent"),
+    ];
 
     /// <summary>Every (agent, operation) the client uses.</summary>
     public static readonly IReadOnlyList<(string Agent, string Operation)> Used =

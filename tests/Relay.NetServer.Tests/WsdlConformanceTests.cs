@@ -32,7 +32,7 @@ public sealed class WsdlConformanceTests
     [InlineData("88")]
     public void Every_operation_the_client_uses_exists_in_the_WSDL_with_the_SOAPAction_the_client_sends(string version)
     {
-        foreach (var (agent, operation) in EveryOperation.Used)
+        foreach (var (agent, operation) in EveryOperation.UsedBy(version))
         {
             var contract = WsdlLibrary.Shared.Get(version, agent);
             contract.Operations.ShouldContainKey(operation, $"Services{version}/{agent}");
@@ -50,7 +50,7 @@ public sealed class WsdlConformanceTests
         await EveryOperation.RunAsync(session);
 
         var requests = session.Emulator.Requests.Snapshot();
-        requests.Select(r => (r.Agent, r.Operation)).Distinct().OrderBy(x => x).ShouldBe(EveryOperation.Used.OrderBy(x => x));
+        requests.Select(r => (r.Agent, r.Operation)).Distinct().OrderBy(x => x).ShouldBe(EveryOperation.UsedBy(version).OrderBy(x => x));
         foreach (var request in requests)
         {
             var contract = WsdlLibrary.Shared.Get(version, request.Agent);
@@ -139,6 +139,16 @@ public sealed class WsdlConformanceTests
         info.Element(XName.Get("ExceptionType", contract.Namespace))!.Value.ShouldBe("SoValidationException");
         contract.Validate(info).ShouldBeEmpty();
         contract.Validate(envelope.Element(Soap11 + "Body")!.Elements().Single()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Consent_operations_exist_only_in_Services88_as_the_client_expects()
+    {
+        foreach (var (agent, operation) in EveryOperation.UsedFrom88)
+        {
+            WsdlLibrary.Shared.Get("88", agent).Operations.ShouldContainKey(operation);
+            WsdlLibrary.Shared.Get("75", agent).Operations.ShouldNotContainKey(operation);
+        }
     }
 
     [Fact]

@@ -298,6 +298,9 @@ public static class ContactDecisions
     private static ActionOutcome Outcome(OutboxItem item, OutcomeStatus status, int? personId, int? objectId, string? error, string? errorType, int attempts, DateTimeOffset now) =>
         new(item.Key, item.TriggerId, item.AutomationId, item.ActionIndex, item.Action.Kind, status, personId, objectId, error, errorType, attempts, now);
 
+    /// <summary>Keeps an outcome, within <see cref="OutcomeWindow"/>.</summary>
+    public static void RecordOutcome(ContactState state, ActionOutcome outcome) => AddOutcome(state, outcome);
+
     private static void AddOutcome(ContactState state, ActionOutcome outcome)
     {
         state.Outcomes.Add(outcome);

@@ -35,6 +35,7 @@ public sealed partial class ContactGrain
         {
             while (!cancellationToken.IsCancellationRequested)
             {
+                await SyncConsentsAsync(config, cancellationToken);
                 if (S.NeedsResolution)
                 {
                     await ResolvePersonAsync(config, cancellationToken);

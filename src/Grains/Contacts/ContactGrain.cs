@@ -38,7 +38,7 @@ public sealed partial class ContactGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenantId, _contactId) = ContactKey.Parse(this.GetPrimaryKeyString());
-        if (S.Outbox.Count > 0 || S.NeedsResolution || IndexesDirty || S.ParkedIndexDirty)
+        if (S.Outbox.Count > 0 || S.NeedsResolution || IndexesDirty || S.ParkedIndexDirty || ConsentWorkPending)
         {
             ScheduleDrain(TimeSpan.Zero);
         }
@@ -73,10 +73,11 @@ public sealed partial class ContactGrain(
             return;
         }
 
+        ApplyConsentTrigger(item.Trigger, config);
         await state.WriteStateAsync(CancellationToken.None);
         metrics.Processed(item.Trigger.Type);
         ReportOutbox();
-        if (disposition is TriggerDisposition.ActionsQueued or TriggerDisposition.LookupQueued || IndexesDirty)
+        if (disposition is TriggerDisposition.ActionsQueued or TriggerDisposition.LookupQueued || IndexesDirty || ConsentWorkPending)
         {
             ScheduleDrain(TimeSpan.Zero);
         }

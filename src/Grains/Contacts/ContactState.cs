@@ -99,6 +99,18 @@ public sealed class ContactState
     [Id(19)]
     public bool LookedUpWithoutMatch { get; set; }
 
+    /// <summary>The contact's legal basis per purpose (lower-case purpose name → latest record).</summary>
+    [Id(21)]
+    public Dictionary<string, Consent.ConsentRecord> Consents { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The tenant's consent log may not show the latest consent records yet.</summary>
+    [Id(22)]
+    public bool ConsentLogDirty { get; set; }
+
+    /// <summary>Purposes whose latest record SuperOffice (Services88) must still be told.</summary>
+    [Id(23)]
+    public HashSet<string> ConsentSyncPending { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Whether the person must be looked up: before the outbox can drain, and once for every new contact
     /// so that the Timeline Report finds it under its SuperOffice person.
@@ -215,4 +227,7 @@ public enum OutcomeStatus
 
     /// <summary>Sales dismissed the lead it waited for.</summary>
     Dismissed = 2,
+
+    /// <summary>The contact withdrew its e-mail marketing consent before it ran.</summary>
+    Cancelled = 3,
 }

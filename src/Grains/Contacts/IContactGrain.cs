@@ -48,6 +48,18 @@ public interface IContactGrain : IGrainWithStringKey
     /// </summary>
     [Alias("ReplayParked")]
     Task<int> ReplayParkedAsync(string? key, string? errorType);
+
+    /// <summary>The contact's consent records, one per purpose.</summary>
+    [Alias("GetConsents"), AlwaysInterleave]
+    Task<ImmutableArray<Consent.ConsentRecord>> GetConsentsAsync();
+
+    /// <summary>Takes a consent state SuperOffice holds as the latest change (reconciliation); not sent back to SuperOffice.</summary>
+    [Alias("ApplyCrmConsent")]
+    Task ApplyCrmConsentAsync(Consent.ConsentRecord record);
+
+    /// <summary>Sends the contact's record for the purpose to SuperOffice again (reconciliation found Relay's the latest).</summary>
+    [Alias("ResyncConsent")]
+    Task ResyncConsentAsync(string purpose);
 }
 
 /// <summary>Whether a contact is linked to a person, a lead, or not yet looked up.</summary>

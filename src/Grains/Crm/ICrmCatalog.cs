@@ -7,10 +7,10 @@ namespace Relay.Crm;
 /// <remarks>Every method may throw <see cref="CrmException"/>, classified like <see cref="ICrm"/>'s.</remarks>
 public interface ICrmCatalog
 {
-    /// <summary>One page (zero-based) of a selection's members.</summary>
+    /// <summary>One page (zero-based) of a selection's members (static or dynamic), in SuperOffice's member order; page 0 carries the total.</summary>
     Task<CrmPage<CrmMember>> GetSelectionMembersAsync(CrmConnection connection, int selectionId, int page, int pageSize, CancellationToken cancellationToken = default);
 
-    /// <summary>One page (zero-based) of a project's members.</summary>
+    /// <summary>One page (zero-based) of a project's members, in SuperOffice's member order; page 0 carries the total.</summary>
     Task<CrmPage<CrmMember>> GetProjectMembersAsync(CrmConnection connection, int projectId, int page, int pageSize, CancellationToken cancellationToken = default);
 
     /// <summary>SuperOffice users (associates), for owner pickers.</summary>
@@ -47,15 +47,22 @@ public interface ICrmCatalog
     Task<CrmUser?> ResolveUserTicketAsync(CrmConnection connection, string userTicket, CancellationToken cancellationToken = default);
 }
 
-/// <summary>One page of a longer list; <see cref="HasMore"/> says whether the next page may have rows.</summary>
+/// <summary>
+/// One page of a longer list; <see cref="HasMore"/> says whether the next page may have rows. <see cref="Total"/>
+/// is the number of rows in the whole list when the implementation knows it (member lists: on page 0).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("relay.crm-page")]
 public sealed record CrmPage<T>(
     [property: Id(0)] IReadOnlyList<T> Items,
     [property: Id(1)] int Page,
     [property: Id(2)] int PageSize,
-    [property: Id(3)] bool HasMore);
+    [property: Id(3)] bool HasMore,
+    [property: Id(4)] int? Total = null);
 
-/// <summary>A member of a selection or project: a person and its company.</summary>
+/// <summary>
+/// A member of a selection or project: a person and its company, with the mapped fields an import
+/// carries into eMarketeer's address list.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("relay.crm-member")]
 public sealed record CrmMember(
     [property: Id(0)] int PersonId,
@@ -63,7 +70,13 @@ public sealed record CrmMember(
     [property: Id(2)] string? FirstName,
     [property: Id(3)] string? LastName,
     [property: Id(4)] string? Email,
-    [property: Id(5)] string? CompanyName);
+    [property: Id(5)] string? CompanyName,
+    [property: Id(6)] string? Phone = null,
+    [property: Id(7)] string? Mobile = null,
+    [property: Id(8)] string? Title = null,
+    [property: Id(9)] string? Country = null,
+    [property: Id(10)] string? Category = null,
+    [property: Id(11)] string? Industry = null);
 
 /// <summary>An entry of a SuperOffice list (associate, user group, interest, selection, project, sale type, task type).</summary>
 [GenerateSerializer, Immutable, Alias("relay.crm-list-item")]

@@ -28,6 +28,17 @@ public static class CrmCallContext
     /// <summary>The priority of the current call; rep-facing when nobody said.</summary>
     public static CrmPriority Priority => Current.Value ?? CrmPriority.RepFacing;
 
+    /// <summary>
+    /// Sets the priority for the CRM calls of the current async flow until the scope is disposed; for
+    /// bulk work such as imports: <c>using (CrmCallContext.Enter(CrmPriority.Bulk)) { … }</c>.
+    /// </summary>
+    public static IDisposable Enter(CrmPriority priority)
+    {
+        var before = Current.Value;
+        Current.Value = priority;
+        return new Scope(before);
+    }
+
     /// <summary>Runs <paramref name="call"/> with the given priority.</summary>
     public static async Task<T> WithPriorityAsync<T>(CrmPriority priority, Func<Task<T>> call)
     {
@@ -41,5 +52,10 @@ public static class CrmCallContext
         {
             Current.Value = before;
         }
+    }
+
+    private sealed class Scope(CrmPriority? before) : IDisposable
+    {
+        public void Dispose() => Current.Value = before;
     }
 }

@@ -58,6 +58,9 @@ public enum LeadDecisionKind
 
     /// <summary>Nobody decided in time; the waiting actions were dropped.</summary>
     Expired = 3,
+
+    /// <summary>The contact withdrew its e-mail marketing consent; the waiting actions were cancelled.</summary>
+    ConsentWithdrawn = 4,
 }
 
 /// <summary>

@@ -26,6 +26,9 @@ internal static class AgentHandlers
         ["Appointment.GetAppointmentEntity"] = c => Response(c.Store.Read(s => s.Appointments.TryGetValue(c.Int("AppointmentEntityId"), out var x) ? Carriers.AppointmentEntity(s, x, 0, s.Now.UtcDateTime) : null)),
         ["Appointment.CreateDefaultAppointmentEntity"] = c => Response(c.Store.Read(s => Carriers.AppointmentEntity(s, null, c.User!.AssociateId, s.Now.UtcDateTime))),
         ["Appointment.SaveAppointmentEntity"] = SaveAppointment,
+        ["Person.SetConsent"] = SetConsent,
+        ["Person.RemoveConsent"] = RemoveConsent,
+        ["Person.GetConsentInfos"] = GetConsentInfos,
         ["Archive.GetArchiveListByColumns"] = ArchiveList,
         ["Find.FindFromRestrictionsColumns"] = Find,
         ["Selection.AddContactSelectionMembers"] = c => SelectionMembers(c, add: true),
@@ -115,6 +118,101 @@ internal static class AgentHandlers
                 ["EmailId"] = p.PersonId * 10,
             })
             .ToList()));
+    }
+
+    /// <summary>Known legal bases and purposes, by key, with the names SuperOffice shows (consent lists of 8.x).</summary>
+    private static readonly Dictionary<string, (int Id, string Name)> LegalBases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["CONSENT"] = (1, "Consent"), ["LEGITIMATEINTEREST"] = (2, "Legitimate interest"), ["CONTRACT"] = (3, "Contract"),
+        ["LEGALOBLIGATION"] = (4, "Legal obligation"), ["VITALINTEREST"] = (5, "Vital interest"), ["PUBLICINTEREST"] = (6, "Public interest"), ["WITHDRAWN"] = (7, "Withdrawn"),
+    };
+
+    private static readonly Dictionary<string, (int Id, string Name)> Purposes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["EMAIL"] = (1, "Email marketing"), ["STORE"] = (2, "Storage"),
+    };
+
+    private static SoapObject SetConsent(SoapCall c)
+    {
+        var personId = c.Int("PersonId");
+        var purpose = c.Str("Purpose") ?? string.Empty;
+        var legalBase = c.Str("LegalBase") ?? string.Empty;
+        if (!Purposes.ContainsKey(purpose))
+        {
+            throw NetServerException.Validation($"Unknown consent purpose '{purpose}'");
+        }
+
+        if (!LegalBases.ContainsKey(legalBase))
+        {
+            throw NetServerException.Validation($"Unknown legal base '{legalBase}'");
+        }
+
+        c.Store.Write(s =>
+        {
+            if (!s.Persons.ContainsKey(personId))
+            {
+                throw NetServerException.NotFound("Person", personId);
+            }
+
+            var now = s.Now.UtcDateTime;
+            if (!s.Consents.TryGetValue((personId, purpose.ToUpperInvariant()), out var consent))
+            {
+                consent = new ConsentRecord { ConsentPersonId = s.NextId(), PersonId = personId, PurposeKey = purpose.ToUpperInvariant(), Registered = now };
+                s.Consents[(personId, consent.PurposeKey)] = consent;
+            }
+
+            consent.LegalBaseKey = legalBase.ToUpperInvariant();
+            consent.SourceKey = string.IsNullOrEmpty(c.Str("Source")) ? null : c.Str("Source")!.ToUpperInvariant();
+            consent.Comment = c.Str("Comment");
+            consent.Updated = now;
+            s.Record("Person", "SetConsent", "ConsentPerson", consent.ConsentPersonId, $"person {personId} {consent.PurposeKey} = {consent.LegalBaseKey} (source {consent.SourceKey})");
+        });
+        return new SoapObject();
+    }
+
+    private static SoapObject RemoveConsent(SoapCall c)
+    {
+        var personId = c.Int("PersonId");
+        var purpose = (c.Str("Purpose") ?? string.Empty).ToUpperInvariant();
+        c.Store.Write(s =>
+        {
+            if (!s.Persons.ContainsKey(personId))
+            {
+                throw NetServerException.NotFound("Person", personId);
+            }
+
+            var removed = s.Consents.Remove((personId, purpose), out var consent);
+            s.Record("Person", "RemoveConsent", "ConsentPerson", consent?.ConsentPersonId ?? 0, $"person {personId} {purpose}{(removed ? " removed" : " — no change")}");
+        });
+        return new SoapObject();
+    }
+
+    private static SoapObject GetConsentInfos(SoapCall c)
+    {
+        var personId = c.Int("PersonId");
+        return Response(c.Store.Read(s => s.Consents.Values.Where(x => x.PersonId == personId).OrderBy(x => x.ConsentPersonId).Select(x =>
+        {
+            var legal = LegalBases.GetValueOrDefault(x.LegalBaseKey);
+            var purpose = Purposes.GetValueOrDefault(x.PurposeKey);
+            return new SoapObject
+            {
+                ["ConsentPersonId"] = x.ConsentPersonId,
+                ["Comment"] = x.Comment,
+                ["Registered"] = x.Registered,
+                ["RegisteredAssociateId"] = c.User?.AssociateId ?? 0,
+                ["Updated"] = x.Updated,
+                ["UpdatedAssociateId"] = c.User?.AssociateId ?? 0,
+                ["LegalBaseId"] = legal.Id,
+                ["LegalBaseKey"] = x.LegalBaseKey,
+                ["LegalBaseName"] = legal.Name,
+                ["ConsentPurposeId"] = purpose.Id,
+                ["ConsentPurposeKey"] = x.PurposeKey,
+                ["ConsentPurposeName"] = purpose.Name,
+                ["ConsentSourceId"] = 0,
+                ["ConsentSourceKey"] = x.SourceKey,
+                ["ConsentSourceName"] = x.SourceKey,
+            };
+        }).ToList()));
     }
 
     private static SoapObject SavePerson(SoapCall c)

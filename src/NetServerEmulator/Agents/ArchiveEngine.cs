@@ -12,7 +12,49 @@ namespace Relay.NetServerEmulator.Agents;
 /// </summary>
 internal static class ArchiveEngine
 {
-    private sealed record Row(string EntityName, int PrimaryKey, Dictionary<string, object?> Columns);
+    /// <summary>
+    /// One archive row. Its columns may be built lazily, so a page of a 100,000-member selection builds the
+    /// columns of that page only; <see cref="SortKey"/> orders rows without building them.
+    /// </summary>
+    private sealed class Row
+    {
+        private readonly Func<Dictionary<string, object?>>? _build;
+        private readonly int? _sortKey;
+        private Dictionary<string, object?>? _columns;
+
+        public Row(string entityName, int primaryKey, Dictionary<string, object?> columns)
+        {
+            EntityName = entityName;
+            PrimaryKey = primaryKey;
+            _columns = columns;
+        }
+
+        public Row(string entityName, int primaryKey, int sortKey, Func<Dictionary<string, object?>> build)
+        {
+            EntityName = entityName;
+            PrimaryKey = primaryKey;
+            _sortKey = sortKey;
+            _build = build;
+        }
+
+        public string EntityName { get; }
+
+        public int PrimaryKey { get; }
+
+        public Dictionary<string, object?> Columns => _columns ??= _build!();
+
+        public int SortKey => _sortKey ?? (Columns.Values.FirstOrDefault() is int first ? first : PrimaryKey);
+    }
+
+    /// <summary>
+    /// Member providers restricted to one selection or project (<c>selectionId</c>/<c>projectId</c> equals N, which
+    /// NetServer requires in practice): only that owner's members are enumerated.
+    /// </summary>
+    private static readonly Dictionary<string, (string KeyColumn, Func<EmulatorStore, int, IEnumerable<Row>> Rows)> Scoped = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["SelectionMember"] = ("selectionId", (s, id) => s.Selections.TryGetValue(id, out var x) ? SelectionMemberRows(s, x) : []),
+        ["ProjectMember"] = ("projectId", (s, id) => s.Projects.TryGetValue(id, out var x) ? ProjectMemberRows(s, x) : []),
+    };
 
     private static readonly Dictionary<string, Func<EmulatorStore, IEnumerable<Row>>> Providers = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -31,18 +73,12 @@ internal static class ArchiveEngine
         {
             ["selectionId"] = x.SelectionId, ["name"] = x.Name, ["selectionType"] = x.SelectionType, ["memberCount"] = x.Members.Count,
         })),
-        ["SelectionMember"] = s => s.Selections.Values.SelectMany(x => x.Members.Select(m => new Row("person", m.PersonId, Member(s, m.PersonId, new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["selectionMemberId"] = m.MemberId, ["selectionId"] = x.SelectionId,
-        })))),
+        ["SelectionMember"] = s => s.Selections.Values.SelectMany(x => SelectionMemberRows(s, x)),
         ["Project"] = s => s.Projects.Values.Select(x => new Row("project", x.ProjectId, new(StringComparer.OrdinalIgnoreCase)
         {
             ["projectId"] = x.ProjectId, ["name"] = x.Name, ["memberCount"] = x.Members.Count,
         })),
-        ["ProjectMember"] = s => s.Projects.Values.SelectMany(x => x.Members.Select(m => new Row("projectmember", m.MemberId, Member(s, m.PersonId, new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["projectMemberId"] = m.MemberId, ["projectId"] = x.ProjectId,
-        })))),
+        ["ProjectMember"] = s => s.Projects.Values.SelectMany(x => ProjectMemberRows(s, x)),
     };
 
     /// <summary>Runs a query; returns the page of rows and the total row count.</summary>
@@ -64,9 +100,20 @@ internal static class ArchiveEngine
             throw new NetServerException($"The {provider} provider needs at least one active restriction", "ArchiveRestrictionException");
         }
 
+        var scope = Scoped.TryGetValue(provider, out var scoped)
+            ? active.FirstOrDefault(r => string.Equals(r.Str("Name"), scoped.KeyColumn, StringComparison.OrdinalIgnoreCase)
+                && (r.Str("Operator") ?? "is").ToLowerInvariant() is "is" or "=" or "equals" or "eq"
+                && r.El("Values").Els("string").Count() == 1)
+            : null;
+        var scopeId = scope is null ? (int?)null : int.TryParse(Decode(scope.El("Values").Els("string").Single().Value), NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? id : -1;
+        if (scope is not null)
+        {
+            active.Remove(scope);
+        }
+
         return store.Read(s =>
         {
-            var rows = source(s).ToList();
+            var rows = (scopeId is { } owner ? scoped.Rows(s, owner) : source(s)).ToList();
             var known = rows.Count > 0 ? rows[0].Columns.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
             foreach (var name in columns.Concat(active.Select(r => r.Str("Name") ?? string.Empty)))
             {
@@ -82,7 +129,7 @@ internal static class ArchiveEngine
                 ? order.Str("Direction") == "DESC"
                     ? matching.OrderByDescending(r => r.Columns.GetValueOrDefault(orderBy)?.ToString(), StringComparer.Ordinal)
                     : matching.OrderBy(r => r.Columns.GetValueOrDefault(orderBy)?.ToString(), StringComparer.Ordinal)
-                : matching.OrderBy(r => r.Columns.Values.FirstOrDefault() is int first ? first : r.PrimaryKey);
+                : matching.OrderBy(r => r.SortKey);
             var all = matching.ToList();
             var pageRows = all.Skip(page * pageSize).Take(pageSize).Select(r => new SoapObject
             {
@@ -99,6 +146,30 @@ internal static class ArchiveEngine
         });
     }
 
+    private static IEnumerable<Row> SelectionMemberRows(EmulatorStore s, SelectionRecord x) =>
+        x.SelectionType == "Dynamic"
+            ? s.Persons.Values.Where(p => DynamicMember(s, x, p)).Select(p => MemberRow(s, "person", p.PersonId, p.PersonId, "selectionMemberId", "selectionId", x.SelectionId))
+            : x.Members.Select(m => MemberRow(s, "person", m.PersonId, m.MemberId, "selectionMemberId", "selectionId", x.SelectionId));
+
+    private static IEnumerable<Row> ProjectMemberRows(EmulatorStore s, ProjectRecord x) =>
+        x.Members.Select(m => new Row("projectmember", m.MemberId, m.MemberId, () => Member(s, m.PersonId, new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["projectMemberId"] = m.MemberId, ["projectId"] = x.ProjectId,
+        })));
+
+    private static Row MemberRow(EmulatorStore s, string entity, int personId, int memberId, string memberColumn, string ownerColumn, int ownerId) =>
+        new(entity, personId, memberId, () => Member(s, personId, new(StringComparer.OrdinalIgnoreCase)
+        {
+            [memberColumn] = memberId, [ownerColumn] = ownerId,
+        }));
+
+    /// <summary>
+    /// A dynamic selection's members are computed when asked, from its criterion: persons whose company has the
+    /// selection's category (<see cref="SelectionRecord.DynamicCategoryId"/>); member row id = person id.
+    /// </summary>
+    private static bool DynamicMember(EmulatorStore s, SelectionRecord x, PersonRecord p) =>
+        x.DynamicCategoryId is { } category && s.Companies.TryGetValue(p.CompanyId, out var company) && company.CategoryId == category;
+
     private static Dictionary<string, object?> PersonColumns(EmulatorStore s, PersonRecord p) => Member(s, p.PersonId, new(StringComparer.OrdinalIgnoreCase));
 
     private static Dictionary<string, object?> Member(EmulatorStore s, int personId, Dictionary<string, object?> columns)
@@ -112,6 +183,12 @@ internal static class ArchiveEngine
         columns["email/emailAddress"] = p?.Emails.ToArray() ?? [];
         columns["contactName"] = p is null ? null : s.Companies.GetValueOrDefault(p.CompanyId)?.Name;
         columns["title"] = p?.Title;
+        columns["personDirectPhone/formattedNumber"] = p?.OfficePhone;
+        columns["personMobilePhone/formattedNumber"] = p?.MobilePhone;
+        var company = p is null ? null : s.Companies.GetValueOrDefault(p.CompanyId);
+        columns["contactCountry"] = company is null ? null : s.Countries.FirstOrDefault(c => c.Id == company.CountryId)?.Name;
+        columns["contactCategory"] = company is null ? null : s.Categories.FirstOrDefault(c => c.Id == company.CategoryId)?.Name;
+        columns["contactBusiness"] = company is null ? null : s.Businesses.FirstOrDefault(c => c.Id == company.BusinessId)?.Name;
         return columns;
     }
 

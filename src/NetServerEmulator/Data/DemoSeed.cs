@@ -93,7 +93,8 @@ public static class DemoSeed
         var newsletter = store.AddSelection("Newsletter subscribers");
         var webinar = store.AddSelection("Webinar attendees");
         store.AddSelection("Hot leads");
-        store.AddSelection("All customers (dynamic)", "Dynamic");
+        var customers = store.AddSelection("All customers (dynamic)", "Dynamic");
+        store.Write(_ => customers.DynamicCategoryId = 1);
         store.AddSelectionMembers(newsletter.SelectionId, people.Where((_, i) => i % 3 == 0));
         store.AddSelectionMembers(webinar.SelectionId, people.Where((_, i) => i % 7 == 0));
 

@@ -37,6 +37,9 @@ public sealed class EmulatorStore
     public Dictionary<int, ProjectRecord> Projects { get; } = [];
     public Dictionary<int, AssociateRecord> Associates { get; } = [];
     public Dictionary<string, TicketRecord> Tickets { get; } = new(StringComparer.Ordinal);
+    /// <summary>Consents (Services88): one per person and purpose key, like the <c>ConsentPerson</c> table's unique index.</summary>
+    public Dictionary<(int PersonId, string PurposeKey), ConsentRecord> Consents { get; } = [];
+
     public List<ListItem> Interests { get; } = [];
     public List<ListItem> UserGroups { get; } = [];
     public List<ListItem> SaleTypes { get; } = [];
@@ -96,6 +99,7 @@ public sealed class EmulatorStore
         s.Appointments.Clear();
         s.Selections.Clear();
         s.Projects.Clear();
+        s.Consents.Clear();
         s.Associates.Clear();
         s.Tickets.Clear();
         s.Interests.Clear();
@@ -202,6 +206,22 @@ public sealed class EmulatorStore
         }
     });
 
+    /// <summary>Sets a consent directly (no ledger entry), as if someone changed it in SuperOffice at <paramref name="updated"/>.</summary>
+    public ConsentRecord SetConsent(int personId, string purposeKey, string legalBaseKey, DateTime updated, string? sourceKey = null, string? comment = null) => Write(s =>
+    {
+        if (!s.Consents.TryGetValue((personId, purposeKey), out var consent))
+        {
+            consent = new ConsentRecord { ConsentPersonId = s.NextId(), PersonId = personId, PurposeKey = purposeKey, Registered = updated };
+            s.Consents[(personId, purposeKey)] = consent;
+        }
+
+        consent.LegalBaseKey = legalBaseKey;
+        consent.SourceKey = sourceKey;
+        consent.Comment = comment;
+        consent.Updated = updated;
+        return consent;
+    });
+
     /// <summary>Counts of every entity type.</summary>
     public IReadOnlyDictionary<string, int> Counts() => Read(s => (IReadOnlyDictionary<string, int>)new Dictionary<string, int>
     {
@@ -214,6 +234,7 @@ public sealed class EmulatorStore
         ["Project"] = s.Projects.Count,
         ["ProjectMember"] = s.Projects.Values.Sum(x => x.Members.Count),
         ["Associate"] = s.Associates.Count,
+        ["ConsentPerson"] = s.Consents.Count,
         ["Ticket"] = s.Tickets.Count,
     });
 }

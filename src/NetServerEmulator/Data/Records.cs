@@ -71,6 +71,9 @@ public sealed class SelectionRecord
     public string Name { get; set; } = string.Empty;
     public string SelectionType { get; set; } = "Static";
 
+    /// <summary>A dynamic selection's criterion: persons whose company has this category are its members.</summary>
+    public int? DynamicCategoryId { get; set; }
+
     /// <summary>Members in the order they were added: member row id, person id, company id.</summary>
     public List<(int MemberId, int PersonId, int CompanyId)> Members { get; } = [];
 }
@@ -110,3 +113,16 @@ public sealed class TicketRecord
 
 /// <summary>One write the emulator accepted.</summary>
 public sealed record LedgerEntry(long Sequence, DateTimeOffset At, string Agent, string Operation, string EntityType, int EntityId, string Summary);
+
+/// <summary>A person's GDPR consent for one purpose (table <c>ConsentPerson</c>), by list keys.</summary>
+public sealed class ConsentRecord
+{
+    public int ConsentPersonId { get; set; }
+    public int PersonId { get; set; }
+    public string PurposeKey { get; set; } = string.Empty;
+    public string LegalBaseKey { get; set; } = string.Empty;
+    public string? SourceKey { get; set; }
+    public string? Comment { get; set; }
+    public DateTime Registered { get; set; }
+    public DateTime Updated { get; set; }
+}

@@ -81,10 +81,14 @@ public static class SchemaWriter
 
     private static void WriteMembers(XmlWriter writer, XmlSchemaComplexType type, SoapObject carrier)
     {
-        var members = Members(type);
+        var (members, names) = MemberCache.GetOrAdd(type, t =>
+        {
+            var list = Members(t);
+            return (list, list.Select(m => m.QualifiedName.Name).ToHashSet(StringComparer.Ordinal));
+        });
         foreach (var key in carrier.Keys)
         {
-            if (!members.Any(m => m.QualifiedName.Name == key))
+            if (!names.Contains(key))
             {
                 throw new InvalidOperationException($"The WSDL type {type.QualifiedName} has no member {key}.");
             }
@@ -95,6 +99,10 @@ public static class SchemaWriter
             WriteElement(writer, member, carrier.GetValueOrDefault(member.QualifiedName.Name));
         }
     }
+
+    /// <summary>Members per type, computed once: an archive page writes the same few types tens of thousands of times.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<XmlSchemaComplexType, (IReadOnlyList<XmlSchemaElement> Members, HashSet<string> Names)> MemberCache =
+        new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The element members of a complex type, base members first, in sequence order.</summary>
     public static IReadOnlyList<XmlSchemaElement> Members(XmlSchemaComplexType type)

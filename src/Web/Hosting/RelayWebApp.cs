@@ -1,5 +1,7 @@
 using Relay.Web.Admin;
+using Relay.Web.Consent;
 using Relay.Web.Contacts;
+using Relay.Web.Imports;
 using Relay.Web.Ingest;
 using Relay.Web.Leads;
 using Relay.Web.Observability;
@@ -37,6 +39,10 @@ public static class RelayWebApp
         app.MapAdminApi();
         app.MapParkedApi();
         app.MapDeadLettersApi();
+        app.MapImportsApi();
+        app.MapAdminSession();
+        app.MapImportsPage();
+        app.MapConsentApi();
         return app;
     }
 }

@@ -11,7 +11,7 @@ namespace Relay.Crm.NetServer;
 /// <c>Find</c>, memberships via <c>Selection</c> and <c>Project</c>. Tickets are cached per tenant and renewed once
 /// when NetServer rejects one.
 /// </summary>
-public sealed class NetServerCrm : ICrm, ICrmCatalog, IDisposable
+public sealed class NetServerCrm : ICrm, ICrmCatalog, ICrmConsents, IDisposable
 {
     /// <summary>
     /// Marks the reference Relay stores in a sale's or appointment's text. The closing <c>#</c> keeps a "contains"
@@ -208,21 +208,7 @@ public sealed class NetServerCrm : ICrm, ICrmCatalog, IDisposable
     public async Task<CrmCreatedObject?> FindCreatedObjectAsync(CrmConnection connection, CrmObjectKind kind, string reference, CancellationToken cancellationToken = default)
     {
         var (provider, column, key) = kind == CrmObjectKind.Sale ? ("Sale", "saleText", "saleId") : ("Appointment", "text", "appointmentId");
-        var body = await CallAsync(
-            connection,
-            "Find",
-            "FindFromRestrictionsColumns",
-            ns =>
-            [
-                new XElement(ns + "Restrictions", Restriction(ns, column, "contains", ReferenceMarker(reference))),
-                new XElement(ns + "ProviderName", provider),
-                Strings(ns + "DesiredColumns", [key]),
-                new XElement(ns + "PageSize", "10"),
-                new XElement(ns + "PageNumber", "0"),
-            ],
-            write: false,
-            null,
-            cancellationToken).ConfigureAwait(false);
+        var body = await FindAsync(connection, provider, (column, "contains", ReferenceMarker(reference)), key, 10, null, cancellationToken).ConfigureAwait(false);
         var ids = body.Child("Response").Child("ArchiveRows").Children("ArchiveListItem").Select(r => r.Number("PrimaryKey")).Where(id => id > 0).Order().ToList();
         return ids.Count == 0 ? null : new CrmCreatedObject(kind, ids[0]);
     }
@@ -360,7 +346,66 @@ public sealed class NetServerCrm : ICrm, ICrmCatalog, IDisposable
             principal.Text("DatabaseContextIdentifier"));
     }
 
+    public async Task SetConsentAsync(CrmConnection connection, int personId, CrmConsent consent, CancellationToken cancellationToken = default)
+    {
+        RequireConsents(connection);
+        await CallAsync(
+            connection,
+            "Person",
+            "SetConsent",
+            ns =>
+            [
+                new XElement(ns + "PersonId", Format(personId)),
+                new XElement(ns + "Purpose", consent.PurposeKey),
+                new XElement(ns + "Source", consent.SourceKey ?? string.Empty),
+                new XElement(ns + "LegalBase", consent.LegalBaseKey),
+                new XElement(ns + "Comment", consent.Comment ?? string.Empty),
+            ],
+            write: true,
+            "PersonNotFound",
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RemoveConsentAsync(CrmConnection connection, int personId, string purposeKey, CancellationToken cancellationToken = default)
+    {
+        RequireConsents(connection);
+        await CallAsync(
+            connection,
+            "Person",
+            "RemoveConsent",
+            ns => [new XElement(ns + "PersonId", Format(personId)), new XElement(ns + "Purpose", purposeKey)],
+            write: true,
+            "PersonNotFound",
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<CrmConsentInfo>> GetConsentsAsync(CrmConnection connection, int personId, CancellationToken cancellationToken = default)
+    {
+        RequireConsents(connection);
+        var body = await CallAsync(connection, "Person", "GetConsentInfos", ns => [new XElement(ns + "PersonId", Format(personId))], write: false, "PersonNotFound", cancellationToken)
+            .ConfigureAwait(false);
+        return [.. body.Child("Response").Children("ConsentInfo")
+            .Where(i => !string.IsNullOrEmpty(i.Text("ConsentPurposeKey")))
+            .Select(i => new CrmConsentInfo(
+                i.Text("ConsentPurposeKey")!, i.Text("LegalBaseKey"), i.Text("ConsentSourceKey"), i.Text("Comment"), UtcDate(i.Text("Registered")), UtcDate(i.Text("Updated"))))];
+    }
+
     public void Dispose() => _transport.Dispose();
+
+    /// <summary>Consent operations exist from NetServer 8.x; a Services75 installation has none to call.</summary>
+    private static void RequireConsents(CrmConnection connection)
+    {
+        if (connection.ServicesVersion == "75")
+        {
+            throw new CrmException(CrmErrorKind.Permanent, "ConsentNotSupported", "NetServer Services75 has no consent operations; consents are served through Relay's consent API instead.");
+        }
+    }
+
+    /// <summary>NetServer writes dates without an offset; they are UTC.</summary>
+    private static DateTimeOffset UtcDate(string? value) =>
+        DateTime.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var d)
+            ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc))
+            : DateTimeOffset.MinValue;
 
     private static readonly string[] SelectableItemMembers =
         ["TableRight", "FieldProperties", "Id", "Name", "ToolTip", "Deleted", "Rank", "Type", "ColorBlock", "IconHint", "Selected", "LastChanged", "ChildItems", "ExtraInfo", "StyleHint", "Hidden", "FullName"];
@@ -427,12 +472,48 @@ public sealed class NetServerCrm : ICrm, ICrmCatalog, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 1000);
         var rows = await ArchiveAsync(
-            connection, provider, ["personId", "contactId", "firstName", "lastName", "email/emailAddress", "contactName"],
-            [(keyColumn, "equals", Format(id))], page, pageSize, cancellationToken).ConfigureAwait(false);
-        var members = rows.Select(r => new CrmMember(r.Int("personId"), NullIfZero(r.Int("contactId")), r.Get("firstName"), r.Get("lastName"), NullIfEmpty(r.Get("email/emailAddress")), r.Get("contactName")))
+            connection, provider, MemberColumns, [(keyColumn, "equals", Format(id))], page, pageSize, cancellationToken).ConfigureAwait(false);
+        var members = rows.Select(r => new CrmMember(
+                r.Int("personId"), NullIfZero(r.Int("contactId")), r.Get("firstName"), r.Get("lastName"), NullIfEmpty(r.Get("email/emailAddress")), NullIfEmpty(r.Get("contactName")),
+                NullIfEmpty(r.Get("personDirectPhone/formattedNumber")), NullIfEmpty(r.Get("personMobilePhone/formattedNumber")), NullIfEmpty(r.Get("title")),
+                NullIfEmpty(r.Get("contactCountry")), NullIfEmpty(r.Get("contactCategory")), NullIfEmpty(r.Get("contactBusiness"))))
             .ToList();
-        return new CrmPage<CrmMember>(members, page, pageSize, rows.Count == pageSize);
+        var total = page == 0 ? await CountAsync(connection, provider, keyColumn, id, cancellationToken).ConfigureAwait(false) : (int?)null;
+        return new CrmPage<CrmMember>(members, page, pageSize, rows.Count == pageSize, total);
     }
+
+    /// <summary>How many rows a provider has for one owner: <c>Find.FindFromRestrictionsColumns</c> reports <c>RowCount</c>.</summary>
+    private async Task<int> CountAsync(CrmConnection connection, string provider, string keyColumn, int id, CancellationToken cancellationToken)
+    {
+        var body = await FindAsync(connection, provider, (keyColumn, "equals", Format(id)), "personId", 1, provider + "NotFound", cancellationToken).ConfigureAwait(false);
+        return body.Child("Response").Number("RowCount");
+    }
+
+    /// <summary>The first page of <c>Find.FindFromRestrictionsColumns</c> for one restriction and one column.</summary>
+    private Task<XElement> FindAsync(
+        CrmConnection connection, string provider, (string Column, string Operator, string Value) restriction, string column, int pageSize, string? notFound, CancellationToken cancellationToken) =>
+        CallAsync(
+            connection,
+            "Find",
+            "FindFromRestrictionsColumns",
+            ns =>
+            [
+                new XElement(ns + "Restrictions", Restriction(ns, restriction.Column, restriction.Operator, restriction.Value)),
+                new XElement(ns + "ProviderName", provider),
+                Strings(ns + "DesiredColumns", [column]),
+                new XElement(ns + "PageSize", Format(pageSize)),
+                new XElement(ns + "PageNumber", "0"),
+            ],
+            write: false,
+            notFound,
+            cancellationToken);
+
+    /// <summary>The archive columns of a selection or project member that an import maps.</summary>
+    private static readonly string[] MemberColumns =
+    [
+        "personId", "contactId", "firstName", "lastName", "email/emailAddress", "contactName",
+        "personDirectPhone/formattedNumber", "personMobilePhone/formattedNumber", "title", "contactCountry", "contactCategory", "contactBusiness",
+    ];
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

@@ -7,7 +7,7 @@ namespace Relay.Crm.NetServer;
 public static class NetServerServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="NetServerCrm"/> as the singleton <see cref="ICrm"/> and <see cref="ICrmCatalog"/>, with
+    /// Registers <see cref="NetServerCrm"/> as the singleton <see cref="ICrm"/>, <see cref="ICrmCatalog"/> and <see cref="ICrmConsents"/>, with
     /// <see cref="NetServerOptions"/> (bind them from configuration section <see cref="NetServerOptions.Section"/> or pass <paramref name="configure"/>).
     /// </summary>
     public static IServiceCollection AddNetServerCrm(this IServiceCollection services, Action<NetServerOptions>? configure = null)
@@ -23,6 +23,8 @@ public static class NetServerServiceCollectionExtensions
         services.RemoveAll<ICrmCatalog>();
         services.AddSingleton<ICrm>(sp => sp.GetRequiredService<NetServerCrm>());
         services.AddSingleton<ICrmCatalog>(sp => sp.GetRequiredService<NetServerCrm>());
+        services.RemoveAll<ICrmConsents>();
+        services.AddSingleton<ICrmConsents>(sp => sp.GetRequiredService<NetServerCrm>());
         return services;
     }
 }

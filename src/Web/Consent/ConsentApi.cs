@@ -1,0 +1,127 @@
+using Relay.Consent;
+using Relay.Contacts;
+using Relay.Tenants;
+using Relay.Triggers;
+using Relay.Web.Admin;
+using Relay.Web.Ingest;
+
+namespace Relay.Web.Consent;
+
+/// <summary>A consent change sent through the API instead of as a <c>consent.changed</c> trigger.</summary>
+public sealed record ConsentChangeRequest(
+    string? Id, string? Purpose, string? LegalBasis, bool? Granted, string? Source, string? Comment, DateTimeOffset? OccurredAt, string? Email, int? CrmPersonId);
+
+/// <summary>
+/// Legal basis per contact (admin key, as every integration endpoint): post a change, read a contact's records,
+/// read the tenant's consent log with <c>since</c> paging (how Services75 installations get them), reconcile
+/// with SuperOffice (Services88) and list the conflicts found.
+/// </summary>
+public static class ConsentApi
+{
+    /// <summary>The largest log page.</summary>
+    public const int MaxPage = 1000;
+
+    /// <summary>Maps the consent endpoints behind the admin key.</summary>
+    public static IEndpointRouteBuilder MapConsentApi(this IEndpointRouteBuilder app)
+    {
+        var tenant = app.MapGroup("/api/tenants/{tenant}").RequireAdminKey();
+        tenant.MapPost("/contacts/{contactId}/consents", PostAsync);
+        tenant.MapGet("/contacts/{contactId}/consents", GetContactAsync);
+        tenant.MapGet("/consents", GetLogAsync);
+        var admin = app.MapGroup("/api/admin/tenants/{tenant}/consents").RequireAdminKey();
+        admin.MapPost("/reconcile", async (string tenant, IGrainFactory grains) =>
+            await ExistsAsync(grains, tenant) ? TypedResults.Ok(await grains.GetGrain<IConsentReconcilerGrain>(tenant).ReconcileAsync()) : Problems.UnknownTenant(tenant));
+        admin.MapGet("/conflicts", async (string tenant, IGrainFactory grains, int take = 100) =>
+            await ExistsAsync(grains, tenant) ? TypedResults.Ok(await grains.GetGrain<IConsentReconcilerGrain>(tenant).GetConflictsAsync(Math.Clamp(take, 1, 1000))) : Problems.UnknownTenant(tenant));
+        return app;
+    }
+
+    /// <summary>The change becomes a <c>consent.changed</c> trigger on the contact's stream, so it keeps its order with the contact's other triggers and is deduplicated by id.</summary>
+    private static async Task<IResult> PostAsync(string tenant, string contactId, ConsentChangeRequest request, IGrainFactory grains, TriggerIngest ingest, TimeProvider time)
+    {
+        if (!await ExistsAsync(grains, tenant))
+        {
+            return Problems.UnknownTenant(tenant);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (contactId.Length is 0 or > TriggerParser.MaxIdLength)
+        {
+            errors["contactId"] = [$"1–{TriggerParser.MaxIdLength} characters"];
+        }
+
+        if (request.Purpose is not { Length: > 0 and <= 100 })
+        {
+            errors["purpose"] = ["required, 1–100 characters, e.g. email-marketing"];
+        }
+
+        if (request.LegalBasis is not { Length: > 0 and <= 100 })
+        {
+            errors["legalBasis"] = ["required, 1–100 characters, e.g. consent or legitimate-interest"];
+        }
+
+        if (request.Granted is null)
+        {
+            errors["granted"] = ["required: true or false"];
+        }
+
+        if (request.Id is { Length: 0 or > TriggerParser.MaxIdLength })
+        {
+            errors["id"] = [$"1–{TriggerParser.MaxIdLength} characters when given"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The consent change was rejected");
+        }
+
+        var trigger = new Trigger(
+            request.Id ?? "consent-" + Guid.NewGuid().ToString("N"),
+            TriggerType.ConsentChanged,
+            request.OccurredAt ?? time.GetUtcNow(),
+            new ContactFields(contactId, request.Email, CrmPersonId: request.CrmPersonId is > 0 ? request.CrmPersonId : null),
+            Consent: new ConsentChange(request.Purpose!, request.LegalBasis!, request.Granted!.Value, request.Source, request.Comment));
+        var (accepted, failure) = await ingest.SendAsync(tenant, [trigger]);
+        return failure is null && accepted.Count == 1
+            ? TypedResults.Accepted($"/api/tenants/{tenant}/contacts/{contactId}/consents", new { accepted = accepted })
+            : Problems.Create(StatusCodes.Status503ServiceUnavailable, "Not accepted", "The cluster did not take the change; send it again (it is deduplicated by id).");
+    }
+
+    private static async Task<IResult> GetContactAsync(string tenant, string contactId, IGrainFactory grains) =>
+        await ExistsAsync(grains, tenant)
+            ? TypedResults.Ok(await grains.GetGrain<IContactGrain>(ContactKey.Of(tenant, contactId)).GetConsentsAsync())
+            : Problems.UnknownTenant(tenant);
+
+    private static async Task<IResult> GetLogAsync(string tenant, IGrainFactory grains, long since = 0, int take = 500)
+    {
+        if (!await ExistsAsync(grains, tenant))
+        {
+            return Problems.UnknownTenant(tenant);
+        }
+
+        var page = await grains.GetGrain<IConsentLogGrain>(tenant).GetSinceAsync(Math.Max(0, since), Math.Clamp(take, 1, MaxPage));
+        return TypedResults.Ok(new
+        {
+            entries = page.Entries.Select(e => new
+            {
+                e.Sequence,
+                e.ContactId,
+                e.PersonId,
+                e.Record.Purpose,
+                e.Record.LegalBasis,
+                e.Record.Granted,
+                e.Record.Source,
+                e.Record.Comment,
+                e.Record.ChangedAt,
+                e.Record.Origin,
+                e.Record.SyncedAt,
+                e.Record.SyncError,
+            }),
+            next = page.Next,
+            page.HasMore,
+        });
+    }
+
+    private static async Task<bool> ExistsAsync(IGrainFactory grains, string tenant) =>
+        TenantRules.IsValidTenantId(tenant) && await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is not null;
+}

@@ -1,0 +1,183 @@
+using System.Text;
+using Relay.Imports;
+using Relay.Tenants;
+using Relay.Web.Admin;
+
+namespace Relay.Web.Imports;
+
+/// <summary>What to import: <c>{"source":"selection","id":123,"pageSize":500}</c>.</summary>
+public sealed record StartImportRequest(ImportSourceKind? Source, int? Id, int? PageSize, string? RequestedBy);
+
+/// <summary>
+/// Import jobs (admin key, as every integration endpoint): start, list, status, cancel, results as JSON pages
+/// and as CSV, under <c>/api/tenants/{tenant}/imports</c>.
+/// </summary>
+public static class ImportsApi
+{
+    /// <summary>Which rows a CSV holds.</summary>
+    public enum CsvList
+    {
+        /// <summary>The address list: one person per e-mail address.</summary>
+        Addressable = 0,
+
+        /// <summary>Persons without an e-mail address.</summary>
+        WithoutEmail = 1,
+
+        /// <summary>Persons whose address an earlier member had (column <c>duplicateOf</c>).</summary>
+        Duplicates = 2,
+    }
+
+    /// <summary>Maps the import endpoints behind the admin key.</summary>
+    public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder app)
+    {
+        var imports = app.MapGroup("/api/tenants/{tenant}/imports").RequireAdminKey();
+        imports.MapPost("/", StartAsync);
+        imports.MapGet("/", ListAsync);
+        imports.MapGet("/{jobId}", GetAsync);
+        imports.MapPost("/{jobId}/cancel", CancelAsync);
+        imports.MapGet("/{jobId}/results", GetResultsAsync);
+        imports.MapGet("/{jobId}/results.csv", GetCsvAsync);
+        return app;
+    }
+
+    /// <summary>The progress of the tenant's newest jobs, newest first.</summary>
+    public static async Task<IReadOnlyList<ImportProgress>> ListJobsAsync(IGrainFactory grains, string tenant, int take)
+    {
+        var ids = await grains.GetGrain<IImportIndexGrain>(tenant).ListAsync(take);
+        var all = await Task.WhenAll(ids.Select(id => grains.GetGrain<IImportJobGrain>(ImportKeys.Job(tenant, id)).GetProgressAsync()));
+        return [.. all.OfType<ImportProgress>()];
+    }
+
+    private static async Task<IResult> StartAsync(string tenant, StartImportRequest request, IGrainFactory grains, TimeProvider time)
+    {
+        if (!await TenantExistsAsync(grains, tenant))
+        {
+            return Problems.UnknownTenant(tenant);
+        }
+
+        if (request.Source is not { } source || !Enum.IsDefined(source) || request.Id is not > 0)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "What to import?", "Send {\"source\":\"selection\" or \"project\",\"id\":<SuperOffice id>} and optionally \"pageSize\" (1–1000).");
+        }
+
+        if (request.PageSize is < 1 or > ImportRequest.MaxPageSize)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Page size out of range", $"pageSize must be 1–{ImportRequest.MaxPageSize} (NetServer's archive limit).");
+        }
+
+        var jobId = "imp-" + Guid.NewGuid().ToString("N")[..12];
+        await grains.GetGrain<IImportIndexGrain>(tenant).AddAsync(jobId, time.GetUtcNow());
+        var progress = await grains.GetGrain<IImportJobGrain>(ImportKeys.Job(tenant, jobId))
+            .StartAsync(new ImportRequest(source, request.Id.Value, request.PageSize ?? ImportRequest.DefaultPageSize, request.RequestedBy));
+        return TypedResults.Accepted($"/api/tenants/{tenant}/imports/{jobId}", View(progress));
+    }
+
+    private static async Task<IResult> ListAsync(string tenant, IGrainFactory grains, int take = 50) =>
+        await TenantExistsAsync(grains, tenant)
+            ? TypedResults.Ok((await ListJobsAsync(grains, tenant, Math.Clamp(take, 1, 500))).Select(View))
+            : Problems.UnknownTenant(tenant);
+
+    private static async Task<IResult> GetAsync(string tenant, string jobId, IGrainFactory grains) =>
+        await ProgressAsync(grains, tenant, jobId) is { } progress ? TypedResults.Ok(View(progress)) : UnknownJob(tenant, jobId);
+
+    private static async Task<IResult> CancelAsync(string tenant, string jobId, IGrainFactory grains)
+    {
+        if (await ProgressAsync(grains, tenant, jobId) is null)
+        {
+            return UnknownJob(tenant, jobId);
+        }
+
+        var progress = await grains.GetGrain<IImportJobGrain>(ImportKeys.Job(tenant, jobId)).CancelAsync();
+        return TypedResults.Ok(View(progress!));
+    }
+
+    private static async Task<IResult> GetResultsAsync(string tenant, string jobId, IGrainFactory grains, int page = 0)
+    {
+        if (await ProgressAsync(grains, tenant, jobId) is not { } progress)
+        {
+            return UnknownJob(tenant, jobId);
+        }
+
+        if (page < 0 || page >= progress.PagesDone)
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "No such page", $"The job has {progress.PagesDone} page(s) so far, numbered from 0.");
+        }
+
+        var stored = await grains.GetGrain<IImportPageGrain>(ImportKeys.Page(tenant, jobId, page)).GetAsync();
+        var rows = stored?.Rows ?? [];
+        return TypedResults.Ok(new
+        {
+            page,
+            pages = progress.PagesDone,
+            status = progress.Status,
+            persons = rows.Where(r => r.Kind == ImportRowKind.Addressable),
+            withoutEmail = rows.Where(r => r.Kind == ImportRowKind.WithoutEmail),
+            duplicates = rows.Where(r => r.Kind == ImportRowKind.Duplicate),
+        });
+    }
+
+    private static async Task GetCsvAsync(HttpContext http, string tenant, string jobId, IGrainFactory grains, CsvList list = CsvList.Addressable)
+    {
+        if (await ProgressAsync(grains, tenant, jobId) is not { } progress)
+        {
+            await UnknownJob(tenant, jobId).ExecuteAsync(http);
+            return;
+        }
+
+        var kind = list switch
+        {
+            CsvList.WithoutEmail => ImportRowKind.WithoutEmail,
+            CsvList.Duplicates => ImportRowKind.Duplicate,
+            _ => ImportRowKind.Addressable,
+        };
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{jobId}-{list.ToString().ToLowerInvariant()}.csv\"";
+        var body = http.Response.BodyWriter.AsStream();
+        await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024, leaveOpen: true);
+        await writer.WriteAsync(ImportCsv.Header);
+
+        // Pages are read one at a time, so a 100,000-row list never sits in memory whole.
+        for (var page = 0; page < progress.PagesDone; page++)
+        {
+            var stored = await grains.GetGrain<IImportPageGrain>(ImportKeys.Page(tenant, jobId, page)).GetAsync();
+            foreach (var row in (stored?.Rows ?? []).Where(r => r.Kind == kind))
+            {
+                await writer.WriteAsync(ImportCsv.Row(row));
+            }
+        }
+
+        await writer.FlushAsync(http.RequestAborted);
+    }
+
+    private static object View(ImportProgress p) => new
+    {
+        p.JobId,
+        p.TenantId,
+        source = p.Request.Source,
+        sourceId = p.Request.SourceId,
+        p.Request.PageSize,
+        p.Request.RequestedBy,
+        p.Status,
+        p.PagesDone,
+        done = p.Read,
+        p.Total,
+        p.Percent,
+        p.Addressable,
+        p.WithoutEmail,
+        p.Duplicates,
+        p.StartedAt,
+        p.FinishedAt,
+        p.Error,
+    };
+
+    private static async Task<bool> TenantExistsAsync(IGrainFactory grains, string tenant) =>
+        TenantRules.IsValidTenantId(tenant) && await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is not null;
+
+    private static async Task<ImportProgress?> ProgressAsync(IGrainFactory grains, string tenant, string jobId) =>
+        TenantRules.IsValidTenantId(tenant) && jobId.Length is > 0 and <= 64
+            ? await grains.GetGrain<IImportJobGrain>(ImportKeys.Job(tenant, jobId)).GetProgressAsync()
+            : null;
+
+    private static IResult UnknownJob(string tenant, string jobId) =>
+        Problems.Create(StatusCodes.Status404NotFound, "Unknown import", $"Tenant '{tenant}' has no import '{jobId}'.");
+}
