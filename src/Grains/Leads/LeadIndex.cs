@@ -33,7 +33,10 @@ public static class LeadIndex
         (await Task.WhenAll(Enumerable.Range(0, Shards).Select(s => Shard(grains, tenantId, s).SweepExpiredAsync()))).Sum();
 
     /// <summary>The tenant of a shard's key, <c>{tenant}:{shard}</c>.</summary>
-    public static string TenantOf(string shardKey) => shardKey[..shardKey.LastIndexOf(':')];
+    public static string TenantOf(string shardKey) =>
+        shardKey.LastIndexOf(':') is > 0 and var colon
+            ? shardKey[..colon]
+            : throw new ArgumentException($"'{shardKey}' is not a lead index shard key ({{tenant}}:{{shard}}); use LeadIndex to reach a tenant's leads.", nameof(shardKey));
 
     private static ILeadIndexGrain Shard(IGrainFactory grains, string tenantId, int shard) =>
         grains.GetGrain<ILeadIndexGrain>($"{tenantId}:{shard.ToString(System.Globalization.CultureInfo.InvariantCulture)}");

@@ -61,7 +61,7 @@ public sealed class AzureProviderTests(AzureClusterFixture fixture)
 
         await SendAsync(cluster.Client, tenant, Build.Trigger(TriggerType.EmailOpened, "c-lead", Build.Email()));
 
-        var page = await Eventually.GetAsync(() => cluster.Client.GetGrain<ILeadIndexGrain>(tenant).GetPageAsync(0, 10), p => p.Total == 1, "the new lead to be indexed");
+        var page = await Eventually.GetAsync(() => LeadIndex.GetPageAsync(cluster.Client, tenant, 0, 10), p => p.Total == 1, "the new lead to be indexed");
         page.Items[0].ContactId.ShouldBe("c-lead");
         var container = new BlobServiceClient(fixture.Azurite.ConnectionString).GetBlobContainerClient(AzureProviders.LargeStateContainer);
         (await container.GetBlobsAsync().AnyAsync(b => b.Name.Contains(tenant, StringComparison.Ordinal))).ShouldBeTrue("the tenant's lead index is a blob");

@@ -112,7 +112,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
 
     private static async Task CreateTenantAsync(HttpClient http, Uri crm)
     {
-        (await http.PutAsJsonAsync($"/api/admin/tenants/{Tenant}", new { displayName = "Failover", crm = new { baseUrl = crm.ToString(), userName = "demo", password = "demo" } }))
+        (await http.PutAsJsonAsync($"/api/admin/tenants/{Tenant}", new { displayName = "Failover", crm = new { baseUrl = crm.ToString(), userName = "demo", password = "demo" }, crmCallsPerSecond = 1000 }))
             .EnsureSuccessStatusCode();
         var automations = JsonNode.Parse("""
             [{"id":"click-task","name":"Clicked","when":{"type":"email.clicked"},"runPolicy":"everyTime",

@@ -127,7 +127,10 @@ public sealed class PanelBrowserTests(PanelHost host, ChromiumFixture chromium) 
         await Task.WhenAll(new[] { first, second }.Select(p => Assertions.Expect(p.Frame.Locator(".message")).ToBeVisibleAsync()));
 
         var person = Crm.PersonsWithEmail(email).ShouldHaveSingleItem();
-        await Eventually.GetAsync(() => Task.FromResult(Crm.Sales(person.PersonId)), s => s.Count == 1, "the waiting sale to be created");
+        await Eventually.GetAsync(
+            () => host.Grains.GetGrain<Relay.Contacts.IContactGrain>(Relay.Contacts.ContactKey.Of(host.Tenant, contactId)).GetViewAsync(0, 0),
+            v => v is { Outbox.IsEmpty: true, Outcomes.Length: 2 },
+            "the waiting sale and task to be created");
         Crm.Sales(person.PersonId).Count.ShouldBe(1);
         Crm.Appointments(person.PersonId).Count.ShouldBe(1);
         var messages = await Task.WhenAll(first.Frame.Locator(".message").TextContentAsync(), second.Frame.Locator(".message").TextContentAsync());
