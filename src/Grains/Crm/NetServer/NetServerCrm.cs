@@ -138,20 +138,27 @@ public sealed class NetServerCrm : ICrm, ICrmCatalog, ICrmConsents, IDisposable
         return ToPerson(saved);
     }
 
+    /// <summary>Sets the owning associate and the company of a sale or appointment carrier, when known.</summary>
+    private static void SetOwnerAndCompany(XElement entity, IReadOnlyList<string> order, int? ownerAssociateId, int? companyId)
+    {
+        var ns = entity.Name.Namespace;
+        if (ownerAssociateId is { } owner)
+        {
+            entity.SetMember(order, "Associate", new XElement(ns + "AssociateId", Format(owner)));
+        }
+
+        if (companyId is { } company)
+        {
+            entity.SetMember(order, "Contact", new XElement(ns + "ContactId", Format(company)));
+        }
+    }
+
     public async Task<int> CreateSaleAsync(CrmConnection connection, NewSale sale, CancellationToken cancellationToken = default)
     {
         var entity = await DefaultEntityAsync(connection, "Sale", cancellationToken).ConfigureAwait(false);
         var ns = entity.Name.Namespace;
         var order = EntityMembers.SaleEntity;
-        if (sale.OwnerAssociateId is { } owner)
-        {
-            entity.SetMember(order, "Associate", new XElement(ns + "AssociateId", Format(owner)));
-        }
-
-        if (sale.Person.CompanyId is { } companyId)
-        {
-            entity.SetMember(order, "Contact", new XElement(ns + "ContactId", Format(companyId)));
-        }
+        SetOwnerAndCompany(entity, order, sale.OwnerAssociateId, sale.Person.CompanyId);
 
         entity.SetMember(order, "SaleText", ReferenceMarker(sale.Reference));
         entity.SetMember(order, "Person", new XElement(ns + "PersonId", Format(sale.Person.PersonId)));
@@ -174,15 +181,7 @@ public sealed class NetServerCrm : ICrm, ICrmCatalog, ICrmConsents, IDisposable
         var entity = await DefaultEntityAsync(connection, "Appointment", cancellationToken).ConfigureAwait(false);
         var ns = entity.Name.Namespace;
         var order = EntityMembers.AppointmentEntity;
-        if (appointment.OwnerAssociateId is { } owner)
-        {
-            entity.SetMember(order, "Associate", new XElement(ns + "AssociateId", Format(owner)));
-        }
-
-        if (appointment.Person.CompanyId is { } companyId)
-        {
-            entity.SetMember(order, "Contact", new XElement(ns + "ContactId", Format(companyId)));
-        }
+        SetOwnerAndCompany(entity, order, appointment.OwnerAssociateId, appointment.Person.CompanyId);
 
         var description = string.IsNullOrWhiteSpace(appointment.Description)
             ? ReferenceMarker(appointment.Reference)
