@@ -4,7 +4,7 @@ using Relay.Triggers;
 namespace Relay.Automations;
 
 /// <summary>A tenant's rule: when a trigger matches <see cref="When"/>, run <see cref="Actions"/> in order.</summary>
-[GenerateSerializer, Immutable, Alias("relay.automation")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.automation")]
 public sealed record Automation(
     [property: Id(0)] string Id,
     [property: Id(1)] string? Name,
@@ -14,7 +14,7 @@ public sealed record Automation(
     [property: Id(5)] bool Enabled = true);
 
 /// <summary>What a trigger must look like for an automation to run. Unset fields match anything.</summary>
-[GenerateSerializer, Immutable, Alias("relay.automation-match")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.automation-match")]
 public sealed record AutomationMatch(
     [property: Id(0), JsonRequired] TriggerType Type,
     [property: Id(1)] string? ContentId = null,

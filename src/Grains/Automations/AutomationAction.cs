@@ -13,7 +13,7 @@ namespace Relay.Automations;
 [JsonDerivedType(typeof(RemoveFromProjectAction), "removeFromProject")]
 [JsonDerivedType(typeof(AddInterestAction), "addInterest")]
 [JsonDerivedType(typeof(RemoveInterestAction), "removeInterest")]
-[GenerateSerializer, Immutable, Alias("relay.action")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action")]
 public abstract record AutomationAction
 {
     /// <summary>The action's kind, as the contract and the outcomes name it.</summary>
@@ -57,7 +57,7 @@ public enum ActionKind
 }
 
 /// <summary>Who owns what an action creates.</summary>
-[GenerateSerializer, Immutable, Alias("relay.action-owner")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action-owner")]
 public sealed record ActionOwner(
     [property: Id(0)] OwnerKind Kind,
     [property: Id(1)] int? AssociateId = null)
@@ -80,7 +80,7 @@ public enum OwnerKind
 }
 
 /// <summary>Create a sale.</summary>
-[GenerateSerializer, Immutable, Alias("relay.action.create-sale")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action.create-sale")]
 public sealed record CreateSaleAction(
     [property: Id(0)] string Heading,
     [property: Id(1)] double Amount,
@@ -92,7 +92,7 @@ public sealed record CreateSaleAction(
 }
 
 /// <summary>Create a pending activity (task) due in <see cref="DueInDays"/> days.</summary>
-[GenerateSerializer, Immutable, Alias("relay.action.create-task")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action.create-task")]
 public sealed record CreateTaskAction(
     [property: Id(0)] int? TaskTypeId,
     [property: Id(1)] string Description,
@@ -103,7 +103,7 @@ public sealed record CreateTaskAction(
 }
 
 /// <summary>Create a completed activity that notifies the owner.</summary>
-[GenerateSerializer, Immutable, Alias("relay.action.notify-sales-rep")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action.notify-sales-rep")]
 public sealed record NotifySalesRepAction(
     [property: Id(0)] int? TaskTypeId,
     [property: Id(1)] string Description,
@@ -113,42 +113,42 @@ public sealed record NotifySalesRepAction(
 }
 
 /// <summary>Add the person to a static selection.</summary>
-[GenerateSerializer, Immutable, Alias("relay.action.add-to-selection")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action.add-to-selection")]
 public sealed record AddToSelectionAction([property: Id(0)] int SelectionId) : AutomationAction
 {
     public override ActionKind Kind => ActionKind.AddToSelection;
 }
 
 /// <summary>Remove the person from a static selection.</summary>
-[GenerateSerializer, Immutable, Alias("relay.action.remove-from-selection")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action.remove-from-selection")]
 public sealed record RemoveFromSelectionAction([property: Id(0)] int SelectionId) : AutomationAction
 {
     public override ActionKind Kind => ActionKind.RemoveFromSelection;
 }
 
 /// <summary>Add the person to a project.</summary>
-[GenerateSerializer, Immutable, Alias("relay.action.add-to-project")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action.add-to-project")]
 public sealed record AddToProjectAction([property: Id(0)] int ProjectId) : AutomationAction
 {
     public override ActionKind Kind => ActionKind.AddToProject;
 }
 
 /// <summary>Remove the person from a project.</summary>
-[GenerateSerializer, Immutable, Alias("relay.action.remove-from-project")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action.remove-from-project")]
 public sealed record RemoveFromProjectAction([property: Id(0)] int ProjectId) : AutomationAction
 {
     public override ActionKind Kind => ActionKind.RemoveFromProject;
 }
 
 /// <summary>Select one of the person's interests.</summary>
-[GenerateSerializer, Immutable, Alias("relay.action.add-interest")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action.add-interest")]
 public sealed record AddInterestAction([property: Id(0)] int InterestId) : AutomationAction
 {
     public override ActionKind Kind => ActionKind.AddInterest;
 }
 
 /// <summary>Deselect one of the person's interests.</summary>
-[GenerateSerializer, Immutable, Alias("relay.action.remove-interest")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action.remove-interest")]
 public sealed record RemoveInterestAction([property: Id(0)] int InterestId) : AutomationAction
 {
     public override ActionKind Kind => ActionKind.RemoveInterest;

@@ -9,7 +9,7 @@ namespace Relay.Contacts;
 /// Everything a contact grain stores, written as one unit so that the dedupe window, the timeline and
 /// the outbox can never disagree after a crash.
 /// </summary>
-[GenerateSerializer, Alias("relay.contact-state")]
+[GenerateSerializer, SuppressReferenceTracking, Alias("relay.contact-state")]
 public sealed class ContactState
 {
     /// <summary>The contact's latest mapped fields.</summary>
@@ -121,7 +121,7 @@ public sealed class ContactState
 }
 
 /// <summary>The SuperOffice person a contact is linked to, with its company's associate for ownership.</summary>
-[GenerateSerializer, Immutable, Alias("relay.person-link")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.person-link")]
 public sealed record PersonLink(
     [property: Id(0)] int PersonId,
     [property: Id(1)] int? CompanyId,
@@ -150,7 +150,7 @@ public enum LinkSource
 }
 
 /// <summary>Why a contact is a lead, and since when.</summary>
-[GenerateSerializer, Immutable, Alias("relay.lead-info")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.lead-info")]
 public sealed record LeadInfo(
     [property: Id(0)] LeadReason Reason,
     [property: Id(1)] ImmutableArray<CrmPersonMatch> Candidates,
@@ -167,7 +167,7 @@ public enum LeadReason
 }
 
 /// <summary>One interaction on a contact's timeline.</summary>
-[GenerateSerializer, Immutable, Alias("relay.timeline-entry")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.timeline-entry")]
 public sealed record TimelineEntry(
     [property: Id(0)] string TriggerId,
     [property: Id(1)] TriggerType Type,
@@ -182,7 +182,7 @@ public sealed record TimelineEntry(
 /// One action waiting in a contact's outbox. <see cref="Key"/> (trigger id, automation id, action
 /// index) makes it unique; attempts, the next attempt time and the last error serve the retry policy.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("relay.outbox-item")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.outbox-item")]
 public sealed record OutboxItem(
     [property: Id(0)] string Key,
     [property: Id(1)] string TriggerId,
@@ -201,7 +201,7 @@ public sealed record OutboxItem(
     [property: Id(14)] bool OutcomeUncertain = false);
 
 /// <summary>What became of an action.</summary>
-[GenerateSerializer, Immutable, Alias("relay.action-outcome")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action-outcome")]
 public sealed record ActionOutcome(
     [property: Id(0)] string Key,
     [property: Id(1)] string TriggerId,

@@ -2,8 +2,10 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Serialization;
 using Orleans.Streams;
 using Relay.Contacts;
 using Relay.Crm;
@@ -71,12 +73,15 @@ public static class RelayHosting
     /// <summary>Storage, trigger streams and reminders, without membership (test clusters bring their own).</summary>
     public static ISiloBuilder AddRelayProviders(this ISiloBuilder silo)
     {
-        silo.AddMemoryGrainStorage(RelayStorage.Name);
-        silo.AddMemoryGrainStorage(RelayStorage.Large);
+        silo.AddMemoryGrainStorage(RelayStorage.Name, UseBinaryFormat);
+        silo.AddMemoryGrainStorage(RelayStorage.Large, UseBinaryFormat);
         silo.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
         silo.UseInMemoryReminderService();
         return silo;
     }
+
+    private static void UseBinaryFormat(OptionsBuilder<MemoryGrainStorageOptions> options) =>
+        options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new BinaryGrainStorageSerializer(serializer));
 
     /// <summary>The stream configuration a client that produces triggers needs.</summary>
     public static IClientBuilder AddRelayClientStreams(this IClientBuilder client)

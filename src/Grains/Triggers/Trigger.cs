@@ -24,7 +24,7 @@ public enum TriggerType
 }
 
 /// <summary>One interaction event from eMarketeer, validated. <see cref="Id"/> is the dedupe key.</summary>
-[GenerateSerializer, Immutable, Alias("relay.trigger")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.trigger")]
 public sealed record Trigger(
     [property: Id(0)] string Id,
     [property: Id(1)] TriggerType Type,
@@ -36,7 +36,7 @@ public sealed record Trigger(
     [property: Id(7)] ConsentChange? Consent = null);
 
 /// <summary>The contact's mapped fields as eMarketeer knows them.</summary>
-[GenerateSerializer, Immutable, Alias("relay.contact-fields")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.contact-fields")]
 public sealed record ContactFields(
     [property: Id(0)] string Id,
     [property: Id(1)] string? Email = null,
@@ -54,7 +54,7 @@ public sealed record ContactFields(
 }
 
 /// <summary>The contact's company fields.</summary>
-[GenerateSerializer, Immutable, Alias("relay.company-fields")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.company-fields")]
 public sealed record CompanyFields(
     [property: Id(0)] string? Name,
     [property: Id(1)] string? Country = null,
@@ -62,15 +62,15 @@ public sealed record CompanyFields(
     [property: Id(3)] string? Industry = null);
 
 /// <summary>The marketing content a trigger concerns.</summary>
-[GenerateSerializer, Immutable, Alias("relay.content-ref")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.content-ref")]
 public sealed record ContentRef([property: Id(0)] string Id, [property: Id(1)] string? Name = null);
 
 /// <summary>A submitted form and its fields.</summary>
-[GenerateSerializer, Immutable, Alias("relay.form-submission")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.form-submission")]
 public sealed record FormSubmission([property: Id(0)] string Id, [property: Id(1)] ImmutableDictionary<string, string> Fields);
 
 /// <summary>A change of the contact's consent for one purpose.</summary>
-[GenerateSerializer, Immutable, Alias("relay.consent-change")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.consent-change")]
 public sealed record ConsentChange(
     [property: Id(0)] string Purpose,
     [property: Id(1)] string LegalBasis,
@@ -79,7 +79,7 @@ public sealed record ConsentChange(
     [property: Id(4)] string? Comment = null);
 
 /// <summary>A trigger on its way to a contact grain: which tenant it belongs to and when Relay accepted it.</summary>
-[GenerateSerializer, Immutable, Alias("relay.trigger-envelope")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.trigger-envelope")]
 public sealed record TriggerEnvelope(
     [property: Id(0)] string TenantId,
     [property: Id(1)] Trigger Trigger,
