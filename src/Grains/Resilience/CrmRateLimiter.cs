@@ -41,6 +41,9 @@ public sealed partial class CrmRateLimiter(IGrainFactory grains, IOptions<CrmRat
         // Permits are for immediate use; a few left over when waiters gave up are not kept for a later burst.
         private static readonly TimeSpan PermitLifetime = TimeSpan.FromMilliseconds(500);
 
+        // The budget grain grants at most a tenth of a second's worth per lease (and never more than the bucket holds).
+        private const int MaxLease = 1000;
+
         private readonly Lock _gate = new();
         private readonly Queue<TaskCompletionSource>[] _waiting = [new(), new()];
         private int _permits;
@@ -130,7 +133,7 @@ public sealed partial class CrmRateLimiter(IGrainFactory grains, IOptions<CrmRat
 
                 try
                 {
-                    var lease = await owner._grains.GetGrain<ITenantBudgetGrain>(tenantId).LeaseAsync(Math.Min(wanted, 20), top).ConfigureAwait(false);
+                    var lease = await owner._grains.GetGrain<ITenantBudgetGrain>(tenantId).LeaseAsync(Math.Min(wanted, MaxLease), top).ConfigureAwait(false);
                     if (lease.Granted > 0)
                     {
                         lock (_gate)

@@ -16,6 +16,13 @@ public sealed class TenantBudgetGrain(TimeProvider time) : Grain, ITenantBudgetG
     private static readonly TimeSpan RepFacingMemory = TimeSpan.FromMilliseconds(300);
 
     private PermitBucket? _bucket;
+
+    /// <summary>
+    /// The most one lease grants: a tenth of a second's worth, at least 20. At high rates a silo's queue then
+    /// needs one lease call per 100 ms, not one per 20 requests (which capped a busy silo at a few hundred
+    /// requests per second), and one silo still cannot take the whole burst from the others.
+    /// </summary>
+    public static int MaxLease(double rate) => (int)Math.Max(20, Math.Ceiling(rate / 10));
     private DateTimeOffset _settingsReadAt;
     private DateTimeOffset _repFacingSeenAt = DateTimeOffset.MinValue;
 
@@ -44,7 +51,7 @@ public sealed class TenantBudgetGrain(TimeProvider time) : Grain, ITenantBudgetG
         }
 
         var reserve = priority == CrmPriority.Bulk && now - _repFacingSeenAt < RepFacingMemory ? 1 : 0;
-        var (granted, retryAfter) = _bucket.Take(wanted, now, reserve);
+        var (granted, retryAfter) = _bucket.Take(Math.Min(wanted, MaxLease(_bucket.Rate)), now, reserve);
         return new PermitLease(granted, retryAfter);
     }
 }

@@ -20,7 +20,7 @@ public sealed record TenantSettings(
     public const int DefaultCrmCallsPerSecond = 10;
 
     /// <summary>The highest rate a tenant may be given.</summary>
-    public const int MaxCrmCallsPerSecond = 1000;
+    public const int MaxCrmCallsPerSecond = 10_000;
 }
 
 /// <summary>

@@ -99,8 +99,8 @@ public sealed class ResilienceDecisionsTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(1001)]
-    public void A_crm_rate_outside_1_to_1000_is_refused(int rate) =>
+    [InlineData(10_001)]
+    public void A_crm_rate_outside_1_to_10000_is_refused(int rate) =>
         TenantRules.Validate(Config.Settings with { CrmCallsPerSecond = rate }).ShouldContain(e => e.StartsWith("crmCallsPerSecond:", StringComparison.Ordinal));
 
     private static ContactState Queued()
