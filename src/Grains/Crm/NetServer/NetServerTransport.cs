@@ -79,6 +79,17 @@ internal sealed partial class NetServerTransport : IDisposable
             await _gate.WaitAsync(endpoint.TenantId, cancellationToken).ConfigureAwait(false);
         }
 
+        // WCF must not run on a grain's scheduler: it schedules continuations on TaskScheduler.Current and parts of
+        // it wait for them synchronously, so a call started inside a grain turn blocked that turn (and with it an
+        // Orleans worker thread) for seconds, up to the open timeout. The load driver showed grain turns of 2-13 s
+        // and the whole silo starving as soon as the rate limiter answered without yielding. The call runs on the
+        // thread pool, and the channel opens asynchronously.
+        return await Task.Run(() => SendAsync(endpoint, agent, operation, body, applicationToken, ticket, isWrite, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task<NetServerReply> SendAsync(
+        NetServerEndpoint endpoint, string agent, string operation, XElement body, string? applicationToken, string? ticket, bool isWrite, CancellationToken cancellationToken)
+    {
         var factory = _factories.GetOrAdd((endpoint.TenantId, endpoint.AgentUrl(agent)), key => new Lazy<ChannelFactory<IRequestChannel>>(() => CreateFactory(key.Url))).Value;
         var ns = endpoint.Namespace.NamespaceName;
         using var request = CreateRequest(endpoint, agent, operation, body, applicationToken, ticket, _options);
@@ -87,13 +98,19 @@ internal sealed partial class NetServerTransport : IDisposable
         try
         {
             using var abort = cancellationToken.Register(static c => ((IRequestChannel)c!).Abort(), channel);
-            channel.Open(_options.OpenTimeout);
+            await Task.Factory.FromAsync(
+                (callback, state) => channel.BeginOpen(_options.OpenTimeout, callback, state),
+                channel.EndOpen,
+                null).ConfigureAwait(false);
             using var reply = await Task.Factory.FromAsync(
                 (callback, state) => channel.BeginRequest(request, _options.CallTimeout, callback, state),
                 channel.EndRequest,
                 null).ConfigureAwait(false);
             var result = Read(reply, ns, agent, operation);
-            channel.Close();
+            await Task.Factory.FromAsync(
+                (callback, state) => channel.BeginClose(_options.OpenTimeout, callback, state),
+                channel.EndClose,
+                null).ConfigureAwait(false);
             return result;
         }
         catch (Exception e) when (e is not CrmException)
