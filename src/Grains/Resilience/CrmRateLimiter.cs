@@ -48,9 +48,24 @@ public sealed partial class CrmRateLimiter(IGrainFactory grains, IOptions<CrmRat
         private readonly Queue<TaskCompletionSource>[] _waiting = [new(), new()];
         private int _permits;
         private long _permitsLeasedAt;
+        private int _takenSinceLease;
         private bool _pumping;
 
-        public async ValueTask WaitAsync(CrmPriority priority, CancellationToken cancellationToken)
+        public ValueTask WaitAsync(CrmPriority priority, CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                // The common case under steady load: a permit leased ahead is waiting, nothing to allocate or await.
+                if (TakePermit())
+                {
+                    return ValueTask.CompletedTask;
+                }
+            }
+
+            return WaitForPermitAsync(priority, cancellationToken);
+        }
+
+        private async ValueTask WaitForPermitAsync(CrmPriority priority, CancellationToken cancellationToken)
         {
             var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_gate)
@@ -99,6 +114,7 @@ public sealed partial class CrmRateLimiter(IGrainFactory grains, IOptions<CrmRat
             }
 
             _permits--;
+            _takenSinceLease++;
             return true;
         }
 
@@ -107,6 +123,7 @@ public sealed partial class CrmRateLimiter(IGrainFactory grains, IOptions<CrmRat
             while (true)
             {
                 int wanted;
+                int ask;
                 CrmPriority top;
                 lock (_gate)
                 {
@@ -129,11 +146,17 @@ public sealed partial class CrmRateLimiter(IGrainFactory grains, IOptions<CrmRat
                     }
 
                     top = _waiting[0].Count > 0 ? CrmPriority.RepFacing : CrmPriority.Bulk;
+
+                    // Ask for the waiters and, ahead, for as many as were taken since the last lease: requests that
+                    // arrive during the next round trip to the budget grain then find a permit instead of queueing.
+                    // Unused permits lapse after PermitLifetime, so leasing ahead never spends more than the budget.
+                    ask = Math.Min(wanted + _takenSinceLease, MaxLease);
+                    _takenSinceLease = 0;
                 }
 
                 try
                 {
-                    var lease = await owner._grains.GetGrain<ITenantBudgetGrain>(tenantId).LeaseAsync(Math.Min(wanted, MaxLease), top).ConfigureAwait(false);
+                    var lease = await owner._grains.GetGrain<ITenantBudgetGrain>(tenantId).LeaseAsync(ask, top).ConfigureAwait(false);
                     if (lease.Granted > 0)
                     {
                         lock (_gate)
