@@ -41,6 +41,9 @@ public sealed class BenchHost : IAsyncDisposable
     /// <summary>The emulator.</summary>
     public RunningEmulator Emulator => _app.Services.GetRequiredService<EmbeddedEmulator>().Running!;
 
+    /// <summary>The in-memory CRM, when the host runs with <c>Relay:Crm:Mode=InMemory</c>.</summary>
+    public Relay.Crm.InMemoryCrm? InMemoryCrm => _app.Services.GetService<Relay.Crm.InMemoryCrm>();
+
     /// <summary>The co-hosted silo's grains.</summary>
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
@@ -71,7 +74,8 @@ public sealed class BenchHost : IAsyncDisposable
     /// <summary>Creates a tenant whose SuperOffice is the emulator.</summary>
     public async Task CreateTenantAsync(string tenant, Func<TenantSettings, TenantSettings>? change = null, params Automation[] automations)
     {
-        var crm = new TenantCrmSettings(Emulator.BaseUrl.ToString().TrimEnd('/'), "75", DemoSeed.UserName, DemoSeed.Password);
+        var baseUrl = InMemoryCrm is null ? Emulator.BaseUrl.ToString().TrimEnd('/') : "http://in-memory.invalid";
+        var crm = new TenantCrmSettings(baseUrl, "75", DemoSeed.UserName, DemoSeed.Password);
         var grain = Grains.GetGrain<ITenantGrain>(tenant);
         Check(await grain.PutSettingsAsync((change ?? (s => s))(new TenantSettings("Bench", crm, DefaultOwnerAssociateId: 102))));
         Check(await grain.PutAutomationsAsync([.. automations]));

@@ -21,7 +21,8 @@ namespace Relay.Benchmarks;
 /// </summary>
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Relay.Benchmarks -- load [--triggers 20000] [--contacts 2000]
-/// [--crm-triggers 4000] [--crm-contacts 400] [--crm-latency-ms 0] [--memory-contacts 20000] [--out bench/results]</c>
+/// [--crm-triggers 4000] [--crm-contacts 400] [--crm-latency-ms 0] [--memory-contacts 20000] [--out bench/results]
+/// [--scenarios timeline,crm,pipeline,bare,memory]</c>
 /// </remarks>
 public static class LoadDriver
 {
@@ -34,27 +35,65 @@ public static class LoadDriver
         await using var host = await BenchHost.StartAsync();
         using var meters = new RelayMeters();
 
-        await TimelineOnlyAsync(host, meters, options, report);
-        var maxRate = await CrmAsync(host, meters, options, report, rate: 0, "crm flat out");
-        await CrmAsync(host, meters, options, report, rate: maxRate / 2, "crm at half the maximum rate");
-        await BareClientAsync(host, options, report);
-        await MemoryAsync(host, meters, options, report);
+        if (options.Runs("timeline"))
+        {
+            await TimelineOnlyAsync(host, meters, options with { Triggers = options.Triggers / 10 }, [], "load-timeline-warm-up");
+            await TimelineOnlyAsync(host, meters, options, report, "load-timeline");
+        }
 
-        var relay = report.Single(r => r is { Scenario: "crm flat out", Metric: "CRM calls/s" }).Value;
-        var bare = report.Single(r => r is { Scenario: "bare SOAP client", Metric: "CRM calls/s" }).Value;
-        report.Add(("headline", "Relay / bare client CRM throughput", relay / bare, "ratio"));
+        if (options.Runs("crm") || options.Runs("bare"))
+        {
+            // Both sides of the headline ratio run warm: JIT tiers, connections and the emulator's caches are
+            // in the state a long-running process has, whichever scenario happens to go first.
+            var warmUp = options with { CrmTriggers = options.CrmTriggers / 4 };
+            await CrmAsync(host, meters, warmUp, [], rate: 0, "warm-up");
+            await BareClientAsync(host, warmUp, []);
+            Console.WriteLine("warmed up");
+        }
+
+        if (options.Runs("crm"))
+        {
+            var maxRate = await CrmAsync(host, meters, options, report, rate: 0, "crm flat out");
+            await CrmAsync(host, meters, options, report, rate: maxRate / 2, "crm at half the maximum rate");
+        }
+
+        if (options.Runs("pipeline"))
+        {
+            await PipelineAsync(options, report);
+        }
+
+        if (options.Runs("bare"))
+        {
+            await BareClientAsync(host, options, report);
+        }
+
+        if (options.Runs("memory"))
+        {
+            await MemoryAsync(host, meters, options, report);
+        }
+
+        await IdleAsync(host, report);
+
+        if (options.Runs("crm") && options.Runs("bare"))
+        {
+            var relay = report.Single(r => r is { Scenario: "crm flat out", Metric: "CRM calls/s" }).Value;
+            var bare = report.Single(r => r is { Scenario: "bare SOAP client", Metric: "CRM calls/s" }).Value;
+            report.Add(("headline", "Relay / bare client CRM throughput", relay / bare, "ratio"));
+        }
+
         Write(options, report);
         return 0;
     }
 
     /// <summary>Triggers no automation acts on: ingest → stream → contact grain → timeline.</summary>
-    private static async Task TimelineOnlyAsync(BenchHost host, RelayMeters meters, LoadOptions o, List<(string, string, double, string)> report)
+    private static async Task TimelineOnlyAsync(BenchHost host, RelayMeters meters, LoadOptions o, List<(string, string, double, string)> report, string tenant)
     {
-        const string tenant = "load-timeline";
         await host.CreateTenantAsync(tenant, s => s with { LookUpNewContacts = false });
         var before = meters.Count("relay.triggers.processed");
         var batches = Batches(o.Triggers, o.Contacts, i => (TriggerType.EmailOpened, $"t-{i % o.Contacts}", $"t-{i % o.Contacts}@load.example"));
         var gcBefore = GcCounts();
+        var cpuBefore = Cpu();
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
         var accepted = await PostAllAsync(host, tenant, batches, rate: 0);
         await BenchHost.WaitAsync(() => Task.FromResult(meters.Count("relay.triggers.processed") - before >= o.Triggers), "every trigger on its timeline");
@@ -63,6 +102,8 @@ public static class LoadDriver
         report.Add(("timeline only", "contacts", o.Contacts, "count"));
         report.Add(("timeline only", "ingest accepted/s", o.Triggers / accepted.TotalSeconds, "triggers/s"));
         report.Add(("timeline only", "ingest → timeline", o.Triggers / seconds, "triggers/s"));
+        report.Add(("timeline only", "process CPU per trigger", (Cpu() - cpuBefore).TotalMicroseconds / o.Triggers, "µs"));
+        report.Add(("timeline only", "allocated per trigger", (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / o.Triggers, "KB"));
         AddGc(report, "timeline only", gcBefore);
         Console.WriteLine($"timeline only: {o.Triggers / seconds:0} triggers/s");
     }
@@ -70,7 +111,7 @@ public static class LoadDriver
     /// <summary>Every trigger creates a sale for its (existing) person; returns the triggers/s processed.</summary>
     private static async Task<double> CrmAsync(BenchHost host, RelayMeters meters, LoadOptions o, List<(string, string, double, string)> report, double rate, string scenario)
     {
-        var tenant = "load-crm-" + report.Count.ToString(CultureInfo.InvariantCulture);
+        var tenant = $"load-crm-{Guid.NewGuid():N}"[..20];
         SetLatency(host, o.CrmLatencyMs);
         var emails = SeedPersons(host, tenant, o.CrmContacts);
         await host.CreateTenantAsync(
@@ -80,11 +121,30 @@ public static class LoadDriver
         var calls = meters.Count("relay.crm.calls");
         var committed = meters.Count("relay.actions", "outcome", "succeeded");
         meters.ClearLags();
-        var batches = Batches(o.CrmTriggers, o.CrmContacts, i => (TriggerType.FormSubmitted, $"{tenant}-{i % o.CrmContacts}", emails[i % o.CrmContacts]));
+        // Paced runs post a twentieth of a second's worth at a time, as a steady producer would: 500-trigger
+        // bursts at a low rate would measure the burst, not the pipeline.
+        var batchSize = rate > 0 ? Math.Max(1, (int)(rate / 20)) : 500;
+        var batches = Batches(o.CrmTriggers, o.CrmContacts, i => (TriggerType.FormSubmitted, $"{tenant}-{i % o.CrmContacts}", emails[i % o.CrmContacts]), batchSize);
         var gcBefore = GcCounts();
+        var cpuBefore = Cpu();
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var requestsBefore = host.Emulator.Requests.Total;
         var clock = Stopwatch.StartNew();
         await PostAllAsync(host, tenant, batches, rate);
-        await BenchHost.WaitAsync(() => Task.FromResult(meters.Count("relay.actions", "outcome", "succeeded") - committed >= o.CrmTriggers), "every sale committed", TimeSpan.FromMinutes(20));
+        var progress = Stopwatch.StartNew();
+        await BenchHost.WaitAsync(
+            () =>
+            {
+                if (progress.Elapsed > TimeSpan.FromSeconds(10))
+                {
+                    progress.Restart();
+                    Console.WriteLine($"{scenario}: {meters.Count("relay.actions", "outcome", "succeeded") - committed} committed, {meters.Count("relay.actions", "outcome", "retry")} retries, {meters.Count("relay.actions", "outcome", "parked")} parked so far");
+                }
+
+                return Task.FromResult(meters.Count("relay.actions", "outcome", "succeeded") - committed >= o.CrmTriggers);
+            },
+            "every sale committed",
+            TimeSpan.FromMinutes(20));
         var seconds = clock.Elapsed.TotalSeconds;
         var lags = meters.Lags();
         var perSecond = o.CrmTriggers / seconds;
@@ -93,6 +153,9 @@ public static class LoadDriver
         report.Add((scenario, "target rate", rate, rate == 0 ? "flat out" : "triggers/s"));
         report.Add((scenario, "triggers processed/s", perSecond, "triggers/s"));
         report.Add((scenario, "CRM calls/s", (meters.Count("relay.crm.calls") - calls) / seconds, "calls/s"));
+        report.Add((scenario, "SOAP requests the emulator answered/s", (host.Emulator.Requests.Total - requestsBefore) / seconds, "requests/s"));
+        report.Add((scenario, "process CPU per trigger", (Cpu() - cpuBefore).TotalMicroseconds / o.CrmTriggers, "µs"));
+        report.Add((scenario, "allocated per trigger", (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / o.CrmTriggers, "KB"));
         report.Add((scenario, "p50 ingest → CRM commit", Percentile(lags, 0.50) * 1000, "ms"));
         report.Add((scenario, "p95 ingest → CRM commit", Percentile(lags, 0.95) * 1000, "ms"));
         report.Add((scenario, "p99 ingest → CRM commit", Percentile(lags, 0.99) * 1000, "ms"));
@@ -101,15 +164,55 @@ public static class LoadDriver
         return perSecond;
     }
 
+    /// <summary>
+    /// The CRM scenario flat out against the in-memory CRM, in a host of its own: Relay's own ceiling for
+    /// actions when the CRM costs nothing, and its CPU per action.
+    /// </summary>
+    private static async Task PipelineAsync(LoadOptions o, List<(string, string, double, string)> report)
+    {
+        await using var host = await BenchHost.StartAsync(new Dictionary<string, string?> { ["Relay:Crm:Mode"] = "InMemory", ["Relay:Emulator:Enabled"] = "false" });
+        using var meters = new RelayMeters();
+        const string tenant = "load-pipeline";
+        var crm = host.InMemoryCrm!;
+        var company = crm.SeedCompany("Pipeline AB", 102);
+        var emails = Enumerable.Range(0, o.CrmContacts).Select(i => $"{tenant}-{i}@crm.example").ToArray();
+        foreach (var (email, i) in emails.Select((e, i) => (e, i)))
+        {
+            crm.SeedPerson("Load", $"Person {i}", email, company);
+        }
+
+        await host.CreateTenantAsync(
+            tenant,
+            null,
+            new Automation("sale", "Sale per form", new AutomationMatch(TriggerType.FormSubmitted), [new CreateSaleAction("Load", 1, null, 10, ActionOwner.Associate(102))]));
+        var batches = Batches(o.CrmTriggers, o.CrmContacts, i => (TriggerType.FormSubmitted, $"{tenant}-{i % o.CrmContacts}", emails[i % o.CrmContacts]));
+        var cpuBefore = Cpu();
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var clock = Stopwatch.StartNew();
+        await PostAllAsync(host, tenant, batches, rate: 0);
+        await BenchHost.WaitAsync(() => Task.FromResult(meters.Count("relay.actions", "outcome", "succeeded") >= o.CrmTriggers), "every sale committed", TimeSpan.FromMinutes(20));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var lags = meters.Lags();
+        report.Add(("in-memory CRM", "triggers (one sale each)", o.CrmTriggers, "count"));
+        report.Add(("in-memory CRM", "triggers processed/s", o.CrmTriggers / seconds, "triggers/s"));
+        report.Add(("in-memory CRM", "p99 ingest → CRM commit", Percentile(lags, 0.99) * 1000, "ms"));
+        report.Add(("in-memory CRM", "process CPU per trigger", (Cpu() - cpuBefore).TotalMicroseconds / o.CrmTriggers, "µs"));
+        report.Add(("in-memory CRM", "allocated per trigger", (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / o.CrmTriggers, "KB"));
+        Console.WriteLine($"in-memory CRM: {o.CrmTriggers / seconds:0} triggers/s");
+    }
+
     /// <summary>The same CRM calls Relay makes for the CRM scenario, by the bare SOAP client, one worker per contact.</summary>
     private static async Task BareClientAsync(BenchHost host, LoadOptions o, List<(string, string, double, string)> report)
     {
-        var tenant = "load-bare";
+        var tenant = $"load-bare-{Guid.NewGuid():N}"[..20];
         var emails = SeedPersons(host, tenant, o.CrmContacts);
         using var crm = new NetServerCrm();
         var connection = new CrmConnection(tenant, host.Emulator.BaseUrl.ToString().TrimEnd('/'), "75", DemoSeed.UserName, DemoSeed.Password);
         var perContact = o.CrmTriggers / o.CrmContacts;
         long calls = 0;
+        var cpuBefore = Cpu();
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var requestsBefore = host.Emulator.Requests.Total;
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, o.CrmContacts), new ParallelOptions { MaxDegreeOfParallelism = o.CrmContacts }, async (c, ct) =>
         {
@@ -126,6 +229,9 @@ public static class LoadDriver
         report.Add(("bare SOAP client", "contacts (concurrency)", o.CrmContacts, "count"));
         report.Add(("bare SOAP client", "sales", perContact * o.CrmContacts, "count"));
         report.Add(("bare SOAP client", "CRM calls/s", calls / seconds, "calls/s"));
+        report.Add(("bare SOAP client", "SOAP requests the emulator answered/s", (host.Emulator.Requests.Total - requestsBefore) / seconds, "requests/s"));
+        report.Add(("bare SOAP client", "process CPU per sale", (Cpu() - cpuBefore).TotalMicroseconds / (perContact * o.CrmContacts), "µs"));
+        report.Add(("bare SOAP client", "allocated per sale", (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / (perContact * o.CrmContacts), "KB"));
         Console.WriteLine($"bare client: {calls / seconds:0} calls/s");
     }
 
@@ -146,6 +252,19 @@ public static class LoadDriver
         report.Add(("idle contacts", "grain activations added", activations, "count"));
         report.Add(("idle contacts", "managed memory per contact (activation + stored state)", (memoryAfter - memoryBefore) / (double)o.MemoryContacts, "bytes"));
         Console.WriteLine($"memory: {(memoryAfter - memoryBefore) / (double)o.MemoryContacts:0} bytes per contact");
+    }
+
+    /// <summary>What the process spends when no trigger arrives, with every activation of the run still in memory.</summary>
+    private static async Task IdleAsync(BenchHost host, List<(string, string, double, string)> report)
+    {
+        var activations = await host.Grains.GetGrain<IManagementGrain>(0).GetTotalActivationCount();
+        var cpuBefore = Cpu();
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var cores = (Cpu() - cpuBefore).TotalSeconds / clock.Elapsed.TotalSeconds;
+        report.Add(("idle", "grain activations", activations, "count"));
+        report.Add(("idle", "process CPU while nothing is sent", cores, "cores"));
+        Console.WriteLine($"idle: {cores:0.00} cores with {activations} activations");
     }
 
     private static long SettledMemory()
@@ -175,9 +294,9 @@ public static class LoadDriver
         }
     }
 
-    /// <summary>Batches of up to 500 triggers, each contact's triggers spread over the run.</summary>
-    private static List<Func<JsonObject[]>> Batches(int triggers, int contacts, Func<int, (TriggerType Type, string ContactId, string Email)> make) =>
-        [.. Enumerable.Range(0, triggers).Chunk(500).Select(chunk => (Func<JsonObject[]>)(() => [.. chunk.Select(i =>
+    /// <summary>Batches of up to <paramref name="size"/> triggers, each contact's triggers spread over the run.</summary>
+    private static List<Func<JsonObject[]>> Batches(int triggers, int contacts, Func<int, (TriggerType Type, string ContactId, string Email)> make, int size = 500) =>
+        [.. Enumerable.Range(0, triggers).Chunk(size).Select(chunk => (Func<JsonObject[]>)(() => [.. chunk.Select(i =>
         {
             var (type, contact, email) = make(i);
             return BenchHost.Trigger(type, contact, email);
@@ -208,11 +327,18 @@ public static class LoadDriver
         return clock.Elapsed;
     }
 
-    private static (int, int, int) GcCounts() => (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+    private static TimeSpan Cpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
 
-    private static void AddGc(List<(string, string, double, string)> report, string scenario, (int G0, int G1, int G2) before)
+    private static (int, int, int, TimeSpan) GcCounts() => (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+    private static void AddGc(List<(string, string, double, string)> report, string scenario, (int G0, int G1, int G2, TimeSpan Paused) before)
     {
         report.Add((scenario, "GC gen0/gen1/gen2", GC.CollectionCount(0) - before.G0, $"gen1 {GC.CollectionCount(1) - before.G1}, gen2 {GC.CollectionCount(2) - before.G2}"));
+        report.Add((scenario, "GC pauses", (GC.GetTotalPauseDuration() - before.Paused).TotalMilliseconds, "ms"));
     }
 
     private static double Percentile(IReadOnlyList<double> values, double p)
@@ -294,8 +420,11 @@ public static class LoadDriver
 }
 
 /// <summary>The load driver's options.</summary>
-public sealed record LoadOptions(int Triggers, int Contacts, int CrmTriggers, int CrmContacts, int CrmLatencyMs, int MemoryContacts, string Out)
+public sealed record LoadOptions(int Triggers, int Contacts, int CrmTriggers, int CrmContacts, int CrmLatencyMs, int MemoryContacts, string Out, string Scenarios = "timeline,crm,pipeline,bare,memory")
 {
+    /// <summary>Whether <paramref name="scenario"/> is among the scenarios asked for.</summary>
+    public bool Runs(string scenario) => Scenarios.Split(',', StringSplitOptions.TrimEntries).Contains(scenario, StringComparer.Ordinal);
+
     /// <summary>Reads <c>--name value</c> pairs; unknown names are refused.</summary>
     public static LoadOptions Parse(string[] args)
     {
@@ -308,7 +437,8 @@ public sealed record LoadOptions(int Triggers, int Contacts, int CrmTriggers, in
         int Int(string name, int fallback) => values.Remove(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var options = new LoadOptions(
             Int("triggers", 20_000), Int("contacts", 2_000), Int("crm-triggers", 4_000), Int("crm-contacts", 400),
-            Int("crm-latency-ms", 0), Int("memory-contacts", 20_000), values.Remove("out", out var o) ? o : Path.Combine("bench", "results"));
+            Int("crm-latency-ms", 0), Int("memory-contacts", 20_000), values.Remove("out", out var o) ? o : Path.Combine("bench", "results"),
+            values.Remove("scenarios", out var s) ? s : "timeline,crm,pipeline,bare,memory");
         return values.Count == 0 ? options : throw new ArgumentException($"Unknown options: {string.Join(", ", values.Keys)}");
     }
 }

@@ -46,6 +46,18 @@ public sealed class RequestLog
         }
     }
 
+    /// <summary>How many calls were ever logged, including those no longer kept.</summary>
+    public long Total
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sequence;
+            }
+        }
+    }
+
     /// <summary>A snapshot, oldest first.</summary>
     public IReadOnlyList<RequestLogEntry> Snapshot()
     {
