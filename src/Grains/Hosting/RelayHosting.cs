@@ -41,6 +41,16 @@ public static class RelayHosting
             silo.AddRelayProviders();
         }
 
+        if (o.CollectionAge is { } age)
+        {
+            // Orleans looks for idle grains once per quantum, which must be shorter than the age.
+            silo.Configure<GrainCollectionOptions>(g =>
+            {
+                g.CollectionAge = age;
+                g.CollectionQuantum = TimeSpan.FromTicks(Math.Min(g.CollectionQuantum.Ticks, age.Ticks / 2));
+            });
+        }
+
         silo.AddRelayTelemetry(options.Observability);
         silo.Services.AddRelayDomain(options);
         return silo;

@@ -102,6 +102,12 @@ public sealed class OrleansSettings
 
     /// <summary>This silo's name in the membership table (a pod's name); the host name when unset.</summary>
     public string? SiloName { get; set; }
+
+    /// <summary>
+    /// How long a grain may stay idle in memory before it is collected; Orleans' default when unset. A busy silo
+    /// with many one-off contacts can shorten it to bound the activations it holds.
+    /// </summary>
+    public TimeSpan? CollectionAge { get; set; }
 }
 
 /// <summary>The CRM port implementation, section <c>Relay:Crm</c>.</summary>
