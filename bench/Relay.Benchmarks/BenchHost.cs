@@ -89,13 +89,31 @@ public sealed class BenchHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Posts triggers through the ingest API in batches of up to 1,000.</summary>
+    /// <summary>How many batches were answered 503 (the trigger queues full) and sent again.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    private long _refused;
+
+    /// <summary>
+    /// Posts triggers through the ingest API in batches of up to 1,000. A 503 (the trigger queues are full) is
+    /// answered as eMarketeer would: the same batch again a little later; queued triggers are recognised by id.
+    /// </summary>
     public async Task SendAsync(string tenant, IEnumerable<JsonObject> triggers)
     {
         foreach (var batch in triggers.Chunk(1000))
         {
-            using var response = await Http.PostAsJsonAsync($"/api/tenants/{tenant}/triggers", new JsonArray([.. batch]));
-            response.EnsureSuccessStatusCode();
+            while (true)
+            {
+                using var response = await Http.PostAsJsonAsync($"/api/tenants/{tenant}/triggers", new JsonArray([.. batch.Select(t => t.DeepClone())]));
+                if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+                {
+                    response.EnsureSuccessStatusCode();
+                    break;
+                }
+
+                Interlocked.Increment(ref _refused);
+                await Task.Delay(200);
+            }
         }
     }
 

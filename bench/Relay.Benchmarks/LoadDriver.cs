@@ -22,7 +22,7 @@ namespace Relay.Benchmarks;
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Relay.Benchmarks -- load [--triggers 20000] [--contacts 2000]
 /// [--crm-triggers 4000] [--crm-contacts 400] [--crm-latency-ms 0] [--memory-contacts 20000] [--out bench/results]
-/// [--scenarios timeline,crm,pipeline,bare,memory]</c>
+/// [--scenarios timeline,crm,pipeline,bare,memory] [--distinct-contacts 1000000 (scenario "million", not run by default)]</c>
 /// </remarks>
 public static class LoadDriver
 {
@@ -70,6 +70,11 @@ public static class LoadDriver
         if (options.Runs("memory"))
         {
             await MemoryAsync(host, meters, options, report);
+        }
+
+        if (options.Runs("million"))
+        {
+            await DistinctContactsAsync(options, report);
         }
 
         await IdleAsync(host, report);
@@ -254,6 +259,54 @@ public static class LoadDriver
         Console.WriteLine($"memory: {(memoryAfter - memoryBefore) / (double)o.MemoryContacts:0} bytes per contact");
     }
 
+    /// <summary>
+    /// <see cref="LoadOptions.DistinctContacts"/> contacts, one trigger each, through a host of its own whose idle
+    /// grains are collected after 30 s: whether activations stay bounded while the contacts keep coming, and what
+    /// each contact costs once its grain is gone (its stored state, which embedded storage keeps in this heap).
+    /// </summary>
+    private static async Task DistinctContactsAsync(LoadOptions o, List<(string, string, double, string)> report)
+    {
+        await using var host = await BenchHost.StartAsync(new Dictionary<string, string?> { ["Relay:Orleans:CollectionAge"] = "00:00:30" });
+        using var meters = new RelayMeters();
+        const string tenant = "load-million";
+        await host.CreateTenantAsync(tenant, s => s with { LookUpNewContacts = false });
+        var management = host.Grains.GetGrain<IManagementGrain>(0);
+        var memoryBefore = SettledMemory();
+        var peakActivations = 0;
+        var clock = Stopwatch.StartNew();
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                var activations = await management.GetTotalActivationCount();
+                peakActivations = Math.Max(peakActivations, activations);
+                Console.WriteLine($"distinct contacts: {meters.Count("relay.triggers.processed")} processed, {activations} activations, {GC.GetTotalMemory(false) / 1048576} MB heap, {clock.Elapsed.TotalSeconds:0} s");
+                await Task.Delay(TimeSpan.FromSeconds(10), CancellationToken.None);
+            }
+        });
+        const int chunk = 50_000;
+        for (var start = 0; start < o.DistinctContacts; start += chunk)
+        {
+            var count = Math.Min(chunk, o.DistinctContacts - start);
+            var first = start;
+            await PostAllAsync(host, tenant, Batches(count, count, i => (TriggerType.EmailOpened, $"d-{first + i}", $"d-{first + i}@load.example")), rate: 0);
+        }
+
+        await BenchHost.WaitAsync(() => Task.FromResult(meters.Count("relay.triggers.processed") >= o.DistinctContacts), "every distinct contact's trigger", TimeSpan.FromMinutes(60));
+        var seconds = clock.Elapsed.TotalSeconds;
+        await sampling.CancelAsync();
+        await sampler;
+        var activationsAtEnd = await management.GetTotalActivationCount();
+        var memoryAfter = SettledMemory();
+        report.Add(("distinct contacts", "contacts, one trigger each", o.DistinctContacts, "count"));
+        report.Add(("distinct contacts", "ingest → timeline", o.DistinctContacts / seconds, "triggers/s"));
+        report.Add(("distinct contacts", "batches answered 503 (queues full) and sent again", host.Refused, "count"));
+        report.Add(("distinct contacts", "peak grain activations (sampled every 10 s)", peakActivations, "count"));
+        report.Add(("distinct contacts", "grain activations at the end", activationsAtEnd, "count"));
+        report.Add(("distinct contacts", "managed heap growth per contact (stored state and what is still active)", (memoryAfter - memoryBefore) / (double)o.DistinctContacts, "bytes"));
+    }
+
     /// <summary>What the process spends when no trigger arrives, with every activation of the run still in memory.</summary>
     private static async Task IdleAsync(BenchHost host, List<(string, string, double, string)> report)
     {
@@ -420,7 +473,7 @@ public static class LoadDriver
 }
 
 /// <summary>The load driver's options.</summary>
-public sealed record LoadOptions(int Triggers, int Contacts, int CrmTriggers, int CrmContacts, int CrmLatencyMs, int MemoryContacts, string Out, string Scenarios = "timeline,crm,pipeline,bare,memory")
+public sealed record LoadOptions(int Triggers, int Contacts, int CrmTriggers, int CrmContacts, int CrmLatencyMs, int MemoryContacts, string Out, string Scenarios = "timeline,crm,pipeline,bare,memory", int DistinctContacts = 1_000_000)
 {
     /// <summary>Whether <paramref name="scenario"/> is among the scenarios asked for.</summary>
     public bool Runs(string scenario) => Scenarios.Split(',', StringSplitOptions.TrimEntries).Contains(scenario, StringComparer.Ordinal);
@@ -438,7 +491,8 @@ public sealed record LoadOptions(int Triggers, int Contacts, int CrmTriggers, in
         var options = new LoadOptions(
             Int("triggers", 20_000), Int("contacts", 2_000), Int("crm-triggers", 4_000), Int("crm-contacts", 400),
             Int("crm-latency-ms", 0), Int("memory-contacts", 20_000), values.Remove("out", out var o) ? o : Path.Combine("bench", "results"),
-            values.Remove("scenarios", out var s) ? s : "timeline,crm,pipeline,bare,memory");
+            values.Remove("scenarios", out var s) ? s : "timeline,crm,pipeline,bare,memory",
+            Int("distinct-contacts", 1_000_000));
         return values.Count == 0 ? options : throw new ArgumentException($"Unknown options: {string.Join(", ", values.Keys)}");
     }
 }
