@@ -26,6 +26,10 @@ namespace Relay.Benchmarks;
 /// </remarks>
 public static class LoadDriver
 {
+    /// <summary>The automation of the CRM scenarios: one sale for every form submitted.</summary>
+    private static readonly Automation SalePerForm =
+        new("sale", "Sale per form", new AutomationMatch(TriggerType.FormSubmitted), [new CreateSaleAction("Load", 1, null, 10, ActionOwner.Associate(102))]);
+
     /// <summary>Runs every scenario and writes the report.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -97,8 +101,7 @@ public static class LoadDriver
         var before = meters.Count("relay.triggers.processed");
         var batches = Batches(o.Triggers, o.Contacts, i => (TriggerType.EmailOpened, $"t-{i % o.Contacts}", $"t-{i % o.Contacts}@load.example"));
         var gcBefore = GcCounts();
-        var cpuBefore = Cpu();
-        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var cost = ProcessCost.Now();
         var clock = Stopwatch.StartNew();
         var accepted = await PostAllAsync(host, tenant, batches, rate: 0);
         await BenchHost.WaitAsync(() => Task.FromResult(meters.Count("relay.triggers.processed") - before >= o.Triggers), "every trigger on its timeline");
@@ -107,8 +110,7 @@ public static class LoadDriver
         report.Add(("timeline only", "contacts", o.Contacts, "count"));
         report.Add(("timeline only", "ingest accepted/s", o.Triggers / accepted.TotalSeconds, "triggers/s"));
         report.Add(("timeline only", "ingest → timeline", o.Triggers / seconds, "triggers/s"));
-        report.Add(("timeline only", "process CPU per trigger", (Cpu() - cpuBefore).TotalMicroseconds / o.Triggers, "µs"));
-        report.Add(("timeline only", "allocated per trigger", (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / o.Triggers, "KB"));
+        cost.AddPer(report, "timeline only", o.Triggers, "trigger");
         AddGc(report, "timeline only", gcBefore);
         Console.WriteLine($"timeline only: {o.Triggers / seconds:0} triggers/s");
     }
@@ -122,7 +124,7 @@ public static class LoadDriver
         await host.CreateTenantAsync(
             tenant,
             s => s with { CrmCallsPerSecond = Relay.Tenants.TenantSettings.MaxCrmCallsPerSecond },
-            new Automation("sale", "Sale per form", new AutomationMatch(TriggerType.FormSubmitted), [new CreateSaleAction("Load", 1, null, 10, ActionOwner.Associate(102))]));
+            SalePerForm);
         var calls = meters.Count("relay.crm.calls");
         var committed = meters.Count("relay.actions", "outcome", "succeeded");
         meters.ClearLags();
@@ -131,8 +133,7 @@ public static class LoadDriver
         var batchSize = rate > 0 ? Math.Max(1, (int)(rate / 20)) : 500;
         var batches = Batches(o.CrmTriggers, o.CrmContacts, i => (TriggerType.FormSubmitted, $"{tenant}-{i % o.CrmContacts}", emails[i % o.CrmContacts]), batchSize);
         var gcBefore = GcCounts();
-        var cpuBefore = Cpu();
-        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var cost = ProcessCost.Now();
         var requestsBefore = host.Emulator.Requests.Total;
         var clock = Stopwatch.StartNew();
         await PostAllAsync(host, tenant, batches, rate);
@@ -159,8 +160,7 @@ public static class LoadDriver
         report.Add((scenario, "triggers processed/s", perSecond, "triggers/s"));
         report.Add((scenario, "CRM calls/s", (meters.Count("relay.crm.calls") - calls) / seconds, "calls/s"));
         report.Add((scenario, "SOAP requests the emulator answered/s", (host.Emulator.Requests.Total - requestsBefore) / seconds, "requests/s"));
-        report.Add((scenario, "process CPU per trigger", (Cpu() - cpuBefore).TotalMicroseconds / o.CrmTriggers, "µs"));
-        report.Add((scenario, "allocated per trigger", (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / o.CrmTriggers, "KB"));
+        cost.AddPer(report, scenario, o.CrmTriggers, "trigger");
         report.Add((scenario, "p50 ingest → CRM commit", Percentile(lags, 0.50) * 1000, "ms"));
         report.Add((scenario, "p95 ingest → CRM commit", Percentile(lags, 0.95) * 1000, "ms"));
         report.Add((scenario, "p99 ingest → CRM commit", Percentile(lags, 0.99) * 1000, "ms"));
@@ -189,10 +189,9 @@ public static class LoadDriver
         await host.CreateTenantAsync(
             tenant,
             null,
-            new Automation("sale", "Sale per form", new AutomationMatch(TriggerType.FormSubmitted), [new CreateSaleAction("Load", 1, null, 10, ActionOwner.Associate(102))]));
+            SalePerForm);
         var batches = Batches(o.CrmTriggers, o.CrmContacts, i => (TriggerType.FormSubmitted, $"{tenant}-{i % o.CrmContacts}", emails[i % o.CrmContacts]));
-        var cpuBefore = Cpu();
-        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var cost = ProcessCost.Now();
         var clock = Stopwatch.StartNew();
         await PostAllAsync(host, tenant, batches, rate: 0);
         await BenchHost.WaitAsync(() => Task.FromResult(meters.Count("relay.actions", "outcome", "succeeded") >= o.CrmTriggers), "every sale committed", TimeSpan.FromMinutes(20));
@@ -201,8 +200,7 @@ public static class LoadDriver
         report.Add(("in-memory CRM", "triggers (one sale each)", o.CrmTriggers, "count"));
         report.Add(("in-memory CRM", "triggers processed/s", o.CrmTriggers / seconds, "triggers/s"));
         report.Add(("in-memory CRM", "p99 ingest → CRM commit", Percentile(lags, 0.99) * 1000, "ms"));
-        report.Add(("in-memory CRM", "process CPU per trigger", (Cpu() - cpuBefore).TotalMicroseconds / o.CrmTriggers, "µs"));
-        report.Add(("in-memory CRM", "allocated per trigger", (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / o.CrmTriggers, "KB"));
+        cost.AddPer(report, "in-memory CRM", o.CrmTriggers, "trigger");
         Console.WriteLine($"in-memory CRM: {o.CrmTriggers / seconds:0} triggers/s");
     }
 
@@ -215,8 +213,7 @@ public static class LoadDriver
         var connection = new CrmConnection(tenant, host.Emulator.BaseUrl.ToString().TrimEnd('/'), "75", DemoSeed.UserName, DemoSeed.Password);
         var perContact = o.CrmTriggers / o.CrmContacts;
         long calls = 0;
-        var cpuBefore = Cpu();
-        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var cost = ProcessCost.Now();
         var requestsBefore = host.Emulator.Requests.Total;
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, o.CrmContacts), new ParallelOptions { MaxDegreeOfParallelism = o.CrmContacts }, async (c, ct) =>
@@ -235,8 +232,7 @@ public static class LoadDriver
         report.Add(("bare SOAP client", "sales", perContact * o.CrmContacts, "count"));
         report.Add(("bare SOAP client", "CRM calls/s", calls / seconds, "calls/s"));
         report.Add(("bare SOAP client", "SOAP requests the emulator answered/s", (host.Emulator.Requests.Total - requestsBefore) / seconds, "requests/s"));
-        report.Add(("bare SOAP client", "process CPU per sale", (Cpu() - cpuBefore).TotalMicroseconds / (perContact * o.CrmContacts), "µs"));
-        report.Add(("bare SOAP client", "allocated per sale", (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / (perContact * o.CrmContacts), "KB"));
+        cost.AddPer(report, "bare SOAP client", perContact * o.CrmContacts, "sale");
         Console.WriteLine($"bare client: {calls / seconds:0} calls/s");
     }
 
@@ -384,6 +380,20 @@ public static class LoadDriver
     {
         using var process = Process.GetCurrentProcess();
         return process.TotalProcessorTime;
+    }
+
+    /// <summary>The process's CPU time and allocated bytes at one moment, to report what a scenario cost per unit of work.</summary>
+    private readonly record struct ProcessCost(TimeSpan Cpu, long Allocated)
+    {
+        public static ProcessCost Now() => new(LoadDriver.Cpu(), GC.GetTotalAllocatedBytes());
+
+        /// <summary>Adds "process CPU per <paramref name="unit"/>" and "allocated per <paramref name="unit"/>" since this moment.</summary>
+        public void AddPer(List<(string, string, double, string)> report, string scenario, int count, string unit)
+        {
+            var now = Now();
+            report.Add((scenario, $"process CPU per {unit}", (now.Cpu - Cpu).TotalMicroseconds / count, "µs"));
+            report.Add((scenario, $"allocated per {unit}", (now.Allocated - Allocated) / 1024.0 / count, "KB"));
+        }
     }
 
     private static (int, int, int, TimeSpan) GcCounts() => (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());

@@ -41,9 +41,6 @@ public sealed partial class CrmRateLimiter(IGrainFactory grains, IOptions<CrmRat
         // Permits are for immediate use; a few left over when waiters gave up are not kept for a later burst.
         private static readonly TimeSpan PermitLifetime = TimeSpan.FromMilliseconds(500);
 
-        // The budget grain grants at most a tenth of a second's worth per lease (and never more than the bucket holds).
-        private const int MaxLease = 1000;
-
         private readonly Lock _gate = new();
         private readonly Queue<TaskCompletionSource>[] _waiting = [new(), new()];
         private int _permits;
@@ -149,8 +146,9 @@ public sealed partial class CrmRateLimiter(IGrainFactory grains, IOptions<CrmRat
 
                     // Ask for the waiters and, ahead, for as many as were taken since the last lease: requests that
                     // arrive during the next round trip to the budget grain then find a permit instead of queueing.
-                    // Unused permits lapse after PermitLifetime, so leasing ahead never spends more than the budget.
-                    ask = Math.Min(wanted + _takenSinceLease, MaxLease);
+                    // Unused permits lapse after PermitLifetime, so leasing ahead never spends more than the budget;
+                    // the budget grain caps each lease (TenantBudgetGrain.MaxLease).
+                    ask = wanted + _takenSinceLease;
                     _takenSinceLease = 0;
                 }
 
