@@ -45,9 +45,6 @@ public static class ContactDecisions
     /// <summary>How many recent outcomes a contact keeps.</summary>
     public const int OutcomeWindow = 200;
 
-    /// <summary>The longest wait between two attempts of an action.</summary>
-    public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
-
     /// <summary>
     /// Applies a trigger to the state: drops it if already seen, else records it on the timeline,
     /// matches the automations and queues their actions with their idempotency keys.
@@ -193,11 +190,11 @@ public static class ContactDecisions
         AddOutcome(state, Outcome(item, OutcomeStatus.Succeeded, state.Link?.PersonId, crmObjectId, null, null, item.Attempts + 1, now));
     }
 
-    /// <summary>Records a failure a retry may cure; returns when to try again.</summary>
-    public static TimeSpan FailedTransiently(ContactState state, OutboxItem item, CrmException error, DateTimeOffset now, double jitter)
+    /// <summary>Records a failure a retry may cure; returns when to try again (see <see cref="Backoff"/>).</summary>
+    public static TimeSpan FailedTransiently(ContactState state, OutboxItem item, CrmException error, DateTimeOffset now, double jitter, TimeSpan maxBackoff)
     {
         var attempts = item.Attempts + 1;
-        var delay = Backoff(attempts, jitter);
+        var delay = Backoff(attempts, jitter, maxBackoff);
         var i = state.Outbox.IndexOf(item);
         state.Outbox[i] = item with
         {
@@ -220,10 +217,10 @@ public static class ContactDecisions
         AddOutcome(state, Outcome(parked, OutcomeStatus.Parked, state.Link?.PersonId, null, error.Message, error.ErrorType, parked.Attempts, now));
     }
 
-    /// <summary>Exponential backoff from one second, doubling to <see cref="MaxBackoff"/>, with ±20% jitter (<paramref name="jitter"/> in [0,1)).</summary>
-    public static TimeSpan Backoff(int attempts, double jitter)
+    /// <summary>Exponential backoff from one second, doubling to <paramref name="maxBackoff"/>, with ±20% jitter (<paramref name="jitter"/> in [0,1)).</summary>
+    public static TimeSpan Backoff(int attempts, double jitter, TimeSpan maxBackoff)
     {
-        var seconds = Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Max(0, attempts - 1)));
+        var seconds = Math.Min(maxBackoff.TotalSeconds, Math.Pow(2, Math.Max(0, attempts - 1)));
         return TimeSpan.FromSeconds(seconds * (0.8 + (0.4 * jitter)));
     }
 

@@ -138,7 +138,7 @@ public sealed partial class ContactGrain
         }
         catch (Exception ex) when (ex is CrmException or TimeoutException or OrleansException)
         {
-            var delay = ContactDecisions.Backoff(++_consentFailures, Random.Shared.NextDouble());
+            var delay = ContactDecisions.Backoff(++_consentFailures, Random.Shared.NextDouble(), retry.Value.MaxBackoff);
             _consentRetryAt = time.GetUtcNow() + delay;
             LogConsentSyncFailed(logger, ex, GrainKey, delay);
             ScheduleDrain(delay);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 using Relay.Crm;
 using Relay.Events;
 using Relay.Tenants;
@@ -23,9 +24,25 @@ public sealed partial class ContactGrain
     }
 
     /// <summary>Resolves the person if needed, then performs due actions in order until one must wait.</summary>
+    /// <remarks>
+    /// The drain runs from a one-shot timer, so every way out of it either leaves nothing to do or schedules the
+    /// next drain: a failure that escaped would leave the contact idle until its reminder (a minute later, or never
+    /// if the reminder could not be written).
+    /// </remarks>
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
-        var config = await TenantConfigAsync();
+        TenantConfig? config;
+        try
+        {
+            config = await TenantConfigAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The tenant grain could not be reached (its silo is dying, the cluster is overloaded).
+            DrainFailed(ex);
+            return;
+        }
+
         if (config is null)
         {
             return;
@@ -63,9 +80,14 @@ public sealed partial class ContactGrain
         catch (CrmException ex)
         {
             // The person lookup failed; the actions stay queued and the lookup is tried again.
-            var delay = ex.RetryAfter ?? ContactDecisions.Backoff(2, Random.Shared.NextDouble());
+            var delay = ex.RetryAfter ?? ContactDecisions.Backoff(2, Random.Shared.NextDouble(), retry.Value.MaxBackoff);
             LogResolutionFailed(logger, ex, GrainKey, delay);
             ScheduleDrain(delay);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Outside the CRM port's error model: a grain call or a state write failed. The outbox is as last written.
+            DrainFailed(ex);
         }
         finally
         {
@@ -74,6 +96,24 @@ public sealed partial class ContactGrain
             await KeepReminderAsync();
             ReportOutbox();
         }
+    }
+
+    /// <summary>
+    /// A drain failed for a reason other than the CRM's: it is tried again after a backoff. A state write refused for
+    /// its ETag means another activation wrote this contact since it was read; this one steps aside for a fresh read.
+    /// </summary>
+    private void DrainFailed(Exception ex)
+    {
+        if (ex is InconsistentStateException)
+        {
+            LogStaleActivation(logger, ex, GrainKey);
+            DeactivateOnIdle();
+            return;
+        }
+
+        var delay = ContactDecisions.Backoff(2, Random.Shared.NextDouble(), retry.Value.MaxBackoff);
+        LogDrainFailed(logger, ex, GrainKey, delay);
+        ScheduleDrain(delay);
     }
 
     /// <summary>Performs one action and records its outcome; false when the drain must wait.</summary>
@@ -118,7 +158,7 @@ public sealed partial class ContactGrain
         }
         catch (CrmException ex)
         {
-            var delay = ContactDecisions.FailedTransiently(S, item, ex, time.GetUtcNow(), Random.Shared.NextDouble());
+            var delay = ContactDecisions.FailedTransiently(S, item, ex, time.GetUtcNow(), Random.Shared.NextDouble(), retry.Value.MaxBackoff);
             LogRetrying(logger, item.Key, GrainKey, ex.ErrorType, delay);
             metrics.Action(item.Action.Kind, "retry");
             ScheduleDrain(delay);
@@ -180,6 +220,12 @@ public sealed partial class ContactGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Person lookup for contact {Contact} failed; next attempt in {Delay}")]
     private static partial void LogResolutionFailed(ILogger logger, Exception ex, string contact, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Draining contact {Contact} failed; next drain in {Delay}")]
+    private static partial void LogDrainFailed(ILogger logger, Exception ex, string contact, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Contact {Contact} was written by another activation; deactivating to read it again")]
+    private static partial void LogStaleActivation(ILogger logger, Exception ex, string contact);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Contact {Contact}: the given person {PersonId} does not exist in SuperOffice; looking up by e-mail")]
     private static partial void LogGivenPersonMissing(ILogger logger, string contact, int personId);

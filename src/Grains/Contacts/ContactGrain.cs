@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using Relay.Crm;
 using Relay.Hosting;
 using Relay.Observability;
+using Relay.Resilience;
 using Relay.Tenants;
 using Relay.Triggers;
 
@@ -25,6 +27,7 @@ public sealed partial class ContactGrain(
     ActionExecutor executor,
     RelayClock time,
     PipelineMetrics metrics,
+    IOptions<CrmRetryOptions> retry,
     ILogger<ContactGrain> logger) : Grain, IContactGrain, IStreamSubscriptionObserver, IAsyncObserver<TriggerEnvelope>
 {
     private string _tenantId = "";
@@ -38,7 +41,8 @@ public sealed partial class ContactGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenantId, _contactId) = ContactKey.Parse(this.GetPrimaryKeyString());
-        if (S.Outbox.Count > 0 || S.NeedsResolution || IndexesDirty || S.ParkedIndexDirty || ConsentWorkPending)
+        // A contact Relay never heard of has nothing to drain yet: its first trigger decides what it needs.
+        if (S.FirstSeen is not null && (S.Outbox.Count > 0 || S.NeedsResolution || IndexesDirty || S.ParkedIndexDirty || ConsentWorkPending))
         {
             ScheduleDrain(TimeSpan.Zero);
         }

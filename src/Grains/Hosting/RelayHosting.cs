@@ -140,6 +140,8 @@ public static class RelayHosting
         services.AddOptions<CrmRateLimitOptions>().BindConfiguration(CrmRateLimitOptions.Section);
         services.TryAddSingleton<CrmRateLimiter>();
         services.TryAddSingleton<ICrmRequestGate>(sp => sp.GetRequiredService<CrmRateLimiter>());
+        services.AddOptions<CrmRetryOptions>().BindConfiguration(CrmRetryOptions.Section)
+            .Validate(o => o.MaxBackoff >= TimeSpan.FromSeconds(1), $"{CrmRetryOptions.Section}:MaxBackoff must be at least one second").ValidateOnStart();
         services.TryAddSingleton<ActionExecutor>();
         return services;
     }

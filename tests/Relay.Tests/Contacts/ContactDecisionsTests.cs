@@ -9,6 +9,7 @@ namespace Relay.Tests.Contacts;
 public sealed class ContactDecisionsTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan MaxBackoff = new Relay.Resilience.CrmRetryOptions().MaxBackoff;
 
     private static readonly Automation Sale = new("sale", null, new AutomationMatch(TriggerType.EmailClicked),
         [new CreateSaleAction("Interest", 1, null, 10, ActionOwner.CompanyAssociate), new AddInterestAction(3)]);
@@ -133,7 +134,7 @@ public sealed class ContactDecisionsTests
         var state = Linked();
         var first = state.Outbox[0];
 
-        var delay = ContactDecisions.FailedTransiently(state, first, new CrmException(CrmErrorKind.Uncertain, "Timeout", "timed out"), Now, jitter: 0.5);
+        var delay = ContactDecisions.FailedTransiently(state, first, new CrmException(CrmErrorKind.Uncertain, "Timeout", "timed out"), Now, jitter: 0.5, MaxBackoff);
 
         delay.ShouldBe(TimeSpan.FromSeconds(1));
         ContactDecisions.NextDue(state, Now, out var wait).ShouldBeNull();
@@ -141,10 +142,11 @@ public sealed class ContactDecisionsTests
         state.Outbox[0].OutcomeUncertain.ShouldBeTrue();
         state.Outbox[0].Attempts.ShouldBe(1);
         ContactDecisions.NextDue(state, Now.AddSeconds(1), out _).ShouldBe(state.Outbox[0]);
-        ContactDecisions.Backoff(3, 0.5).ShouldBe(TimeSpan.FromSeconds(4));
-        ContactDecisions.Backoff(30, 0.5).ShouldBe(ContactDecisions.MaxBackoff);
-        ContactDecisions.Backoff(1, 0).ShouldBe(TimeSpan.FromSeconds(0.8));
-        ContactDecisions.Backoff(1, 0.999).TotalSeconds.ShouldBeLessThan(1.2);
+        ContactDecisions.Backoff(3, 0.5, MaxBackoff).ShouldBe(TimeSpan.FromSeconds(4));
+        ContactDecisions.Backoff(30, 0.5, MaxBackoff).ShouldBe(MaxBackoff);
+        ContactDecisions.Backoff(30, 0.5, TimeSpan.FromSeconds(5)).ShouldBe(TimeSpan.FromSeconds(5));
+        ContactDecisions.Backoff(1, 0, MaxBackoff).ShouldBe(TimeSpan.FromSeconds(0.8));
+        ContactDecisions.Backoff(1, 0.999, MaxBackoff).TotalSeconds.ShouldBeLessThan(1.2);
     }
 
     [Fact]

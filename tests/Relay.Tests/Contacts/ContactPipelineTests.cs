@@ -89,6 +89,26 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_drain_that_cannot_reach_its_tenant_is_tried_again_within_seconds()
+    {
+        var email = Build.Email();
+        var person = Crm.SeedPerson("Ann", "Berg", email);
+        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new AddInterestAction(5)));
+        var contact = fixture.Contact(tenant, "c1").GetGrainId();
+        fixture.TenantFaults.FailConfigCall(contact, callNumber: 2); // the first is the trigger's, the second the drain's
+
+        await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailClicked, "c1", email));
+
+        // The drain reminder comes a minute later (and was never registered: the first drain failed before it could be);
+        // the drain's own backoff is about two seconds.
+        var view = await Eventually.GetAsync(() => fixture.ViewAsync(tenant, "c1"), v => v is { Outbox.IsEmpty: true, Outcomes.Length: 1 },
+            "the drain to be tried again", TimeSpan.FromSeconds(20));
+        view!.Outcomes[0].ShouldBe(view.Outcomes[0] with { Status = OutcomeStatus.Succeeded, Attempts = 1 });
+        Crm.HasInterest(person, 5).ShouldBeTrue();
+        fixture.TenantFaults.ConfigCalls(contact).ShouldBeGreaterThanOrEqualTo(3);
+    }
+
+    [Fact]
     public async Task No_email_match_makes_a_new_lead_whose_actions_wait()
     {
         var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new CreateSaleAction("Interest", 1, null, 10, ActionOwner.CompanyAssociate)));

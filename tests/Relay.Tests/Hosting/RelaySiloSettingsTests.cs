@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Relay.Hosting;
+using Relay.Resilience;
 
 namespace Relay.Tests.Hosting;
 
@@ -29,10 +30,31 @@ public sealed class RelaySiloSettingsTests
         options.CollectionQuantum.ShouldBe(defaults.CollectionQuantum);
     }
 
-    private static GrainCollectionOptions SiloOptions(Dictionary<string, string?> settings)
+    [Fact]
+    public void The_retry_backoff_cap_comes_from_settings()
+    {
+        var options = SiloOptions<CrmRetryOptions>(new Dictionary<string, string?> { ["Relay:Crm:Retry:MaxBackoff"] = "00:00:20" });
+
+        options.MaxBackoff.ShouldBe(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public void A_retry_backoff_cap_under_a_second_is_refused_naming_the_setting()
+    {
+        var error = Should.Throw<OptionsValidationException>(() => SiloOptions<CrmRetryOptions>(new Dictionary<string, string?> { ["Relay:Crm:Retry:MaxBackoff"] = "00:00:00" }));
+
+        error.Message.ShouldContain("Relay:Crm:Retry:MaxBackoff");
+    }
+
+    private static GrainCollectionOptions SiloOptions(Dictionary<string, string?> settings) => SiloOptions<GrainCollectionOptions>(settings);
+
+    private static T SiloOptions<T>(Dictionary<string, string?> settings)
+        where T : class
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var host = new HostBuilder().UseOrleans(silo => silo.AddRelaySilo(configuration)).Build();
-        return host.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
+        using var host = new HostBuilder()
+            .ConfigureAppConfiguration(c => c.AddConfiguration(configuration))
+            .UseOrleans(silo => silo.AddRelaySilo(configuration)).Build();
+        return host.Services.GetRequiredService<IOptions<T>>().Value;
     }
 }

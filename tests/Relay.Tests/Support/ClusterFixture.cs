@@ -28,6 +28,9 @@ public abstract class ClusterFixture : IAsyncLifetime
     /// <summary>A client of the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>Faults the tests may inject into calls to tenant grains.</summary>
+    public TenantCallFaults TenantFaults { get; } = new();
+
     /// <summary>How many silos the cluster starts with.</summary>
     protected virtual short Silos => 2;
 
@@ -40,6 +43,7 @@ public abstract class ClusterFixture : IAsyncLifetime
             silo.AddRelayProviders();
             AddCrm(silo.Services);
             silo.Services.AddRelayCrmPipeline();
+            silo.AddIncomingGrainCallFilter(TenantFaults);
         });
         builder.ConfigureClient(client => client.AddRelayClientStreams());
         Cluster = builder.Build();

@@ -39,8 +39,11 @@ public sealed class EmulatorCluster : IAsyncDisposable
     /// <summary>A client of the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
-    /// <summary>Starts the emulator and a cluster of <paramref name="silos"/> silos.</summary>
-    public static async Task<EmulatorCluster> StartAsync(short silos, TimeSpan? callTimeout = null)
+    /// <summary>
+    /// Starts the emulator and a cluster of <paramref name="silos"/> silos; <paramref name="retryMaxBackoff"/> caps the
+    /// wait between two attempts of an action (<see cref="CrmRetryOptions.MaxBackoff"/>).
+    /// </summary>
+    public static async Task<EmulatorCluster> StartAsync(short silos, TimeSpan? callTimeout = null, TimeSpan? retryMaxBackoff = null)
     {
         var emulator = await EmulatorHost.StartAsync();
         var store = new SharedGrainStore();
@@ -53,6 +56,10 @@ public sealed class EmulatorCluster : IAsyncDisposable
             silo.Services.AddNetServerCrm(o => o.CallTimeout = callTimeout ?? TimeSpan.FromSeconds(10));
             silo.Services.AddRelayCrmPipeline();
             silo.Services.Configure<CrmCircuitBreakerOptions>(o => o.BreakDuration = TimeSpan.FromSeconds(3));
+            if (retryMaxBackoff is { } max)
+            {
+                silo.Services.Configure<CrmRetryOptions>(o => o.MaxBackoff = max);
+            }
         });
         builder.ConfigureClient(client => client.AddRelayClientStreams());
         var cluster = builder.Build();
