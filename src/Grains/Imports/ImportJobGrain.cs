@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 using Relay.Crm;
 using Relay.Hosting;
 using Relay.Tenants;
@@ -95,7 +96,31 @@ public sealed partial class ImportJobGrain(
         }
     }
 
+    /// <summary>
+    /// One tick of the pump. It runs from a one-shot timer, so a failure outside the CRM's error model (the tenant
+    /// or a bucket grain unreachable while a silo dies, a state write refused) schedules the next tick instead of
+    /// escaping: the keep-alive reminder only wakes a grain that is not active, it does not restart a stopped pump.
+    /// </summary>
     private async Task ReadNextPageAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReadNextPageCoreAsync(cancellationToken);
+        }
+        catch (InconsistentStateException ex)
+        {
+            // Another activation wrote this job since it was read; step aside so the next reads it afresh.
+            LogPumpFailed(logger, ex, this.GetPrimaryKeyString());
+            DeactivateOnIdle();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPumpFailed(logger, ex, this.GetPrimaryKeyString());
+            Schedule(ImportDecisions.Backoff(2));
+        }
+    }
+
+    private async Task ReadNextPageCoreAsync(CancellationToken cancellationToken)
     {
         if (P is not { Status: ImportStatus.Running } progress)
         {
@@ -201,6 +226,9 @@ public sealed partial class ImportJobGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import {Job}: page {Page} failed (attempt {Attempts}); trying again")]
     private static partial void LogPageFailed(ILogger logger, Exception ex, string job, int page, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {Job}: reading the next page failed outside SuperOffice; trying again")]
+    private static partial void LogPumpFailed(ILogger logger, Exception ex, string job);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {Job} {Status}: {Read} members read. {Error}")]
     private static partial void LogFinished(ILogger logger, string job, ImportStatus status, int read, string? error);

@@ -32,6 +32,9 @@ public sealed class ImportClusterFixture : IAsyncLifetime
     /// <summary>A client of the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>Faults the tests may inject into calls to tenant grains.</summary>
+    public TenantCallFaults TenantFaults { get; } = new();
+
     /// <summary>The emulator.</summary>
     public RunningEmulator Emulator { get; private set; } = null!;
 
@@ -54,6 +57,7 @@ public sealed class ImportClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<IGrainStorage>(RelayStorage.Name, (sp, _) => _storage.For(sp.GetRequiredService<Serializer>()));
             silo.Services.AddNetServerCrm();
             silo.Services.AddRelayCrmPipeline();
+            silo.AddIncomingGrainCallFilter(TenantFaults);
         });
         builder.ConfigureClient(client => client.AddRelayClientStreams());
         Cluster = builder.Build();

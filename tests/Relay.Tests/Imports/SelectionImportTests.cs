@@ -119,6 +119,27 @@ public sealed class SelectionImportTests(ImportClusterFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task An_import_whose_tenant_cannot_be_reached_for_a_moment_carries_on_within_seconds()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var (projectId, expected) = fixture.Emulator.Store.Read(s =>
+        {
+            var project = s.Projects.Values.OrderBy(p => p.ProjectId).First();
+            return (project.ProjectId, project.Members.Select(m => m.PersonId).ToList());
+        });
+        var job = fixture.Client.GetGrain<IImportJobGrain>(ImportKeys.Job(tenant, Build.Id("imp")));
+        fixture.TenantFaults.FailConfigCall(job.GetGrainId(), callNumber: 1);
+
+        await job.StartAsync(new ImportRequest(ImportSourceKind.Project, projectId, 7));
+
+        // The keep-alive reminder does not restart a pump whose tick failed; the pump's own backoff (about 2 s) must.
+        var done = (await Eventually.GetAsync(job.GetProgressAsync, p => p!.Status != ImportStatus.Running, "the import to carry on", TimeSpan.FromSeconds(30)))!;
+        done.Status.ShouldBe(ImportStatus.Completed);
+        (await ReadAllAsync(tenant, done)).Select(r => r.PersonId).ShouldBe(expected);
+        fixture.TenantFaults.ConfigCalls(job.GetGrainId()).ShouldBeGreaterThanOrEqualTo(2);
+    }
+
+    [Fact]
     public async Task An_unknown_selection_imports_nothing_and_a_cancelled_job_stops_where_it_was()
     {
         var tenant = await fixture.CreateTenantAsync();
