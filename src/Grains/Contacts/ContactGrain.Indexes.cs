@@ -52,6 +52,28 @@ public sealed partial class ContactGrain
         }
     }
 
+    /// <summary>
+    /// Records what a create made for the Event details panel; when its grain cannot be reached the details wait in
+    /// the state (<see cref="ContactState.PendingEventDetails"/>) and the index sync tries again.
+    /// </summary>
+    private async Task RecordEventDetailsAsync(EventDetails details)
+    {
+        if (S.PendingEventDetails.Count == 0)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<ICrmObjectGrain>(CrmObjectKey.Of(_tenantId, details.ObjectKind, details.ObjectId)).PutAsync(details);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogIndexFailed(logger, ex, GrainKey);
+            }
+        }
+
+        S.PendingEventDetails.Add(details);
+    }
+
     private Task SyncLeadIndexAsync()
     {
         var index = LeadIndex.ShardOf(GrainFactory, _tenantId, _contactId);

@@ -137,7 +137,9 @@ public sealed partial class ContactGrain
             metrics.Committed(now - item.OccurredAt);
             if (created is { } id && item.Action.Kind is ActionKind.CreateSale or ActionKind.CreateTask or ActionKind.NotifySalesRep)
             {
-                S.PendingEventDetails.Add(new EventDetails(
+                // Recorded before the outcome is written, so that one write holds both; should this activation die in
+                // between, the next attempt finds the object by its reference and records the same details again.
+                await RecordEventDetailsAsync(new EventDetails(
                     item.Action.Kind == ActionKind.CreateSale ? CrmObjectKind.Sale : CrmObjectKind.Appointment, id, item.Action.Kind,
                     item.TriggerId, item.TriggerType, item.OccurredAt, item.AutomationId,
                     config.Automations.FirstOrDefault(a => a.Id == item.AutomationId)?.Name, item.Content, item.LinkUrl,

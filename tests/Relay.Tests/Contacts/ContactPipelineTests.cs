@@ -1,4 +1,7 @@
 using Relay.Contacts;
+using Relay.Crm;
+using Relay.Events;
+using Relay.Tenants;
 using Relay.Triggers;
 
 namespace Relay.Tests.Contacts;
@@ -95,7 +98,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
         var person = Crm.SeedPerson("Ann", "Berg", email);
         var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new AddInterestAction(5)));
         var contact = fixture.Contact(tenant, "c1").GetGrainId();
-        fixture.TenantFaults.FailConfigCall(contact, callNumber: 2); // the first is the trigger's, the second the drain's
+        fixture.Faults.FailCall(contact, nameof(ITenantGrain.GetConfigAsync), callNumber: 2); // the first is the trigger's, the second the drain's
 
         await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailClicked, "c1", email));
 
@@ -105,7 +108,27 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
             "the drain to be tried again", TimeSpan.FromSeconds(20));
         view!.Outcomes[0].ShouldBe(view.Outcomes[0] with { Status = OutcomeStatus.Succeeded, Attempts = 1 });
         Crm.HasInterest(person, 5).ShouldBeTrue();
-        fixture.TenantFaults.ConfigCalls(contact).ShouldBeGreaterThanOrEqualTo(3);
+        fixture.Faults.Calls(contact, nameof(ITenantGrain.GetConfigAsync)).ShouldBeGreaterThanOrEqualTo(3);
+    }
+
+    [Fact]
+    public async Task Event_details_that_cannot_be_recorded_at_once_wait_in_the_contact_and_are_recorded_later()
+    {
+        var email = Build.Email();
+        Crm.SeedPerson("Ann", "Berg", email);
+        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new CreateTaskAction(null, "Call", 1, ActionOwner.Associate(102))));
+        var contact = fixture.Contact(tenant, "c1").GetGrainId();
+        fixture.Faults.FailCall(contact, nameof(ICrmObjectGrain.PutAsync), callNumber: 1);
+
+        await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailClicked, "c1", email));
+        var view = await fixture.SettledAsync(tenant, "c1");
+        var details = await Eventually.GetAsync(
+            () => fixture.Client.GetGrain<ICrmObjectGrain>(CrmObjectKey.Of(tenant, CrmObjectKind.Appointment, view.Outcomes[0].CrmObjectId!.Value)).GetAsync(),
+            d => d is not null, "the task's event details, recorded by the index sync");
+
+        view.Outcomes.ShouldHaveSingleItem().Status.ShouldBe(OutcomeStatus.Succeeded);
+        details!.ContactId.ShouldBe("c1");
+        fixture.Faults.Calls(contact, nameof(ICrmObjectGrain.PutAsync)).ShouldBe(2, "one refused, one recorded");
     }
 
     [Fact]

@@ -32,8 +32,8 @@ public sealed class ImportClusterFixture : IAsyncLifetime
     /// <summary>A client of the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
-    /// <summary>Faults the tests may inject into calls to tenant grains.</summary>
-    public TenantCallFaults TenantFaults { get; } = new();
+    /// <summary>Faults the tests may inject into grain calls.</summary>
+    public GrainCallFaults Faults { get; } = new();
 
     /// <summary>The emulator.</summary>
     public RunningEmulator Emulator { get; private set; } = null!;
@@ -57,7 +57,7 @@ public sealed class ImportClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<IGrainStorage>(RelayStorage.Name, (sp, _) => _storage.For(sp.GetRequiredService<Serializer>()));
             silo.Services.AddNetServerCrm();
             silo.Services.AddRelayCrmPipeline();
-            silo.AddIncomingGrainCallFilter(TenantFaults);
+            silo.AddIncomingGrainCallFilter(Faults);
         });
         builder.ConfigureClient(client => client.AddRelayClientStreams());
         Cluster = builder.Build();

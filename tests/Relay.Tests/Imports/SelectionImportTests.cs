@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orleans.Runtime;
 using Relay.Imports;
+using Relay.Tenants;
 using Relay.NetServerEmulator.Faults;
 using Xunit.Abstractions;
 
@@ -128,7 +129,7 @@ public sealed class SelectionImportTests(ImportClusterFixture fixture, ITestOutp
             return (project.ProjectId, project.Members.Select(m => m.PersonId).ToList());
         });
         var job = fixture.Client.GetGrain<IImportJobGrain>(ImportKeys.Job(tenant, Build.Id("imp")));
-        fixture.TenantFaults.FailConfigCall(job.GetGrainId(), callNumber: 1);
+        fixture.Faults.FailCall(job.GetGrainId(), nameof(ITenantGrain.GetConfigAsync), callNumber: 1);
 
         await job.StartAsync(new ImportRequest(ImportSourceKind.Project, projectId, 7));
 
@@ -136,7 +137,7 @@ public sealed class SelectionImportTests(ImportClusterFixture fixture, ITestOutp
         var done = (await Eventually.GetAsync(job.GetProgressAsync, p => p!.Status != ImportStatus.Running, "the import to carry on", TimeSpan.FromSeconds(30)))!;
         done.Status.ShouldBe(ImportStatus.Completed);
         (await ReadAllAsync(tenant, done)).Select(r => r.PersonId).ShouldBe(expected);
-        fixture.TenantFaults.ConfigCalls(job.GetGrainId()).ShouldBeGreaterThanOrEqualTo(2);
+        fixture.Faults.Calls(job.GetGrainId(), nameof(ITenantGrain.GetConfigAsync)).ShouldBeGreaterThanOrEqualTo(2);
     }
 
     [Fact]

@@ -28,8 +28,8 @@ public abstract class ClusterFixture : IAsyncLifetime
     /// <summary>A client of the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
-    /// <summary>Faults the tests may inject into calls to tenant grains.</summary>
-    public TenantCallFaults TenantFaults { get; } = new();
+    /// <summary>Faults the tests may inject into grain calls.</summary>
+    public GrainCallFaults Faults { get; } = new();
 
     /// <summary>How many silos the cluster starts with.</summary>
     protected virtual short Silos => 2;
@@ -43,7 +43,7 @@ public abstract class ClusterFixture : IAsyncLifetime
             silo.AddRelayProviders();
             AddCrm(silo.Services);
             silo.Services.AddRelayCrmPipeline();
-            silo.AddIncomingGrainCallFilter(TenantFaults);
+            silo.AddIncomingGrainCallFilter(Faults);
         });
         builder.ConfigureClient(client => client.AddRelayClientStreams());
         Cluster = builder.Build();
