@@ -45,6 +45,9 @@ public static class ContactDecisions
     /// <summary>How many recent outcomes a contact keeps.</summary>
     public const int OutcomeWindow = 200;
 
+    /// <summary>How many timeline entries an archived chunk holds; a contact keeps fewer than twice as many itself.</summary>
+    public const int TimelineChunkSize = 500;
+
     /// <summary>
     /// Applies a trigger to the state: drops it if already seen, else records it on the timeline,
     /// matches the automations and queues their actions with their idempotency keys.
@@ -215,6 +218,21 @@ public static class ContactDecisions
         state.Parked.Add(parked);
         state.ParkedIndexDirty = true;
         AddOutcome(state, Outcome(parked, OutcomeStatus.Parked, state.Link?.PersonId, null, error.Message, error.ErrorType, parked.Attempts, now));
+    }
+
+    /// <summary>
+    /// The oldest <see cref="TimelineChunkSize"/> entries, to be archived as chunk number
+    /// <see cref="ContactState.TimelineChunks"/>, once the contact holds two chunks' worth; otherwise empty.
+    /// The same entries come out until <see cref="TimelineChunkArchived"/> is applied, so archiving is repeatable.
+    /// </summary>
+    public static ImmutableArray<TimelineEntry> TimelineChunkDue(ContactState state) =>
+        state.Timeline.Count >= 2 * TimelineChunkSize ? [.. state.Timeline.Take(TimelineChunkSize)] : [];
+
+    /// <summary>Drops the chunk <see cref="TimelineChunkDue"/> gave from the state, once it is stored.</summary>
+    public static void TimelineChunkArchived(ContactState state)
+    {
+        state.Timeline.RemoveRange(0, TimelineChunkSize);
+        state.TimelineChunks++;
     }
 
     /// <summary>Exponential backoff from one second, doubling to <paramref name="maxBackoff"/>, with ±20% jitter (<paramref name="jitter"/> in [0,1)).</summary>

@@ -78,6 +78,7 @@ public sealed partial class ContactGrain(
         }
 
         ApplyConsentTrigger(item.Trigger, config);
+        await ArchiveTimelineChunkAsync();
         await state.WriteStateAsync(CancellationToken.None);
         metrics.Processed(item.Trigger.Type);
         ReportOutbox();
@@ -91,11 +92,11 @@ public sealed partial class ContactGrain(
 
     Task IAsyncObserver<TriggerEnvelope>.OnErrorAsync(Exception ex) => Task.CompletedTask;
 
-    Task<ContactView?> IContactGrain.GetViewAsync(int timelineSkip, int timelineTake)
+    async Task<ContactView?> IContactGrain.GetViewAsync(int timelineSkip, int timelineTake)
     {
         if (S.FirstSeen is null)
         {
-            return Task.FromResult<ContactView?>(null);
+            return null;
         }
 
         var status = (S.Link, S.Lead) switch
@@ -105,28 +106,23 @@ public sealed partial class ContactGrain(
             ({ }, null) => ContactStatus.Linked,
             _ => ContactStatus.Unresolved,
         };
-        return Task.FromResult<ContactView?>(new ContactView(
-            _tenantId, _contactId, status, S.Fields, S.Link, S.Lead, S.Timeline.Count, NewestFirst(timelineSkip, timelineTake),
-            [.. S.Outbox], [.. S.Parked], [.. S.Outcomes], S.FirstSeen, S.LastSeen, S.DuplicatesDropped, [.. S.Decisions]));
+
+        // Everything but the archived timeline is taken before the first await: reads interleave with the contact's work.
+        var view = new ContactView(
+            _tenantId, _contactId, status, S.Fields, S.Link, S.Lead, S.TimelineTotal, [],
+            [.. S.Outbox], [.. S.Parked], [.. S.Outcomes], S.FirstSeen, S.LastSeen, S.DuplicatesDropped, [.. S.Decisions]);
+        return view with { Timeline = await NewestFirstAsync(timelineSkip, timelineTake) };
     }
 
-    Task<ContactTimeline?> IContactGrain.GetTimelineAsync(int take) =>
-        Task.FromResult(S.FirstSeen is null
-            ? null
-            : new ContactTimeline(_contactId, S.Fields?.DisplayName ?? _contactId, S.Link?.PersonId, S.Timeline.Count, NewestFirst(0, take)));
-
-    private ImmutableArray<TimelineEntry> NewestFirst(int skip, int take)
+    async Task<ContactTimeline?> IContactGrain.GetTimelineAsync(int take)
     {
-        var total = S.Timeline.Count;
-        skip = Math.Clamp(skip, 0, total);
-        take = Math.Clamp(take, 0, total - skip);
-        var page = ImmutableArray.CreateBuilder<TimelineEntry>(take);
-        for (var i = 0; i < take; i++)
+        if (S.FirstSeen is null)
         {
-            page.Add(S.Timeline[total - 1 - skip - i]);
+            return null;
         }
 
-        return page.MoveToImmutable();
+        var (name, personId, total) = (S.Fields?.DisplayName ?? _contactId, S.Link?.PersonId, S.TimelineTotal);
+        return new ContactTimeline(_contactId, name, personId, total, await NewestFirstAsync(0, take));
     }
 
     /// <summary>Keeps the silo's outbox-depth gauge in step with this contact's outbox.</summary>

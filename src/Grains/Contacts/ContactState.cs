@@ -24,9 +24,19 @@ public sealed class ContactState
     [Id(2)]
     public LeadInfo? Lead { get; set; }
 
-    /// <summary>Every interaction, oldest first.</summary>
+    /// <summary>
+    /// The latest interactions, oldest first: fewer than two chunks' worth; older ones are archived in
+    /// <see cref="TimelineChunks"/> chunk grains (<see cref="Timeline.ITimelineChunkGrain"/>).
+    /// </summary>
     [Id(3)]
     public List<TimelineEntry> Timeline { get; set; } = [];
+
+    /// <summary>How many full chunks of the oldest interactions are archived, numbered from 0 (the oldest).</summary>
+    [Id(24)]
+    public int TimelineChunks { get; set; }
+
+    /// <summary>Every interaction the contact had: archived and in <see cref="Timeline"/>.</summary>
+    public int TimelineTotal => (TimelineChunks * ContactDecisions.TimelineChunkSize) + Timeline.Count;
 
     /// <summary>Actions still to be performed, in the order they must happen.</summary>
     [Id(4)]

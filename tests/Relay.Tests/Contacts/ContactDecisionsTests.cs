@@ -47,6 +47,30 @@ public sealed class ContactDecisionsTests
     }
 
     [Fact]
+    public void The_oldest_chunk_of_the_timeline_is_due_for_archiving_once_two_chunks_are_held_and_stays_due_until_archived()
+    {
+        var state = new ContactState();
+        var size = ContactDecisions.TimelineChunkSize;
+        for (var i = 0; i < (2 * size) - 1; i++)
+        {
+            ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c1", "ann@example.com", id: $"evt-{i}"), Config, Now);
+        }
+
+        ContactDecisions.TimelineChunkDue(state).ShouldBeEmpty();
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c1", "ann@example.com", id: $"evt-{(2 * size) - 1}"), Config, Now);
+
+        var due = ContactDecisions.TimelineChunkDue(state);
+        due.Select(e => e.TriggerId).ShouldBe(Enumerable.Range(0, size).Select(i => $"evt-{i}"));
+        ContactDecisions.TimelineChunkDue(state).ShouldBe(due, "the same chunk until it is archived");
+        ContactDecisions.TimelineChunkArchived(state);
+        state.TimelineChunks.ShouldBe(1);
+        state.Timeline.Count.ShouldBe(size);
+        state.Timeline[0].TriggerId.ShouldBe($"evt-{size}");
+        state.TimelineTotal.ShouldBe(2 * size);
+        ContactDecisions.TimelineChunkDue(state).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void A_seen_trigger_id_changes_nothing()
     {
         var state = new ContactState();

@@ -8,7 +8,30 @@ namespace Relay.Tests.Contacts;
 
 /// <summary>Triggers through contact streams to the CRM port and on to the in-memory CRM, on a two-silo cluster.</summary>
 [Collection(InMemoryClusterCollection.Name)]
-public sealed class InMemoryContactPipelineTests(InMemoryClusterFixture fixture) : ContactPipelineTests(fixture);
+public sealed class InMemoryContactPipelineTests(InMemoryClusterFixture fixture) : ContactPipelineTests(fixture)
+{
+    [Fact]
+    public async Task A_long_timeline_keeps_its_oldest_entries_in_chunks_and_pages_across_them_in_order()
+    {
+        const int count = 1234;
+        var tenant = await fixture.CreateTenantAsync();
+        var email = Build.Email();
+        await fixture.SendAsync(tenant, [.. Enumerable.Range(0, count).Select(i => Build.Trigger(TriggerType.EmailOpened, "c1", email, id: $"evt-{i}"))]);
+        await fixture.SettledAsync(tenant, "c1", timelineCount: count);
+
+        async Task<IEnumerable<string>> PageAsync(int skip, int take) =>
+            (await fixture.Contact(tenant, "c1").GetViewAsync(skip, take))!.Timeline.Select(e => e.TriggerId);
+        IEnumerable<string> Ids(int newest, int oldest) => Enumerable.Range(oldest, newest - oldest + 1).Reverse().Select(i => $"evt-{i}");
+
+        // 500 entries archived in chunk 0; the state holds evt-500 to evt-1233.
+        (await PageAsync(0, 5)).ShouldBe(Ids(1233, 1229));
+        (await PageAsync(730, 10)).ShouldBe(Ids(503, 494), "a page across the state and the archived chunk");
+        (await PageAsync(1230, 50)).ShouldBe(Ids(3, 0), "the oldest entries, from the chunk");
+        (await fixture.Contact(tenant, "c1").GetViewAsync(0, 1))!.TimelineTotal.ShouldBe(count);
+        (await fixture.Client.GetGrain<Relay.Timeline.ITimelineChunkGrain>(Relay.Timeline.TimelineChunkKey.Of(tenant, "c1", 0)).GetAsync())
+            .Select(e => e.TriggerId).ShouldBe(Ids(499, 0).Reverse());
+    }
+}
 
 /// <summary>The same, through the NetServer SOAP adapter to the emulator over HTTP.</summary>
 [Collection(EmulatorClusterCollection.Name)]
