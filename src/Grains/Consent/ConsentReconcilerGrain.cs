@@ -112,9 +112,21 @@ public sealed partial class ConsentReconcilerGrain(
                     continue;
                 }
 
-                foreach (var entry in byPerson)
+                foreach (var logged in byPerson)
                 {
-                    var info = crm.FirstOrDefault(i => string.Equals(i.PurposeKey, ConsentDecisions.ToCrmKey(entry.Record.Purpose), StringComparison.OrdinalIgnoreCase));
+                    var info = crm.FirstOrDefault(i => string.Equals(i.PurposeKey, ConsentDecisions.ToCrmKey(logged.Record.Purpose), StringComparison.OrdinalIgnoreCase));
+                    if (ConsentDecisions.Reconcile(logged.Record, info) == ConsentResolution.InSync)
+                    {
+                        inSync++;
+                        continue;
+                    }
+
+                    // The log may lag the contact (it is updated after the contact's own sync): decide on the contact's
+                    // current record, so that Relay's own latest change is never taken back from SuperOffice as a conflict.
+                    var contact = GrainFactory.GetGrain<IContactGrain>(ContactKey.Of(TenantId, logged.ContactId));
+                    var entry = (await contact.GetConsentsAsync()).FirstOrDefault(r => r.Purpose == logged.Record.Purpose) is { } current
+                        ? logged with { Record = current }
+                        : logged;
                     var resolution = ConsentDecisions.Reconcile(entry.Record, info);
                     if (resolution == ConsentResolution.InSync)
                     {
@@ -122,7 +134,6 @@ public sealed partial class ConsentReconcilerGrain(
                         continue;
                     }
 
-                    var contact = GrainFactory.GetGrain<IContactGrain>(ContactKey.Of(TenantId, entry.ContactId));
                     AddConflict(new ConsentConflict(
                         entry.ContactId, byPerson.Key, entry.Record.Purpose, entry.Record.Granted, entry.Record.LegalBasis, entry.Record.ChangedAt,
                         info is not null, info?.LegalBaseKey, info?.Updated,

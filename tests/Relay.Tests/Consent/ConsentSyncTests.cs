@@ -47,6 +47,30 @@ public sealed class ConsentSyncTests(EmulatorClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Reconciliation_compares_superoffice_with_the_contact_s_own_record_not_a_stale_log_entry()
+    {
+        var store = fixture.Emulator.Store;
+        var email = Build.Email();
+        var personId = fixture.Crm.SeedPerson("Lia", "Log", email);
+        var tenant = await fixture.CreateTenantAsync(Services88);
+        var contact = fixture.Contact(tenant, "c-stale");
+        var log = fixture.Client.GetGrain<IConsentLogGrain>(tenant);
+        await fixture.SendAsync(tenant, Consent("c-stale", personId, granted: true, at: Epoch));
+        var granted = (await Eventually.GetAsync(contact.GetConsentsAsync, c => c.Length == 1 && c[0].SyncedAt is not null, "the consent to be synced"))[0];
+        await fixture.SendAsync(tenant, Consent("c-stale", personId, granted: false, at: Epoch.AddMinutes(5)));
+        await Eventually.ThatAsync(() => store.Read(s => !s.Consents.ContainsKey((personId, "EMAIL"))), "RemoveConsent to reach SuperOffice");
+        var withdrawn = (await Eventually.GetAsync(contact.GetConsentsAsync, c => c[0] is { Granted: false, SyncedAt: not null }, "the withdrawal to be synced"))[0];
+        await Eventually.GetAsync(() => log.GetSinceAsync(0, 100), p => p.Entries.Any(e => e.ContactId == "c-stale" && !e.Record.Granted), "the withdrawal in the log");
+
+        // The log still holding the grant, as it does between a contact's sync and its log update.
+        await log.PutAsync("c-stale", personId, granted);
+        var run = await fixture.Client.GetGrain<IConsentReconcilerGrain>(tenant).ReconcileAsync();
+
+        run.ShouldBe(run with { Persons = 1, InSync = 1, TakenFromCrm = 0, PushedToCrm = 0, Failed = 0 });
+        (await contact.GetConsentsAsync()).ShouldHaveSingleItem().ShouldBe(withdrawn, "SuperOffice agrees with the contact; nothing to take");
+    }
+
+    [Fact]
     public async Task Withdrawing_email_marketing_cancels_the_contact_s_pending_actions_and_its_lead()
     {
         var sale = new Automation("form-sale", "Form sale", new AutomationMatch(TriggerType.FormSubmitted),
