@@ -9,6 +9,7 @@ namespace Relay.Tests.Contacts;
 public sealed class ContactDecisionsTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
     private static readonly TimeSpan MaxBackoff = new Relay.Resilience.CrmRetryOptions().MaxBackoff;
 
     private static readonly Automation Sale = new("sale", null, new AutomationMatch(TriggerType.EmailClicked),
