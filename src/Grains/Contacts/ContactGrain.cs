@@ -79,7 +79,19 @@ public sealed partial class ContactGrain(
 
         ApplyConsentTrigger(item.Trigger, config);
         await ArchiveTimelineChunkAsync();
-        await state.WriteStateAsync(CancellationToken.None);
+        try
+        {
+            await state.WriteStateAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The trigger is applied in memory only. Redelivered to this activation it would be dropped as a duplicate
+            // and lost with the activation; so this one steps aside and the redelivery meets a fresh read of the store.
+            LogTriggerNotStored(logger, ex, GrainKey, item.Trigger.Id);
+            DeactivateOnIdle();
+            throw;
+        }
+
         metrics.Processed(item.Trigger.Type);
         ReportOutbox();
         if (disposition is TriggerDisposition.ActionsQueued or TriggerDisposition.LookupQueued || IndexesDirty || ConsentWorkPending)
@@ -133,6 +145,9 @@ public sealed partial class ContactGrain(
     }
 
     private Task<TenantConfig?> TenantConfigAsync() => GrainFactory.GetGrain<ITenantGrain>(_tenantId).GetConfigAsync();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Contact {Contact}: trigger {TriggerId} could not be stored; deactivating so that its redelivery is applied afresh")]
+    private static partial void LogTriggerNotStored(ILogger logger, Exception ex, string contact, string triggerId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trigger {TriggerId} dropped: tenant {TenantId} no longer exists")]
     private static partial void LogTenantGone(ILogger logger, string tenantId, string triggerId);

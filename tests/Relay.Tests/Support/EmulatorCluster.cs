@@ -24,11 +24,15 @@ namespace Relay.Tests.Support;
 /// </summary>
 public sealed class EmulatorCluster : IAsyncDisposable
 {
-    private EmulatorCluster(InProcessTestCluster cluster, RunningEmulator emulator)
+    private EmulatorCluster(InProcessTestCluster cluster, RunningEmulator emulator, SharedGrainStore storage)
     {
         Cluster = cluster;
         Emulator = emulator;
+        Storage = storage;
     }
+
+    /// <summary>The grain state every silo reads and writes.</summary>
+    public SharedGrainStore Storage { get; }
 
     /// <summary>The cluster.</summary>
     public InProcessTestCluster Cluster { get; }
@@ -64,16 +68,20 @@ public sealed class EmulatorCluster : IAsyncDisposable
         builder.ConfigureClient(client => client.AddRelayClientStreams());
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new EmulatorCluster(cluster, emulator);
+        return new EmulatorCluster(cluster, emulator, store);
     }
 
     /// <summary>Creates a tenant with its own id and path on the emulator, the given CRM rate, and automations.</summary>
-    public async Task<string> CreateTenantAsync(int callsPerSecond, params Automation[] automations)
+    public Task<string> CreateTenantAsync(int callsPerSecond, params Automation[] automations) =>
+        CreateTenantAsync(callsPerSecond, s => s, automations);
+
+    /// <summary>The same, with the settings changed by <paramref name="change"/>.</summary>
+    public async Task<string> CreateTenantAsync(int callsPerSecond, Func<TenantSettings, TenantSettings> change, params Automation[] automations)
     {
         var tenantId = "t-" + Guid.NewGuid().ToString("N")[..12];
         var crm = new TenantCrmSettings($"{Emulator.BaseUrl.ToString().TrimEnd('/')}/{tenantId}", "75", NetServerEmulator.Data.DemoSeed.UserName, NetServerEmulator.Data.DemoSeed.Password);
         var tenant = Client.GetGrain<ITenantGrain>(tenantId);
-        (await tenant.PutSettingsAsync(new TenantSettings("Test", crm, DefaultOwnerAssociateId: 101, CrmCallsPerSecond: callsPerSecond))).Errors.ShouldBeEmpty();
+        (await tenant.PutSettingsAsync(change(new TenantSettings("Test", crm, DefaultOwnerAssociateId: 101, CrmCallsPerSecond: callsPerSecond)))).Errors.ShouldBeEmpty();
         (await tenant.PutAutomationsAsync([.. automations])).Errors.ShouldBeEmpty();
         return tenantId;
     }

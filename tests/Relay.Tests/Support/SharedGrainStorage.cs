@@ -13,7 +13,16 @@ namespace Relay.Tests.Support;
 public sealed class SharedGrainStore
 {
     private readonly ConcurrentDictionary<string, (string ETag, byte[] Data)> _rows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<GrainId, bool> _failNextWrite = new();
     private long _version;
+
+    /// <summary>Makes the grain's next state write fail, as a storage that does not answer would.</summary>
+    public void FailNextWrite(GrainId grainId) => _failNextWrite[grainId] = true;
+
+    /// <summary>The stored state of a grain, as the next activation would read it; null when nothing is stored.</summary>
+    public T? Read<T>(Serializer serializer, string stateName, GrainId grainId)
+        where T : class =>
+        _rows.TryGetValue(Storage.Key(stateName, grainId), out var row) ? serializer.Deserialize<T>(row.Data) : null;
 
     /// <summary>The storage a silo uses, over this store.</summary>
     public IGrainStorage For(Serializer serializer) => new Storage(this, serializer);
@@ -34,6 +43,11 @@ public sealed class SharedGrainStore
 
         public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {
+            if (store._failNextWrite.TryRemove(grainId, out _))
+            {
+                throw new TimeoutException($"Injected: the storage did not answer a write of {grainId}.");
+            }
+
             var key = Key(stateName, grainId);
             var data = serializer.SerializeToArray(grainState.State);
             lock (store._rows)
@@ -61,6 +75,6 @@ public sealed class SharedGrainStore
             return Task.CompletedTask;
         }
 
-        private static string Key(string stateName, GrainId grainId) => $"{stateName}/{grainId}";
+        public static string Key(string stateName, GrainId grainId) => $"{stateName}/{grainId}";
     }
 }
