@@ -39,7 +39,7 @@ public sealed partial class ContactGrain
             while (S.PendingEventDetails.Count > 0)
             {
                 var details = S.PendingEventDetails[0];
-                await GrainFactory.GetGrain<ICrmObjectGrain>(CrmObjectKey.Of(_tenantId, details.ObjectKind, details.ObjectId)).PutAsync(details);
+                await PutEventDetailsAsync(details);
                 S.PendingEventDetails.RemoveAt(0);
             }
 
@@ -62,7 +62,7 @@ public sealed partial class ContactGrain
         {
             try
             {
-                await GrainFactory.GetGrain<ICrmObjectGrain>(CrmObjectKey.Of(_tenantId, details.ObjectKind, details.ObjectId)).PutAsync(details);
+                await PutEventDetailsAsync(details);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -73,6 +73,9 @@ public sealed partial class ContactGrain
 
         S.PendingEventDetails.Add(details);
     }
+
+    private Task PutEventDetailsAsync(EventDetails details) =>
+        GrainFactory.GetGrain<ICrmObjectGrain>(CrmObjectKey.Of(_tenantId, details.ObjectKind, details.ObjectId)).PutAsync(details);
 
     private Task SyncLeadIndexAsync()
     {

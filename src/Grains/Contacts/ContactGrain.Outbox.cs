@@ -80,7 +80,7 @@ public sealed partial class ContactGrain
         catch (CrmException ex)
         {
             // The person lookup failed; the actions stay queued and the lookup is tried again.
-            var delay = ex.RetryAfter ?? ContactDecisions.Backoff(2, Random.Shared.NextDouble(), retry.Value.MaxBackoff);
+            var delay = ex.RetryAfter ?? RetryDelay();
             LogResolutionFailed(logger, ex, GrainKey, delay);
             ScheduleDrain(delay);
         }
@@ -111,10 +111,13 @@ public sealed partial class ContactGrain
             return;
         }
 
-        var delay = ContactDecisions.Backoff(2, Random.Shared.NextDouble(), retry.Value.MaxBackoff);
+        var delay = RetryDelay();
         LogDrainFailed(logger, ex, GrainKey, delay);
         ScheduleDrain(delay);
     }
+
+    /// <summary>How long a drain that failed as a whole (not one action) waits before it runs again: about two seconds.</summary>
+    private TimeSpan RetryDelay() => ContactDecisions.Backoff(2, Random.Shared.NextDouble(), retry.Value.MaxBackoff);
 
     /// <summary>Performs one action and records its outcome; false when the drain must wait.</summary>
     private async Task<bool> PerformAsync(TenantConfig config, OutboxItem item, CancellationToken cancellationToken)

@@ -42,7 +42,7 @@ public sealed partial class ContactGrain
     {
         var recent = S.Timeline.Count;
         var chunks = S.TimelineChunks;
-        var total = (chunks * ContactDecisions.TimelineChunkSize) + recent;
+        var total = S.TimelineTotal;
         skip = Math.Clamp(skip, 0, total);
         take = Math.Clamp(take, 0, total - skip);
         var page = ImmutableArray.CreateBuilder<TimelineEntry>(take);

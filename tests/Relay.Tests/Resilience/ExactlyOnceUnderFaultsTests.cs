@@ -103,9 +103,7 @@ public sealed partial class ExactlyOnceUnderFaultsTests
     {
         var created = Created(store).ToHashSet();
         var missing = expected.Creates.Where(r => !created.Contains(r)).ToHashSet();
-        var wrongEndState = store.Read(s => contacts.Where(c =>
-            s.Selections[selection].Members.Any(m => m.PersonId == c.PersonId) != expected.InSelection.Contains(c.Id)
-            || s.Persons[c.PersonId].InterestIds.Contains(Interest) != expected.WithInterest.Contains(c.Id)).Select(c => c.Id).ToList());
+        var wrongEndState = WrongEndState(store, contacts, selection, expected);
         var suspects = contacts.Where(c => wrongEndState.Contains(c.Id)
             || missing.Any(r => expected.CreatesByContact.TryGetValue(c.Id, out var mine) && mine.Contains(r))).Take(5).ToList();
         var lines = new List<string> { $"{missing.Count} of {expected.Creates.Count} creates missing; {wrongEndState.Count} contacts with the wrong membership or interest." };
@@ -129,9 +127,13 @@ public sealed partial class ExactlyOnceUnderFaultsTests
             .Where(m => m.Success).Select(m => m.Groups[1].Value).ToList());
 
     private static bool EndStateReached(EmulatorStore store, List<(string Id, string Email, int PersonId)> contacts, int selection, Expected expected) =>
-        store.Read(s => contacts.All(c =>
-            s.Selections[selection].Members.Any(m => m.PersonId == c.PersonId) == expected.InSelection.Contains(c.Id)
-            && s.Persons[c.PersonId].InterestIds.Contains(Interest) == expected.WithInterest.Contains(c.Id)));
+        WrongEndState(store, contacts, selection, expected).Count == 0;
+
+    /// <summary>The contacts whose selection membership or interest in SuperOffice is not what their last trigger asked for.</summary>
+    private static List<string> WrongEndState(EmulatorStore store, List<(string Id, string Email, int PersonId)> contacts, int selection, Expected expected) =>
+        store.Read(s => contacts.Where(c =>
+            s.Selections[selection].Members.Any(m => m.PersonId == c.PersonId) != expected.InSelection.Contains(c.Id)
+            || s.Persons[c.PersonId].InterestIds.Contains(Interest) != expected.WithInterest.Contains(c.Id)).Select(c => c.Id).ToList());
 
     /// <summary>What the automations ask for: the references of the creates, and each contact's last membership and interest change.</summary>
     private static Expected Expect(string tenant, Trigger[] triggers, Automation[] automations)
