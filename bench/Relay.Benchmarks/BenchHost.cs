@@ -44,6 +44,9 @@ public sealed class BenchHost : IAsyncDisposable
     /// <summary>The in-memory CRM, when the host runs with <c>Relay:Crm:Mode=InMemory</c>.</summary>
     public Relay.Crm.InMemoryCrm? InMemoryCrm => _app.Services.GetService<Relay.Crm.InMemoryCrm>();
 
+    /// <summary>The host's services (the co-hosted silo's among them).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The co-hosted silo's grains.</summary>
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
