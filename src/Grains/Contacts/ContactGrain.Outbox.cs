@@ -11,6 +11,13 @@ public sealed partial class ContactGrain
 {
     private IGrainTimer? _drainTimer;
 
+    /// <summary>
+    /// An action's outcome is in memory but not yet written: it is written with the next create's "sent" mark, or when
+    /// the drain stops. Safe to lose in a crash: a create was marked sent before it went out (the next attempt looks
+    /// it up by its reference), and every other action is a set operation that can be made again.
+    /// </summary>
+    private bool _outcomeUnwritten;
+
     private void ScheduleDrain(TimeSpan due)
     {
         if (_drainTimer is null)
@@ -56,7 +63,7 @@ public sealed partial class ContactGrain
                 if (S.NeedsResolution)
                 {
                     await ResolvePersonAsync(config, cancellationToken);
-                    await state.WriteStateAsync(CancellationToken.None);
+                    await WriteStateAsync();
                     continue;
                 }
 
@@ -75,6 +82,11 @@ public sealed partial class ContactGrain
                 {
                     break;
                 }
+            }
+
+            if (_outcomeUnwritten)
+            {
+                await WriteStateAsync();
             }
         }
         catch (CrmException ex)
@@ -128,7 +140,7 @@ public sealed partial class ContactGrain
         {
             // Durably before the create goes out: should this activation die mid-call, the next looks first.
             item = ContactDecisions.MarkSent(S, item);
-            await state.WriteStateAsync(CancellationToken.None);
+            await WriteStateAsync();
         }
 
         try
@@ -167,12 +179,19 @@ public sealed partial class ContactGrain
             LogRetrying(logger, item.Key, GrainKey, ex.ErrorType, delay);
             metrics.Action(item.Action.Kind, "retry");
             ScheduleDrain(delay);
-            await state.WriteStateAsync(CancellationToken.None);
+            await WriteStateAsync();
             return false;
         }
 
-        await state.WriteStateAsync(CancellationToken.None);
+        // Written with the next create's "sent" mark, or when the drain stops: one write per action in a backlog.
+        _outcomeUnwritten = true;
         return true;
+    }
+
+    private async Task WriteStateAsync()
+    {
+        await state.WriteStateAsync(CancellationToken.None);
+        _outcomeUnwritten = false;
     }
 
     private async Task ResolvePersonAsync(TenantConfig config, CancellationToken cancellationToken)

@@ -14,10 +14,14 @@ public sealed class SharedGrainStore
 {
     private readonly ConcurrentDictionary<string, (string ETag, byte[] Data)> _rows = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<GrainId, bool> _failNextWrite = new();
+    private readonly ConcurrentDictionary<GrainId, int> _writes = new();
     private long _version;
 
     /// <summary>Makes the grain's next state write fail, as a storage that does not answer would.</summary>
     public void FailNextWrite(GrainId grainId) => _failNextWrite[grainId] = true;
+
+    /// <summary>How many state writes of the grain were stored so far.</summary>
+    public int Writes(GrainId grainId) => _writes.GetValueOrDefault(grainId);
 
     /// <summary>The stored state of a grain, as the next activation would read it; null when nothing is stored.</summary>
     public T? Read<T>(Serializer serializer, string stateName, GrainId grainId)
@@ -60,6 +64,7 @@ public sealed class SharedGrainStore
 
                 var etag = Interlocked.Increment(ref store._version).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 store._rows[key] = (etag, data);
+                store._writes.AddOrUpdate(grainId, 1, (_, n) => n + 1);
                 grainState.ETag = etag;
                 grainState.RecordExists = true;
             }
