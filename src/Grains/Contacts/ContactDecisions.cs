@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using Relay.Crm;
 using Relay.Tenants;
 using Relay.Triggers;
@@ -45,8 +47,21 @@ public static class ContactDecisions
     /// <summary>How many recent outcomes a contact keeps.</summary>
     public const int OutcomeWindow = 200;
 
-    /// <summary>How many timeline entries an archived chunk holds; a contact keeps fewer than twice as many itself.</summary>
-    public const int TimelineChunkSize = 500;
+    /// <summary>
+    /// How many timeline entries an archived chunk holds; a contact keeps fewer than twice as many itself (about
+    /// 94 bytes each, in the state written on every trigger).
+    /// </summary>
+    public const int TimelineChunkSize = 100;
+
+    /// <summary>The chunk size of contacts that archived their first chunk before <see cref="ContactState.TimelineChunkSize"/> was kept.</summary>
+    public const int FirstTimelineChunkSize = 500;
+
+    /// <summary>How many entries each of the contact's archived chunks holds, and how many it archives at a time.</summary>
+    public static int ChunkSize(ContactState state) =>
+        state.TimelineChunkSize > 0 ? state.TimelineChunkSize : state.TimelineChunks > 0 ? FirstTimelineChunkSize : TimelineChunkSize;
+
+    /// <summary>A trigger id as the dedupe window keeps it: XxHash3 of its UTF-16 characters, stable across processes.</summary>
+    public static ulong TriggerHash(string triggerId) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(triggerId.AsSpan()));
 
     /// <summary>
     /// Applies a trigger to the state: drops it if already seen, else records it on the timeline,
@@ -54,16 +69,23 @@ public static class ContactDecisions
     /// </summary>
     public static TriggerDisposition Accept(ContactState state, Trigger trigger, TenantConfig config, DateTimeOffset now)
     {
-        if (state.RecentTriggerIds.Contains(trigger.Id, StringComparer.Ordinal))
+        if (state.RecentTriggerIds.Count > 0)
+        {
+            state.RecentTriggerHashes.InsertRange(0, state.RecentTriggerIds.Select(TriggerHash));
+            state.RecentTriggerIds.Clear();
+        }
+
+        var hash = TriggerHash(trigger.Id);
+        if (state.RecentTriggerHashes.Contains(hash))
         {
             state.DuplicatesDropped++;
             return TriggerDisposition.Duplicate;
         }
 
-        state.RecentTriggerIds.Add(trigger.Id);
-        if (state.RecentTriggerIds.Count > DedupeWindow)
+        state.RecentTriggerHashes.Add(hash);
+        if (state.RecentTriggerHashes.Count > DedupeWindow)
         {
-            state.RecentTriggerIds.RemoveRange(0, state.RecentTriggerIds.Count - DedupeWindow);
+            state.RecentTriggerHashes.RemoveRange(0, state.RecentTriggerHashes.Count - DedupeWindow);
         }
 
         var emailBefore = state.Fields?.Email;
@@ -221,17 +243,22 @@ public static class ContactDecisions
     }
 
     /// <summary>
-    /// The oldest <see cref="TimelineChunkSize"/> entries, to be archived as chunk number
+    /// The oldest <see cref="ChunkSize"/> entries, to be archived as chunk number
     /// <see cref="ContactState.TimelineChunks"/>, once the contact holds two chunks' worth; otherwise empty.
     /// The same entries come out until <see cref="TimelineChunkArchived"/> is applied, so archiving is repeatable.
     /// </summary>
-    public static ImmutableArray<TimelineEntry> TimelineChunkDue(ContactState state) =>
-        state.Timeline.Count >= 2 * TimelineChunkSize ? [.. state.Timeline.Take(TimelineChunkSize)] : [];
+    public static ImmutableArray<TimelineEntry> TimelineChunkDue(ContactState state)
+    {
+        var size = ChunkSize(state);
+        return state.Timeline.Count >= 2 * size ? [.. state.Timeline.Take(size)] : [];
+    }
 
     /// <summary>Drops the chunk <see cref="TimelineChunkDue"/> gave from the state, once it is stored.</summary>
     public static void TimelineChunkArchived(ContactState state)
     {
-        state.Timeline.RemoveRange(0, TimelineChunkSize);
+        var size = ChunkSize(state);
+        state.Timeline.RemoveRange(0, size);
+        state.TimelineChunkSize = size;
         state.TimelineChunks++;
     }
 

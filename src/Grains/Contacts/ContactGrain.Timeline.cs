@@ -5,8 +5,8 @@ namespace Relay.Contacts;
 
 /// <summary>
 /// The timeline: the latest entries in the contact's state, the older ones in full chunks of their own
-/// (<see cref="ITimelineChunkGrain"/>), so that the state written on every trigger stays bounded (under a thousand
-/// entries, about 94 bytes each) however long the contact's history grows.
+/// (<see cref="ITimelineChunkGrain"/>), so that the state written on every trigger stays bounded (under 200 entries,
+/// about 94 bytes each) however long the contact's history grows.
 /// </summary>
 public sealed partial class ContactGrain
 {
@@ -43,6 +43,7 @@ public sealed partial class ContactGrain
         var recent = S.Timeline.Count;
         var chunks = S.TimelineChunks;
         var total = S.TimelineTotal;
+        var size = ContactDecisions.ChunkSize(S);
         skip = Math.Clamp(skip, 0, total);
         take = Math.Clamp(take, 0, total - skip);
         var page = ImmutableArray.CreateBuilder<TimelineEntry>(take);
@@ -57,13 +58,13 @@ public sealed partial class ContactGrain
         for (; k < skip + take; k++)
         {
             var a = k - recent;
-            var number = chunks - 1 - (a / ContactDecisions.TimelineChunkSize);
+            var number = chunks - 1 - (a / size);
             if (!loaded.TryGetValue(number, out var entries))
             {
                 loaded[number] = entries = await GrainFactory.GetGrain<ITimelineChunkGrain>(TimelineChunkKey.Of(_tenantId, _contactId, number)).GetAsync();
             }
 
-            var position = ContactDecisions.TimelineChunkSize - 1 - (a % ContactDecisions.TimelineChunkSize);
+            var position = size - 1 - (a % size);
             if (position < entries.Length)
             {
                 page.Add(entries[position]);

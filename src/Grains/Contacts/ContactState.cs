@@ -35,8 +35,16 @@ public sealed class ContactState
     [Id(24)]
     public int TimelineChunks { get; set; }
 
+    /// <summary>
+    /// How many entries each of this contact's archived chunks holds, fixed when its first chunk is archived;
+    /// 0 before that (and in states written before it was kept: their chunks hold
+    /// <see cref="ContactDecisions.FirstTimelineChunkSize"/>). Read it through <see cref="ContactDecisions.ChunkSize"/>.
+    /// </summary>
+    [Id(25)]
+    public int TimelineChunkSize { get; set; }
+
     /// <summary>Every interaction the contact had: archived and in <see cref="Timeline"/>.</summary>
-    public int TimelineTotal => (TimelineChunks * ContactDecisions.TimelineChunkSize) + Timeline.Count;
+    public int TimelineTotal => (TimelineChunks * ContactDecisions.ChunkSize(this)) + Timeline.Count;
 
     /// <summary>Actions still to be performed, in the order they must happen.</summary>
     [Id(4)]
@@ -50,9 +58,20 @@ public sealed class ContactState
     [Id(6)]
     public List<ActionOutcome> Outcomes { get; set; } = [];
 
-    /// <summary>The latest trigger ids, oldest first, bounded by <see cref="ContactDecisions.DedupeWindow"/>.</summary>
+    /// <summary>
+    /// The latest trigger ids as written before <see cref="RecentTriggerHashes"/>; moved there by the next trigger
+    /// (<see cref="ContactDecisions.Accept"/>), empty after.
+    /// </summary>
     [Id(7)]
     public List<string> RecentTriggerIds { get; set; } = [];
+
+    /// <summary>
+    /// The latest trigger ids as 64-bit hashes (<see cref="ContactDecisions.TriggerHash"/>), oldest first, bounded by
+    /// <see cref="ContactDecisions.DedupeWindow"/>: 8 bytes each where an id took about 40, in a state written on
+    /// every trigger.
+    /// </summary>
+    [Id(26)]
+    public List<ulong> RecentTriggerHashes { get; set; } = [];
 
     /// <summary>"Once per contact" automations that already ran.</summary>
     [Id(8)]

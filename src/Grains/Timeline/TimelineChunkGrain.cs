@@ -4,7 +4,7 @@ using Relay.Hosting;
 namespace Relay.Timeline;
 
 /// <summary>
-/// An archived, full chunk of one contact's timeline (<see cref="ContactDecisions.TimelineChunkSize"/> entries,
+/// An archived, full chunk of one contact's timeline (<see cref="ContactDecisions.ChunkSize"/> entries,
 /// oldest first), so that the contact's own state — written on every trigger — stays bounded however long its
 /// history grows. Key: <c>{tenant}:{contactId}:{chunk number}</c> (see <see cref="TimelineChunkKey"/>).
 /// </summary>

@@ -65,6 +65,7 @@ public sealed class ContactDecisionsTests
         ContactDecisions.TimelineChunkDue(state).ShouldBe(due, "the same chunk until it is archived");
         ContactDecisions.TimelineChunkArchived(state);
         state.TimelineChunks.ShouldBe(1);
+        state.TimelineChunkSize.ShouldBe(size, "kept, so that pages find the chunks whatever the default becomes");
         state.Timeline.Count.ShouldBe(size);
         state.Timeline[0].TriggerId.ShouldBe($"evt-{size}");
         state.TimelineTotal.ShouldBe(2 * size);
@@ -94,8 +95,42 @@ public sealed class ContactDecisionsTests
             ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c", "a@b.se", id: $"e{i}"), Config, Now);
         }
 
-        state.RecentTriggerIds.Count.ShouldBe(ContactDecisions.DedupeWindow);
-        state.RecentTriggerIds[0].ShouldBe("e10");
+        state.RecentTriggerHashes.Count.ShouldBe(ContactDecisions.DedupeWindow);
+        state.RecentTriggerHashes[0].ShouldBe(ContactDecisions.TriggerHash("e10"));
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c", "a@b.se", id: "e10"), Config, Now).ShouldBe(TriggerDisposition.Duplicate);
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c", "a@b.se", id: "e9"), Config, Now).ShouldNotBe(TriggerDisposition.Duplicate);
+    }
+
+    [Fact]
+    public void Trigger_ids_stored_before_they_were_hashed_still_drop_their_redeliveries()
+    {
+        var state = new ContactState { RecentTriggerIds = ["e1", "e2"] };
+
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c", "a@b.se", id: "e2"), Config, Now).ShouldBe(TriggerDisposition.Duplicate);
+
+        state.RecentTriggerIds.ShouldBeEmpty();
+        state.RecentTriggerHashes.ShouldBe([ContactDecisions.TriggerHash("e1"), ContactDecisions.TriggerHash("e2")]);
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c", "a@b.se", id: "e1"), Config, Now).ShouldBe(TriggerDisposition.Duplicate);
+    }
+
+    [Fact]
+    public void A_contact_that_archived_chunks_of_five_hundred_before_keeps_that_size()
+    {
+        // A state written before the chunk size was kept: one chunk of 500 archived, 500 entries held.
+        var state = new ContactState { TimelineChunks = 1 };
+        for (var i = 0; i < 999; i++)
+        {
+            ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c1", "ann@example.com", id: $"evt-{i}"), Config, Now);
+        }
+
+        ContactDecisions.ChunkSize(state).ShouldBe(ContactDecisions.FirstTimelineChunkSize);
+        state.TimelineTotal.ShouldBe(1499);
+        ContactDecisions.TimelineChunkDue(state).ShouldBeEmpty();
+        ContactDecisions.Accept(state, Build.Trigger(TriggerType.EmailOpened, "c1", "ann@example.com", id: "evt-999"), Config, Now);
+        ContactDecisions.TimelineChunkDue(state).Length.ShouldBe(500);
+        ContactDecisions.TimelineChunkArchived(state);
+        state.TimelineChunkSize.ShouldBe(500);
+        state.TimelineTotal.ShouldBe(1500);
     }
 
     [Fact]

@@ -23,13 +23,14 @@ public sealed class InMemoryContactPipelineTests(InMemoryClusterFixture fixture)
             (await fixture.Contact(tenant, "c1").GetViewAsync(skip, take))!.Timeline.Select(e => e.TriggerId);
         IEnumerable<string> Ids(int newest, int oldest) => Enumerable.Range(oldest, newest - oldest + 1).Reverse().Select(i => $"evt-{i}");
 
-        // 500 entries archived in chunk 0; the state holds evt-500 to evt-1233.
+        // Eleven chunks of 100 archived (evt-0 to evt-1099); the state holds evt-1100 to evt-1233.
         (await PageAsync(0, 5)).ShouldBe(Ids(1233, 1229));
-        (await PageAsync(730, 10)).ShouldBe(Ids(503, 494), "a page across the state and the archived chunk");
-        (await PageAsync(1230, 50)).ShouldBe(Ids(3, 0), "the oldest entries, from the chunk");
+        (await PageAsync(130, 10)).ShouldBe(Ids(1103, 1094), "a page across the state and the newest chunk");
+        (await PageAsync(230, 10)).ShouldBe(Ids(1003, 994), "a page across two archived chunks");
+        (await PageAsync(1230, 50)).ShouldBe(Ids(3, 0), "the oldest entries, from the oldest chunk");
         (await fixture.Contact(tenant, "c1").GetViewAsync(0, 1))!.TimelineTotal.ShouldBe(count);
         (await fixture.Client.GetGrain<Relay.Timeline.ITimelineChunkGrain>(Relay.Timeline.TimelineChunkKey.Of(tenant, "c1", 0)).GetAsync())
-            .Select(e => e.TriggerId).ShouldBe(Ids(499, 0).Reverse());
+            .Select(e => e.TriggerId).ShouldBe(Ids(99, 0).Reverse());
     }
 }
 
