@@ -424,11 +424,12 @@ public static class LoadDriver
     /// <summary>
     /// Runs <paramref name="round"/> until the JIT is quiet: tiered compilation recompiles hot methods with what it
     /// learnt for tens of seconds, and a scenario measured meanwhile counts the JIT's CPU as Relay's. Quiet means the
-    /// JIT took under 2 % of a round's time; at most 40 rounds. On this machine the timeline took 33 rounds (about
+    /// JIT took under 2 % of two rounds in a row; at most 40 rounds. On this machine the timeline took 33 rounds (about
     /// 35 s) and ran 2,200 triggers/s in the first, 14,000 once the JIT was quiet.
     /// </summary>
     private static async Task WarmUpAsync(string what, Func<Task> round)
     {
+        var quiet = 0;
         for (var i = 1; i <= 40; i++)
         {
             var (jit, methods) = (JitInfo.GetCompilationTime(), JitInfo.GetCompiledMethodCount());
@@ -436,7 +437,8 @@ public static class LoadDriver
             await round();
             var share = (JitInfo.GetCompilationTime() - jit) / clock.Elapsed;
             Console.WriteLine($"warm-up {what}, round {i}: JIT {share:P1} of {clock.Elapsed.TotalSeconds:0.0} s, {JitInfo.GetCompiledMethodCount() - methods} methods compiled");
-            if (share < 0.02 && i >= 2)
+            quiet = share < 0.02 ? quiet + 1 : 0;
+            if (quiet == 2)
             {
                 return;
             }
