@@ -12,9 +12,10 @@ public sealed partial class ContactGrain
     private IGrainTimer? _drainTimer;
 
     /// <summary>
-    /// An action's outcome is in memory but not yet written: it is written with the next create's "sent" mark, or when
-    /// the drain stops. Safe to lose in a crash: a create was marked sent before it went out (the next attempt looks
-    /// it up by its reference), and every other action is a set operation that can be made again.
+    /// An action's outcome is in memory but not yet written: it is written before the next action goes out (with the
+    /// next create's "sent" mark), or when the drain stops. Safe to lose in a crash: a create was marked sent before
+    /// it went out (the next attempt looks it up by its reference), and every other action is a set operation that
+    /// can be made again.
     /// </summary>
     private bool _outcomeUnwritten;
 
@@ -142,6 +143,12 @@ public sealed partial class ContactGrain
             item = ContactDecisions.MarkSent(S, item);
             await WriteStateAsync();
         }
+        else if (_outcomeUnwritten)
+        {
+            // No CRM call without a write since the last one: a write is what stops an activation that another one
+            // has replaced (its ETag is refused), so a stale activation makes at most one call after it was replaced.
+            await WriteStateAsync();
+        }
 
         try
         {
@@ -183,7 +190,8 @@ public sealed partial class ContactGrain
             return false;
         }
 
-        // Written with the next create's "sent" mark, or when the drain stops: one write per action in a backlog.
+        // Written before the next action goes out (with a create's "sent" mark), or when the drain stops: one write
+        // per action in a backlog.
         _outcomeUnwritten = true;
         return true;
     }
