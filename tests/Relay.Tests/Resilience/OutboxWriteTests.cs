@@ -1,11 +1,12 @@
 using Relay.Automations;
 using Relay.Contacts;
 using Relay.Leads;
+using Relay.NetServerEmulator.Faults;
 using Relay.Triggers;
 
 namespace Relay.Tests.Resilience;
 
-/// <summary>How often a contact writes its state while it works through its outbox.</summary>
+/// <summary>How often a contact writes its state while it works through its outbox, and what those writes stop.</summary>
 [Collection(ResilienceClusterCollection.Name)]
 public sealed class OutboxWriteTests(ResilienceClusterFixture fixture)
 {
@@ -37,5 +38,42 @@ public sealed class OutboxWriteTests(ResilienceClusterFixture fixture)
         // the link, the last outcome and the tenant's indexes take a few more. Two writes per create would be 16 or more.
         var writes = Relay.Storage.Writes(contact.GetGrainId()) - writesBefore;
         writes.ShouldBeLessThanOrEqualTo(Creates + 4, $"{writes} state writes for {Creates} creates");
+    }
+
+    [Fact]
+    public async Task An_activation_whose_state_was_written_by_another_makes_at_most_one_more_crm_call()
+    {
+        const int Adds = 6;
+        var store = Relay.Emulator.Store;
+        var selection = store.AddSelection("Fenced").SelectionId;
+        var tenant = await Relay.CreateTenantAsync(1000, Build.Automation(TriggerType.FormSubmitted, new AddToSelectionAction(selection)));
+        var email = Build.Email();
+        await Relay.SendAsync(tenant, [.. Enumerable.Range(0, Adds).Select(n => Build.Trigger(TriggerType.FormSubmitted, "c1", email, id: $"fenced-{n}", second: n))]);
+        await Eventually.GetAsync(() => Relay.ViewAsync(tenant, "c1"), v => v is { Status: ContactStatus.NewLead, Outbox.Length: Adds }, "every membership change queued behind the lead");
+        var person = store.AddPerson("Fenced", "Person", email, store.AddCompany("Fenced AB", 101).CompanyId).PersonId;
+        var contact = Relay.Client.GetGrain<IContactGrain>(ContactKey.Of(tenant, "c1"));
+        var slow = Relay.Emulator.Faults.Add(new FaultRule { Operation = "Selection.AddContactSelectionMembers", Kind = FaultKind.Latency, LatencyMs = 400, Count = Adds });
+        int Calls() => Relay.Requests(tenant).Count(r => r.Operation == "AddContactSelectionMembers");
+
+        try
+        {
+            (await contact.LinkToPersonAsync(person, new SalesUser(102, "Anna Sales"))).Status.ShouldBe(LeadDecisionStatus.Done);
+            await Eventually.ThatAsync(() => Calls() >= 1, "the first membership change answered");
+
+            // Another activation writes the contact (a silo declared dead while this one still runs, in production).
+            Relay.Storage.Supersede("contact", contact.GetGrainId());
+            var view = await Eventually.GetAsync(() => Relay.ViewAsync(tenant, "c1"), v => v is { Outbox.IsEmpty: true, Outcomes.Length: Adds }, "the changes made from the stored state");
+
+            view!.Outcomes.ShouldAllBe(o => o.Status == OutcomeStatus.Succeeded);
+            store.Read(s => s.Selections[selection].Members.Any(m => m.PersonId == person)).ShouldBeTrue();
+            // The replaced activation wrote before each call, so its refused write stopped it after the call in
+            // flight; the next one redid what was not yet written. Without the write before each call it would
+            // have made all six, and the next one six more.
+            Calls().ShouldBeLessThanOrEqualTo(Adds + 2, $"{Calls()} calls for {Adds} changes");
+        }
+        finally
+        {
+            Relay.Emulator.Faults.Clear();
+        }
     }
 }

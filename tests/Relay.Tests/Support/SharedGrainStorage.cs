@@ -20,6 +20,19 @@ public sealed class SharedGrainStore
     /// <summary>Makes the grain's next state write fail, as a storage that does not answer would.</summary>
     public void FailNextWrite(GrainId grainId) => _failNextWrite[grainId] = true;
 
+    /// <summary>
+    /// Gives the grain's stored row a new ETag, as a write by another activation of the grain would: the activation
+    /// that read it before has its next write refused.
+    /// </summary>
+    public void Supersede(string stateName, GrainId grainId)
+    {
+        lock (_rows)
+        {
+            var key = Storage.Key(stateName, grainId);
+            _rows[key] = (Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture), _rows[key].Data);
+        }
+    }
+
     /// <summary>How many state writes of the grain were stored so far.</summary>
     public int Writes(GrainId grainId) => _writes.GetValueOrDefault(grainId);
 
