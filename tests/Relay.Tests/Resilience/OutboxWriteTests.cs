@@ -52,7 +52,7 @@ public sealed class OutboxWriteTests(ResilienceClusterFixture fixture)
         await Eventually.GetAsync(() => Relay.ViewAsync(tenant, "c1"), v => v is { Status: ContactStatus.NewLead, Outbox.Length: Adds }, "every membership change queued behind the lead");
         var person = store.AddPerson("Fenced", "Person", email, store.AddCompany("Fenced AB", 101).CompanyId).PersonId;
         var contact = Relay.Client.GetGrain<IContactGrain>(ContactKey.Of(tenant, "c1"));
-        var slow = Relay.Emulator.Faults.Add(new FaultRule { Operation = "Selection.AddContactSelectionMembers", Kind = FaultKind.Latency, LatencyMs = 400, Count = Adds });
+        Relay.Emulator.Faults.Add(new FaultRule { Operation = "Selection.AddContactSelectionMembers", Kind = FaultKind.Latency, LatencyMs = 400, Count = Adds });
         int Calls() => Relay.Requests(tenant).Count(r => r.Operation == "AddContactSelectionMembers");
 
         try
