@@ -17,16 +17,8 @@ public sealed class OutboxWriteTests(ResilienceClusterFixture fixture)
     [Fact]
     public async Task A_backlog_of_creates_takes_one_state_write_per_create_not_two()
     {
-        // A contact without a person waits as a lead with every create queued; linking it to a person lets the
-        // drain work through all of them at once.
-        var tenant = await Relay.CreateTenantAsync(1000, Build.Automation(TriggerType.FormSubmitted, new CreateTaskAction(3, "Call back", 1, ActionOwner.CompanyAssociate)));
-        var email = Build.Email();
-        var triggers = Enumerable.Range(0, Creates).Select(n => Build.Trigger(TriggerType.FormSubmitted, "c1", email, id: $"backlog-{n}", second: n)).ToArray();
-        await Relay.SendAsync(tenant, triggers);
-        await Eventually.GetAsync(() => Relay.ViewAsync(tenant, "c1"), v => v is { Status: ContactStatus.NewLead, Outbox.Length: Creates }, "every create queued behind the lead");
+        var (tenant, person, contact) = await QueueBehindLeadAsync(new CreateTaskAction(3, "Call back", 1, ActionOwner.CompanyAssociate), Creates);
         var store = Relay.Emulator.Store;
-        var person = store.AddPerson("Backlog", "Person", email, store.AddCompany("Backlog AB", 101).CompanyId).PersonId;
-        var contact = Relay.Client.GetGrain<IContactGrain>(ContactKey.Of(tenant, "c1"));
         var writesBefore = Relay.Storage.Writes(contact.GetGrainId());
 
         (await contact.LinkToPersonAsync(person, new SalesUser(102, "Anna Sales"))).Status.ShouldBe(LeadDecisionStatus.Done);
@@ -46,12 +38,7 @@ public sealed class OutboxWriteTests(ResilienceClusterFixture fixture)
         const int Adds = 6;
         var store = Relay.Emulator.Store;
         var selection = store.AddSelection("Fenced").SelectionId;
-        var tenant = await Relay.CreateTenantAsync(1000, Build.Automation(TriggerType.FormSubmitted, new AddToSelectionAction(selection)));
-        var email = Build.Email();
-        await Relay.SendAsync(tenant, [.. Enumerable.Range(0, Adds).Select(n => Build.Trigger(TriggerType.FormSubmitted, "c1", email, id: $"fenced-{n}", second: n))]);
-        await Eventually.GetAsync(() => Relay.ViewAsync(tenant, "c1"), v => v is { Status: ContactStatus.NewLead, Outbox.Length: Adds }, "every membership change queued behind the lead");
-        var person = store.AddPerson("Fenced", "Person", email, store.AddCompany("Fenced AB", 101).CompanyId).PersonId;
-        var contact = Relay.Client.GetGrain<IContactGrain>(ContactKey.Of(tenant, "c1"));
+        var (tenant, person, contact) = await QueueBehindLeadAsync(new AddToSelectionAction(selection), Adds);
         Relay.Emulator.Faults.Add(new FaultRule { Operation = "Selection.AddContactSelectionMembers", Kind = FaultKind.Latency, LatencyMs = 400, Count = Adds });
         int Calls() => Relay.Requests(tenant).Count(r => r.Operation == "AddContactSelectionMembers");
 
@@ -75,5 +62,20 @@ public sealed class OutboxWriteTests(ResilienceClusterFixture fixture)
         {
             Relay.Emulator.Faults.Clear();
         }
+    }
+
+    /// <summary>
+    /// A contact without a person, waiting as a lead with <paramref name="count"/> of the action queued, and the person
+    /// it can be linked to: linking lets the drain work through all of them at once.
+    /// </summary>
+    private async Task<(string Tenant, int PersonId, IContactGrain Contact)> QueueBehindLeadAsync(AutomationAction action, int count)
+    {
+        var tenant = await Relay.CreateTenantAsync(1000, Build.Automation(TriggerType.FormSubmitted, action));
+        var email = Build.Email();
+        await Relay.SendAsync(tenant, [.. Enumerable.Range(0, count).Select(n => Build.Trigger(TriggerType.FormSubmitted, "c1", email, id: $"backlog-{n}", second: n))]);
+        await Eventually.GetAsync(() => Relay.ViewAsync(tenant, "c1"), v => v is { Status: ContactStatus.NewLead } && v.Outbox.Length == count, "every action queued behind the lead");
+        var store = Relay.Emulator.Store;
+        var person = store.AddPerson("Backlog", "Person", email, store.AddCompany("Backlog AB", 101).CompanyId).PersonId;
+        return (tenant, person, Relay.Client.GetGrain<IContactGrain>(ContactKey.Of(tenant, "c1")));
     }
 }
