@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http.Extensions;
 using Relay.Crm;
+using Relay.Crm.Lookups;
 using Relay.Tenants;
 
 namespace Relay.Web.Panels;
@@ -11,9 +12,10 @@ namespace Relay.Web.Panels;
 /// user's NetServer ticket): the ticket is checked against the tenant's own NetServer, its associate must
 /// be <c>usid</c> and its context the tenant's. The gate then issues a short-lived session cookie and
 /// redirects to the same URL without the ticket, so it is neither re-validated on every click nor left in
-/// the history. Everything else gets a 401 or 403 page, never data.
+/// the history. Everything else gets a 401 or 403 page, never data. The ticket check runs on a silo
+/// (<see cref="ICrmLookupGrain"/>): the web host holds no CRM adapter, so it works as a plain cluster client.
 /// </summary>
-public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelSessions sessions, TimeProvider time, ILogger<PanelGate> logger, ICrmCatalog? catalog = null)
+public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelSessions sessions, TimeProvider time, ILogger<PanelGate> logger)
 {
     /// <summary>Where the verified session is kept for the page.</summary>
     public const string SessionItem = "relay.panel-session";
@@ -81,16 +83,10 @@ public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelS
             return;
         }
 
-        if (catalog is null)
-        {
-            await PanelPages.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "Panels need SuperOffice", "This Relay runs without a NetServer connection (Relay:Crm:Mode), so it cannot check who you are.");
-            return;
-        }
-
         CrmUser? user;
         try
         {
-            user = await catalog.ResolveUserTicketAsync(config.Connection, ticket, context.RequestAborted);
+            user = await grains.GetGrain<ICrmLookupGrain>(config.TenantId).ResolveUserTicketAsync(ticket, context.RequestAborted);
         }
         catch (CrmException ex) when (ex.Kind != CrmErrorKind.Permanent)
         {
@@ -101,6 +97,12 @@ public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelS
         catch (CrmException)
         {
             user = null;
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Ticket check for tenant {Tenant} could not reach the cluster", config.TenantId);
+            await PanelPages.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "Relay is busy", "Relay could not check your SuperOffice sign-in just now. Try again in a moment.");
+            return;
         }
 
         if (user is null || user.AssociateId != usid ||

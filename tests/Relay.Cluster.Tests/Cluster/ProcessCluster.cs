@@ -69,7 +69,8 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         var env = Common();
         env["Relay__Web__CoHostSilo"] = "false";
         env["Relay__Admin__ApiKey"] = AdminKey;
-        Web = ChildProcess.Start("web", "dotnet", [Artifacts.BuiltHost("Web", "Relay.Web"), "--urls", WebUrl.ToString()], env);
+        // Its content root is the project folder, as the published image's is its app folder: the panels' stylesheet is in wwwroot.
+        Web = ChildProcess.Start("web", "dotnet", [Artifacts.BuiltHost("Web", "Relay.Web"), "--urls", WebUrl.ToString()], env, Path.Combine(Artifacts.RepoRoot, "src", "Web"));
         await WaitReadyAsync(Web, WebUrl);
     }
 

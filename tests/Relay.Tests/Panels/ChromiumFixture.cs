@@ -16,8 +16,9 @@ public sealed class ChromiumFixture : IAsyncLifetime
     /// <summary>The browser.</summary>
     public IBrowser Browser { get; private set; } = null!;
 
-    /// <summary>Where screenshots of the panels are saved, with the test results.</summary>
-    public static string ScreenshotFolder => Path.Combine(Web.RepoRoot.Find(), "tests", "Relay.Tests", "TestResults", "panels");
+    /// <summary>Where screenshots of the panels are saved: <c>TestResults/panels</c> of the test project that runs.</summary>
+    // Tests run from tests/{project}/bin/{configuration}/{tfm}/.
+    public static string ScreenshotFolder => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "TestResults", "panels"));
 
     public async Task InitializeAsync()
     {

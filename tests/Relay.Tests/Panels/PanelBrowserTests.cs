@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Encodings.Web;
 using Microsoft.Playwright;
 using Relay.Crm;
 
@@ -144,65 +142,5 @@ public sealed class PanelBrowserTests(PanelHost host, ChromiumFixture chromium) 
         return ticket;
     }
 
-    /// <summary>Opens a page of the fake SuperOffice that embeds the panel URL in an iframe.</summary>
-    private async Task<EmbeddedPanel> OpenAsync(string panelUrl)
-    {
-        var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1000, Height = 800 } });
-        var page = await context.NewPageAsync();
-        var panel = new EmbeddedPanel(context, page);
-        await page.RouteAsync(PanelHost.SuperOfficeOrigin + "/**", route => route.FulfillAsync(new()
-        {
-            ContentType = "text/html",
-            Body = $"""
-                <!doctype html><html><head><meta charset="utf-8"><title>SuperOffice CRM</title></head>
-                <body style="margin:0;font-family:sans-serif"><div style="background:#2d3e50;color:#fff;padding:8px">SuperOffice CRM · web panel</div>
-                <iframe id="panel" src="{HtmlEncoder.Default.Encode(route.Request.Url.Split("?src=")[1] is var src ? Uri.UnescapeDataString(src) : "")}" style="width:100%;height:720px;border:0"></iframe></body></html>
-                """,
-        }));
-        await panel.GotoAsync(panelUrl);
-        return panel;
-    }
-
-    /// <summary>A page of the fake SuperOffice with one panel iframe; collects dialogs and the panel's HTTP statuses.</summary>
-    private sealed class EmbeddedPanel : IAsyncDisposable
-    {
-        private readonly IBrowserContext _context;
-
-        public EmbeddedPanel(IBrowserContext context, IPage page)
-        {
-            _context = context;
-            Page = page;
-            page.Dialog += (_, dialog) =>
-            {
-                Dialogs.Add(dialog.Message);
-                _ = dialog.DismissAsync();
-            };
-            page.Response += (_, response) =>
-            {
-                if (response.Url.Contains("/panels/", StringComparison.Ordinal))
-                {
-                    PanelStatuses.Add(response.Status);
-                }
-            };
-        }
-
-        public IPage Page { get; }
-
-        public ConcurrentBag<string> Dialogs { get; } = [];
-
-        public ConcurrentBag<int> PanelStatuses { get; } = [];
-
-        public IFrameLocator Frame => Page.FrameLocator("#panel");
-
-        public async Task GotoAsync(string panelUrl)
-        {
-            await Page.GotoAsync($"{PanelHost.SuperOfficeOrigin}/panel?src={Uri.EscapeDataString(panelUrl)}");
-            await Frame.Locator("body").WaitForAsync();
-        }
-
-        public async Task ScreenshotAsync(string name) =>
-            await Page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumFixture.ScreenshotFolder, name + ".png"), FullPage = true });
-
-        public async ValueTask DisposeAsync() => await _context.DisposeAsync();
-    }
+    private Task<EmbeddedPanel> OpenAsync(string panelUrl) => EmbeddedPanel.OpenAsync(chromium.Browser, panelUrl);
 }

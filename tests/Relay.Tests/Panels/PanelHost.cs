@@ -21,7 +21,7 @@ namespace Relay.Tests.Panels;
 public sealed class PanelHost : IAsyncLifetime
 {
     /// <summary>The origin of the fake SuperOffice page that embeds the panels.</summary>
-    public const string SuperOfficeOrigin = "http://crm.superoffice.test";
+    public const string SuperOfficeOrigin = EmbeddedPanel.SuperOfficeOrigin;
 
     /// <summary>The emulator's demo user: associate 101, groups Sales and Marketing.</summary>
     public const int DemoUser = 101;

@@ -1,14 +1,14 @@
 using Microsoft.AspNetCore.Mvc;
 using Relay.Contacts;
 using Relay.Crm;
+using Relay.Crm.Lookups;
 using Relay.Leads;
-using Relay.Tenants;
 using Relay.Web.Panels;
 
 namespace Relay.Web.Pages.Panels;
 
 /// <summary>One lead: who it is, what waits, and the persons sales can link it to (candidates or a search).</summary>
-public sealed class LeadModel(IGrainFactory grains, ICrmCatalog? catalog = null) : PanelPageModel
+public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
 {
     /// <summary>The contact id in the URL.</summary>
     [FromRoute(Name = "contactId")]
@@ -62,15 +62,9 @@ public sealed class LeadModel(IGrainFactory grains, ICrmCatalog? catalog = null)
             return;
         }
 
-        if (catalog is null || await grains.GetGrain<ITenantGrain>(Tenant).GetConfigAsync() is not { } config)
-        {
-            SearchProblem = "Searching SuperOffice is not available here.";
-            return;
-        }
-
         try
         {
-            Found = await catalog.SearchPersonsAsync(config.Connection, q, 20, HttpContext.RequestAborted);
+            Found = await grains.GetGrain<ICrmLookupGrain>(Tenant).SearchPersonsAsync(q, 20, HttpContext.RequestAborted);
         }
         catch (CrmException ex)
         {

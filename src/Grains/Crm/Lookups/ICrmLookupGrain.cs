@@ -1,0 +1,49 @@
+namespace Relay.Crm.Lookups;
+
+/// <summary>
+/// The SuperOffice look-ups a people-facing host needs — who a panel's ticket belongs to, persons to link a lead
+/// to, pick lists — answered on a silo with the tenant's own connection, so the web host is a plain cluster client
+/// that holds no CRM adapter and no SuperOffice credentials. Key: the tenant id.
+/// </summary>
+/// <remarks>Failures are <see cref="CrmException"/>s, classified as the CRM port classifies them.</remarks>
+[Alias("relay.ICrmLookupGrain")]
+public interface ICrmLookupGrain : IGrainWithStringKey
+{
+    /// <summary>The user behind a NetServer ticket (a panel's <c>usec</c>), or null when the ticket is not valid.</summary>
+    [Alias("ResolveUserTicket")]
+    Task<CrmUser?> ResolveUserTicketAsync(string userTicket, CancellationToken cancellationToken = default);
+
+    /// <summary>Persons whose e-mail or name contains <paramref name="text"/> (at least 3 characters), at most <paramref name="max"/>.</summary>
+    [Alias("SearchPersons")]
+    Task<IReadOnlyList<CrmPersonMatch>> SearchPersonsAsync(string text, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>One of SuperOffice's pick lists.</summary>
+    [Alias("GetList")]
+    Task<IReadOnlyList<CrmListItem>> GetListAsync(CrmList list, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The SuperOffice lists a person picks from when setting Relay up.</summary>
+[GenerateSerializer]
+public enum CrmList
+{
+    /// <summary>Users (associates), for owners.</summary>
+    Associates = 0,
+
+    /// <summary>User groups, for panel access.</summary>
+    UserGroups = 1,
+
+    /// <summary>Person interests.</summary>
+    Interests = 2,
+
+    /// <summary>Selections, with their type.</summary>
+    Selections = 3,
+
+    /// <summary>Projects.</summary>
+    Projects = 4,
+
+    /// <summary>Sale types.</summary>
+    SaleTypes = 5,
+
+    /// <summary>Task (activity) types.</summary>
+    TaskTypes = 6,
+}
