@@ -78,28 +78,25 @@ public static class IngestApi
 
             var triggers = new List<Trigger>(count);
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-            var index = 0;
-            foreach (var item in root.EnumerateArray())
+            var rejected = 0;
+            foreach (var (index, item) in root.EnumerateArray().Index())
             {
                 var result = TriggerParser.Parse(item);
                 if (result.Trigger is { } trigger)
                 {
                     triggers.Add(trigger);
-                }
-                else
-                {
-                    foreach (var group in result.Errors.Select(e => SplitPath(index, e)).GroupBy(e => e.Key))
-                    {
-                        errors[group.Key] = [.. group.Select(e => e.Message)];
-                    }
+                    continue;
                 }
 
-                index++;
+                rejected++;
+                foreach (var field in result.Errors.GroupBy(e => e.Path.Length == 0 ? $"[{index}]" : $"[{index}].{e.Path}"))
+                {
+                    errors[field.Key] = [.. field.Select(e => e.Message)];
+                }
             }
 
             if (errors.Count > 0)
             {
-                var rejected = errors.Keys.Select(k => k[..(k.IndexOf(']', StringComparison.Ordinal) + 1)]).Distinct().Count();
                 return TypedResults.ValidationProblem(
                     errors,
                     detail: $"{rejected} of {count} triggers are invalid; nothing was queued. Fix them and send the batch again.",
@@ -122,14 +119,6 @@ public static class IngestApi
 
     private static IResult TooLarge(string detail) =>
         Problems.Create(StatusCodes.Status413PayloadTooLarge, "The batch is too large", $"{detail} At most {MaxBatchBytes} bytes per request.");
-
-    private static (string Key, string Message) SplitPath(int index, string error)
-    {
-        var colon = error.IndexOf(": ", StringComparison.Ordinal);
-        return colon > 0 && !error[..colon].Contains(' ', StringComparison.Ordinal)
-            ? ($"[{index}].{error[..colon]}", error[(colon + 2)..])
-            : ($"[{index}]", error);
-    }
 
     private static async Task<byte[]?> ReadLimitedAsync(Stream body, int limit, CancellationToken cancellationToken)
     {
