@@ -24,7 +24,7 @@ public static class IngestApi
     /// Accepts a JSON array of triggers. Every item is validated first; if any is invalid the whole
     /// batch is refused with a reason per item and nothing is queued, so a producer never has to guess.
     /// </summary>
-    private static async Task<IResult> PostTriggersAsync(string tenant, HttpRequest request, IGrainFactory grains, TriggerIngest ingest)
+    private static async Task<Results<Accepted<IngestAccepted>, ValidationProblem, ProblemHttpResult>> PostTriggersAsync(string tenant, HttpRequest request, IGrainFactory grains, TriggerIngest ingest)
     {
         if (!TenantRules.IsValidTenantId(tenant) || await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is null)
         {
@@ -117,7 +117,7 @@ public static class IngestApi
         }
     }
 
-    private static IResult TooLarge(string detail) =>
+    private static ProblemHttpResult TooLarge(string detail) =>
         Problems.Create(StatusCodes.Status413PayloadTooLarge, "The batch is too large", $"{detail} At most {MaxBatchBytes} bytes per request.");
 
     private static async Task<byte[]?> ReadLimitedAsync(Stream body, int limit, CancellationToken cancellationToken)
