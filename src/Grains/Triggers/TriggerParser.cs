@@ -4,8 +4,11 @@ using System.Text.RegularExpressions;
 
 namespace Relay.Triggers;
 
+/// <summary>One reason a trigger was rejected: the field's path inside the trigger (empty for the trigger itself) and what is wrong.</summary>
+public sealed record TriggerError(string Path, string Message);
+
 /// <summary>A trigger read from JSON, or every reason it was rejected.</summary>
-public sealed record TriggerParseResult(Trigger? Trigger, IReadOnlyList<string> Errors)
+public sealed record TriggerParseResult(Trigger? Trigger, IReadOnlyList<TriggerError> Errors)
 {
     /// <summary>Whether the trigger is valid.</summary>
     public bool IsValid => Trigger is not null;
@@ -26,10 +29,10 @@ public static partial class TriggerParser
     /// <summary>Validates one JSON value as a trigger.</summary>
     public static TriggerParseResult Parse(JsonElement element)
     {
-        var errors = new List<string>();
+        var errors = new List<TriggerError>();
         if (element.ValueKind != JsonValueKind.Object)
         {
-            return new(null, [$"a trigger must be a JSON object, got {Describe(element.ValueKind)}"]);
+            return new(null, [new("", $"a trigger must be a JSON object, got {Describe(element.ValueKind)}")]);
         }
 
         var r = new Reader(errors);
@@ -39,7 +42,7 @@ public static partial class TriggerParser
         var typeKnown = typeName is not null && TriggerTypes.TryParse(typeName, out type);
         if (typeName is not null && !typeKnown)
         {
-            errors.Add($"type: unknown type '{Clip(typeName)}'; expected one of {string.Join(", ", TriggerTypes.Names)}");
+            errors.Add(new("type", $"unknown type '{Clip(typeName)}'; expected one of {string.Join(", ", TriggerTypes.Names)}"));
         }
 
         var occurredAt = r.Timestamp(element, "occurredAt");
@@ -63,7 +66,7 @@ public static partial class TriggerParser
         return new(new Trigger(id, type, occurredAt.Value, contact, content, linkUrl, form, consent), []);
     }
 
-    private static ContactFields? ReadContact(JsonElement root, Reader r, List<string> errors)
+    private static ContactFields? ReadContact(JsonElement root, Reader r, List<TriggerError> errors)
     {
         if (r.Object(root, "contact", "contact", required: true) is not { } c)
         {
@@ -75,13 +78,13 @@ public static partial class TriggerParser
         var email = r.String(c, "email", "contact.email", required: false, 254);
         if (email is not null && !EmailShape().IsMatch(email))
         {
-            errors.Add($"contact.email: '{Clip(email)}' is not an e-mail address");
+            errors.Add(new("contact.email", $"'{Clip(email)}' is not an e-mail address"));
         }
 
         var crmPersonId = r.PositiveInt(c, "crmPersonId", "contact.crmPersonId");
         if (email is null && crmPersonId is null && !r.Has(c, "email") && !r.Has(c, "crmPersonId"))
         {
-            errors.Add("contact.email: required unless contact.crmPersonId is given");
+            errors.Add(new("contact.email", "required unless contact.crmPersonId is given"));
         }
 
         CompanyFields? company = null;
@@ -129,14 +132,14 @@ public static partial class TriggerParser
         var url = r.String(l, "url", "link.url", required: true, MaxTextLength);
         if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
         {
-            r.Errors.Add($"link.url: '{Clip(url)}' is not an absolute http(s) URL");
+            r.Errors.Add(new("link.url", $"'{Clip(url)}' is not an absolute http(s) URL"));
             return null;
         }
 
         return url;
     }
 
-    private static FormSubmission? ReadForm(JsonElement root, Reader r, List<string> errors, bool required)
+    private static FormSubmission? ReadForm(JsonElement root, Reader r, List<TriggerError> errors, bool required)
     {
         if (r.Object(root, "form", "form", required) is not { } f)
         {
@@ -154,11 +157,11 @@ public static partial class TriggerParser
                     JsonValueKind.String => p.Value.GetString(),
                     JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => p.Value.GetRawText(),
                     JsonValueKind.Null => null,
-                    _ => Fail($"form.fields.{p.Name}: must be a string, number or boolean, got {Describe(p.Value.ValueKind)}"),
+                    _ => Fail(new($"form.fields.{p.Name}", $"must be a string, number or boolean, got {Describe(p.Value.ValueKind)}")),
                 };
                 if (value is { Length: > MaxTextLength })
                 {
-                    errors.Add($"form.fields.{p.Name}: longer than {MaxTextLength} characters");
+                    errors.Add(new($"form.fields.{p.Name}", $"longer than {MaxTextLength} characters"));
                 }
                 else if (value is not null)
                 {
@@ -169,14 +172,14 @@ public static partial class TriggerParser
 
         return id is null ? null : new FormSubmission(id, fields.ToImmutable());
 
-        string? Fail(string error)
+        string? Fail(TriggerError error)
         {
             errors.Add(error);
             return null;
         }
     }
 
-    private static ConsentChange? ReadConsent(JsonElement root, Reader r, List<string> errors, bool required)
+    private static ConsentChange? ReadConsent(JsonElement root, Reader r, List<TriggerError> errors, bool required)
     {
         if (r.Object(root, "consent", "consent", required) is not { } c)
         {
@@ -188,7 +191,7 @@ public static partial class TriggerParser
         bool? granted = null;
         if (!c.TryGetProperty("granted", out var g) || g.ValueKind == JsonValueKind.Null)
         {
-            errors.Add("consent.granted: required");
+            errors.Add(new("consent.granted", "required"));
         }
         else if (g.ValueKind is JsonValueKind.True or JsonValueKind.False)
         {
@@ -196,7 +199,7 @@ public static partial class TriggerParser
         }
         else
         {
-            errors.Add($"consent.granted: must be true or false, got {Describe(g.ValueKind)}");
+            errors.Add(new("consent.granted", $"must be true or false, got {Describe(g.ValueKind)}"));
         }
 
         var source = r.Text(c, "source", "consent.source");
@@ -227,9 +230,9 @@ public static partial class TriggerParser
     private static partial Regex Iso8601WithOffset();
 
     /// <summary>Reads typed fields and records a reason for each one that is missing or of the wrong type.</summary>
-    private sealed class Reader(List<string> errors)
+    private sealed class Reader(List<TriggerError> errors)
     {
-        public List<string> Errors { get; } = errors;
+        public List<TriggerError> Errors { get; } = errors;
 
         public bool Has(JsonElement obj, string name) =>
             obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
@@ -240,7 +243,7 @@ public static partial class TriggerParser
             {
                 if (required)
                 {
-                    Errors.Add($"{path}: required");
+                    Errors.Add(new(path, "required"));
                 }
 
                 return null;
@@ -248,7 +251,7 @@ public static partial class TriggerParser
 
             if (v.ValueKind != JsonValueKind.Object)
             {
-                Errors.Add($"{path}: must be an object, got {Describe(v.ValueKind)}");
+                Errors.Add(new(path, $"must be an object, got {Describe(v.ValueKind)}"));
                 return null;
             }
 
@@ -261,7 +264,7 @@ public static partial class TriggerParser
             {
                 if (required)
                 {
-                    Errors.Add($"{path}: required");
+                    Errors.Add(new(path, "required"));
                 }
 
                 return null;
@@ -269,20 +272,20 @@ public static partial class TriggerParser
 
             if (v.ValueKind != JsonValueKind.String)
             {
-                Errors.Add($"{path}: must be a string, got {Describe(v.ValueKind)}");
+                Errors.Add(new(path, $"must be a string, got {Describe(v.ValueKind)}"));
                 return null;
             }
 
             var s = v.GetString()!;
             if (required && string.IsNullOrWhiteSpace(s))
             {
-                Errors.Add($"{path}: must not be empty");
+                Errors.Add(new(path, "must not be empty"));
                 return null;
             }
 
             if (s.Length > maxLength)
             {
-                Errors.Add($"{path}: longer than {maxLength} characters ({s.Length})");
+                Errors.Add(new(path, $"longer than {maxLength} characters ({s.Length})"));
                 return null;
             }
 
@@ -302,13 +305,13 @@ public static partial class TriggerParser
 
             if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var n))
             {
-                Errors.Add($"{path}: must be an integer, got {(v.ValueKind == JsonValueKind.Number ? "a number out of range or with a fraction" : Describe(v.ValueKind))}");
+                Errors.Add(new(path, $"must be an integer, got {(v.ValueKind == JsonValueKind.Number ? "a number out of range or with a fraction" : Describe(v.ValueKind))}"));
                 return null;
             }
 
             if (n <= 0)
             {
-                Errors.Add($"{path}: must be a positive integer");
+                Errors.Add(new(path, "must be a positive integer"));
                 return null;
             }
 
@@ -326,7 +329,7 @@ public static partial class TriggerParser
             if (!Iso8601WithOffset().IsMatch(s) ||
                 !DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t))
             {
-                Errors.Add($"{name}: '{Clip(s)}' is not an ISO-8601 time with an offset, e.g. 2026-11-29T10:15:00Z");
+                Errors.Add(new(name, $"'{Clip(s)}' is not an ISO-8601 time with an offset, e.g. 2026-11-29T10:15:00Z"));
                 return null;
             }
 

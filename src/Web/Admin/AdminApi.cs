@@ -1,30 +1,14 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Relay.Tenants;
 
 namespace Relay.Web.Admin;
-
-/// <summary>The admin API key, section <c>Relay:Admin</c>. Without a key the admin API is closed.</summary>
-public sealed class AdminOptions
-{
-    /// <summary>The configuration section.</summary>
-    public const string Section = "Relay:Admin";
-
-    /// <summary>The header that carries the key.</summary>
-    public const string Header = "X-Api-Key";
-
-    /// <summary>The key callers must send in <see cref="Header"/>.</summary>
-    public string? ApiKey { get; set; }
-}
 
 /// <summary>Tenant settings and automations: <c>PUT</c>/<c>GET /api/admin/tenants/{tenant}</c> and <c>…/automations</c>.</summary>
 public static class AdminApi
 {
     /// <summary>The <c>/api/admin</c> route group behind the admin key; every admin area maps its endpoints on one.</summary>
     public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/admin").RequireAdminKey();
+        app.MapGroup("/api/admin").RequireAuthorization(RelayPolicies.Admin);
 
     /// <summary>Maps the admin endpoints behind the admin key.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
@@ -37,31 +21,10 @@ public static class AdminApi
         return app;
     }
 
-    /// <summary>Lets through only callers that send the admin key; used by every admin and integration endpoint.</summary>
-    public static RouteGroupBuilder RequireAdminKey(this RouteGroupBuilder group) => group.AddEndpointFilter(RequireAdminKeyAsync);
+    private static Task<Results<Ok<TenantResource>, ProblemHttpResult>> GetTenantAsync(string tenant, IGrainFactory grains) =>
+        ForTenantAsync(grains, tenant, TenantResource.From);
 
-    private static async ValueTask<object?> RequireAdminKeyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var expected = http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
-        if (string.IsNullOrEmpty(expected))
-        {
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "The admin API is closed", "No admin key is configured (Relay:Admin:ApiKey).");
-        }
-
-        var given = http.Request.Headers[AdminOptions.Header].ToString();
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected)))
-        {
-            return Problems.Create(StatusCodes.Status401Unauthorized, "Admin key missing or wrong", $"Send the admin key in the {AdminOptions.Header} header.");
-        }
-
-        return await next(context);
-    }
-
-    private static async Task<IResult> GetTenantAsync(string tenant, IGrainFactory grains) =>
-        await ConfigAsync(grains, tenant) is { } config ? TypedResults.Ok(TenantResource.From(config)) : Problems.UnknownTenant(tenant);
-
-    private static async Task<IResult> PutTenantAsync(string tenant, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<TenantResource>, Created<TenantResource>, ProblemHttpResult>> PutTenantAsync(string tenant, HttpRequest request, IGrainFactory grains)
     {
         if (!TenantRules.IsValidTenantId(tenant))
         {
@@ -86,10 +49,10 @@ public static class AdminApi
         return existed ? TypedResults.Ok(resource) : TypedResults.Created($"/api/admin/tenants/{tenant}", resource);
     }
 
-    private static async Task<IResult> GetAutomationsAsync(string tenant, IGrainFactory grains) =>
-        await ConfigAsync(grains, tenant) is { } config ? TypedResults.Ok(config.Automations) : Problems.UnknownTenant(tenant);
+    private static Task<Results<Ok<ImmutableArray<Automation>>, ProblemHttpResult>> GetAutomationsAsync(string tenant, IGrainFactory grains) =>
+        ForTenantAsync(grains, tenant, config => config.Automations);
 
-    private static async Task<IResult> PutAutomationsAsync(string tenant, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<ImmutableArray<Automation>>, ProblemHttpResult>> PutAutomationsAsync(string tenant, HttpRequest request, IGrainFactory grains)
     {
         if (await ConfigAsync(grains, tenant) is null)
         {
@@ -109,18 +72,27 @@ public static class AdminApi
         }
 
         var result = await grains.GetGrain<ITenantGrain>(tenant).PutAutomationsAsync([.. automations!.Select(a => a!)]);
-        return result.IsValid ? TypedResults.Ok((await ConfigAsync(grains, tenant))!.Automations) : Invalid("The automations were rejected", result.Errors);
+        if (!result.IsValid)
+        {
+            return Invalid("The automations were rejected", result.Errors);
+        }
+
+        return TypedResults.Ok((await ConfigAsync(grains, tenant))!.Automations);
     }
 
-    /// <summary>Answers with <paramref name="handle"/> for an existing tenant, and 404 otherwise.</summary>
-    internal static async Task<IResult> ForTenantAsync(IGrainFactory grains, string tenant, Func<Task<IResult>> handle) =>
-        await ConfigAsync(grains, tenant) is null ? Problems.UnknownTenant(tenant) : await handle();
+    /// <summary>Answers 200 with what <paramref name="read"/> makes of an existing tenant's configuration, and 404 otherwise.</summary>
+    internal static async Task<Results<Ok<T>, ProblemHttpResult>> ForTenantAsync<T>(IGrainFactory grains, string tenant, Func<TenantConfig, T> read) =>
+        await ConfigAsync(grains, tenant) is { } config ? TypedResults.Ok(read(config)) : Problems.UnknownTenant(tenant);
+
+    /// <summary>Answers 200 with what <paramref name="read"/> returns for an existing tenant, and 404 otherwise.</summary>
+    internal static async Task<Results<Ok<T>, ProblemHttpResult>> ForTenantAsync<T>(IGrainFactory grains, string tenant, Func<Task<T>> read) =>
+        await ConfigAsync(grains, tenant) is null ? Problems.UnknownTenant(tenant) : TypedResults.Ok(await read());
 
     /// <summary>The tenant's configuration, or null when the id is not a tenant's.</summary>
     internal static async Task<TenantConfig?> ConfigAsync(IGrainFactory grains, string tenant) =>
         TenantRules.IsValidTenantId(tenant) ? await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() : null;
 
-    private static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request)
+    private static async Task<(T? Value, ProblemHttpResult? Error)> ReadAsync<T>(HttpRequest request)
         where T : class
     {
         if (request.HasJsonContentType() is false)
@@ -141,10 +113,10 @@ public static class AdminApi
         }
     }
 
-    private static IResult Invalid(string title, IEnumerable<string> errors) =>
+    private static ProblemHttpResult Invalid(string title, IEnumerable<string> errors) =>
         Problems.Create(StatusCodes.Status400BadRequest, title, "Fix every listed problem and send it again.", new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
 
-    private static IResult InvalidTenantId(string tenant) =>
+    private static ProblemHttpResult InvalidTenantId(string tenant) =>
         Problems.Create(StatusCodes.Status400BadRequest, "Invalid tenant id", $"'{tenant}' is not a tenant id: use 2–63 lowercase letters, digits and dashes.");
 }
 

@@ -1,74 +1,66 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 
 namespace Relay.Web.Admin;
 
 /// <summary>
-/// Sign-in for the admin pages (<c>/admin/…</c>): a form posts the admin key once; Relay answers with an
-/// <c>HttpOnly</c>, <c>SameSite=Strict</c> cookie holding a Data Protection–sealed expiry time (never the key),
-/// valid for <see cref="Lifetime"/> and scoped to <c>/admin</c>. Scripts and tools may send the
-/// <c>X-Api-Key</c> header instead. A key in the URL is never accepted.
+/// Sign-in for the admin pages (<c>/admin/…</c>): a form posts the admin key once; Relay answers with the
+/// <see cref="AdminAuthentication.CookieScheme"/> cookie, <c>HttpOnly</c>, <c>SameSite=Strict</c>, holding a
+/// Data Protection–sealed ticket (never the key), valid for <see cref="Lifetime"/> and scoped to <c>/admin</c>.
+/// Scripts and tools may send the <c>X-Api-Key</c> header instead. A key in the URL is never accepted.
 /// </summary>
 public static class AdminSession
 {
     /// <summary>The cookie's name.</summary>
     public const string Cookie = "relay-admin";
 
+    /// <summary>Where the sign-in form is.</summary>
+    public const string LoginPath = "/admin/login";
+
+    /// <summary>Where a browser signs out.</summary>
+    public const string LogoutPath = "/admin/logout";
+
     /// <summary>How long a sign-in lasts.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
-
-    private const string Purpose = "Relay.AdminSession.v1";
 
     /// <summary>Maps the sign-in form and sign-out.</summary>
     public static IEndpointRouteBuilder MapAdminSession(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/admin/login", (string? returnUrl) => LoginPage(returnUrl, failed: false));
-        app.MapPost("/admin/login", LoginAsync).DisableAntiforgery();
-        app.MapPost("/admin/logout", (HttpContext http) =>
-        {
-            http.Response.Cookies.Delete(Cookie, new CookieOptions { Path = "/admin" });
-            return Results.Redirect("/admin/login");
-        }).DisableAntiforgery();
+        app.MapGet(LoginPath, (string? returnUrl) => LoginPage(returnUrl, failed: false));
+        app.MapPost(LoginPath, LoginAsync).DisableAntiforgery();
+        app.MapPost(LogoutPath, () => TypedResults.SignOut(new AuthenticationProperties { RedirectUri = LoginPath }, [AdminAuthentication.CookieScheme]))
+            .DisableAntiforgery();
         return app;
     }
 
-    /// <summary>Whether the caller signed in (cookie) or sent the admin key (header).</summary>
-    public static bool IsAdmin(HttpContext http, TimeProvider time)
+    /// <summary>The sign-in cookie: fixed lifetime, and a browser without one is sent to the form with a local return path.</summary>
+    internal static void ConfigureCookie(CookieAuthenticationOptions options)
     {
-        var expected = http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
-        if (string.IsNullOrEmpty(expected))
-        {
-            return false;
-        }
+        options.Cookie.Name = Cookie;
+        options.Cookie.Path = "/admin";
+        options.Cookie.HttpOnly = true;
+        options.Cookie.SameSite = SameSiteMode.Strict;
+        options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        options.ExpireTimeSpan = Lifetime;
+        options.SlidingExpiration = false;
 
-        var header = http.Request.Headers[AdminOptions.Header].ToString();
-        if (header.Length > 0)
+        // On these two paths the cookie handler itself redirects to the sign-in's or sign-out's RedirectUri.
+        options.LoginPath = LoginPath;
+        options.LogoutPath = LogoutPath;
+        options.Events.OnRedirectToLogin = context =>
         {
-            return KeyMatches(header, expected);
-        }
-
-        if (!http.Request.Cookies.TryGetValue(Cookie, out var sealedValue) || string.IsNullOrEmpty(sealedValue))
-        {
-            return false;
-        }
-
-        try
-        {
-            var ticks = long.Parse(Protector(http).Unprotect(sealedValue), System.Globalization.CultureInfo.InvariantCulture);
-            return new DateTimeOffset(ticks, TimeSpan.Zero) > time.GetUtcNow();
-        }
-        catch (Exception ex) when (ex is CryptographicException or FormatException or OverflowException)
-        {
-            return false;
-        }
+            // The default redirect is absolute and carries the query string; the form only takes a local path.
+            context.Response.Redirect($"{LoginPath}?returnUrl={Uri.EscapeDataString(context.Request.PathBase + context.Request.Path)}");
+            return Task.CompletedTask;
+        };
     }
 
     /// <summary>A small page around <paramref name="bodyHtml"/> (already encoded by the caller).</summary>
-    public static IResult Page(string title, string bodyHtml, int status = StatusCodes.Status200OK, int? refreshSeconds = null) =>
-        Results.Content(
+    public static ContentHttpResult Page(string title, string bodyHtml, int status = StatusCodes.Status200OK, int? refreshSeconds = null) =>
+        TypedResults.Content(
             $$"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>{{HtmlEncoder.Default.Encode(title)}}</title>
@@ -83,29 +75,22 @@ public static class AdminSession
             Encoding.UTF8,
             status);
 
-    private static async Task<IResult> LoginAsync(HttpContext http, TimeProvider time)
+    private static async Task<Results<SignInHttpResult, ContentHttpResult>> LoginAsync(HttpContext http, IOptions<AdminOptions> admin)
     {
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var returnUrl = SafeReturnUrl(form["returnUrl"].ToString());
-        var expected = http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
-        if (string.IsNullOrEmpty(expected) || !KeyMatches(form["key"].ToString(), expected))
+        if (!AdminAuthentication.IsKey(form["key"].ToString(), admin.Value.ApiKey))
         {
             return LoginPage(returnUrl, failed: true);
         }
 
-        var expires = time.GetUtcNow() + Lifetime;
-        http.Response.Cookies.Append(Cookie, Protector(http).Protect(expires.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)), new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = http.Request.IsHttps,
-            Path = "/admin",
-            Expires = expires,
-        });
-        return Results.Redirect(returnUrl ?? "/admin/login");
+        return TypedResults.SignIn(
+            AdminAuthentication.Admin(AdminAuthentication.CookieScheme),
+            new AuthenticationProperties { IsPersistent = true, RedirectUri = returnUrl ?? LoginPath },
+            AdminAuthentication.CookieScheme);
     }
 
-    private static IResult LoginPage(string? returnUrl, bool failed)
+    private static ContentHttpResult LoginPage(string? returnUrl, bool failed)
     {
         var e = HtmlEncoder.Default;
         var safe = SafeReturnUrl(returnUrl);
@@ -128,10 +113,4 @@ public static class AdminSession
         url is { Length: > 7 and < 512 } && url.StartsWith("/admin/", StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal)
             ? url
             : null;
-
-    private static bool KeyMatches(string given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
-
-    private static IDataProtector Protector(HttpContext http) =>
-        http.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose);
 }

@@ -19,20 +19,34 @@ public static class DeadLettersApi
         return app;
     }
 
-    private static Task<IResult> GetAsync(string tenant, IGrainFactory grains, string? errorType = null, int skip = 0, int take = 50) =>
-        AdminApi.ForTenantAsync(grains, tenant, async () => TypedResults.Ok(await Letters(grains, tenant).GetAsync(errorType, skip, take)));
+    private static Task<Results<Ok<DeadLetterPage>, ProblemHttpResult>> GetAsync(string tenant, IGrainFactory grains, string? errorType = null, int skip = 0, int take = 50) =>
+        AdminApi.ForTenantAsync(grains, tenant, () => Letters(grains, tenant).GetAsync(errorType, skip, take));
 
-    private static Task<IResult> ReplayAllAsync(string tenant, IGrainFactory grains, string? errorType = null) =>
-        AdminApi.ForTenantAsync(grains, tenant, async () => TypedResults.Ok(new ReplayResult(await Letters(grains, tenant).ReplayAllAsync(errorType))));
+    private static Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAllAsync(string tenant, IGrainFactory grains, string? errorType = null) =>
+        AdminApi.ForTenantAsync(grains, tenant, async () => new ReplayResult(await Letters(grains, tenant).ReplayAllAsync(errorType)));
 
-    private static Task<IResult> ReplayOneAsync(string tenant, string id, IGrainFactory grains) =>
-        AdminApi.ForTenantAsync(grains, tenant, async () => await Letters(grains, tenant).ReplayAsync(id) ? TypedResults.Ok(new ReplayResult(1)) : NoSuchLetter(id));
+    private static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayOneAsync(string tenant, string id, IGrainFactory grains)
+    {
+        if (await AdminApi.ConfigAsync(grains, tenant) is null)
+        {
+            return Problems.UnknownTenant(tenant);
+        }
 
-    private static Task<IResult> DiscardAsync(string tenant, string id, IGrainFactory grains) =>
-        AdminApi.ForTenantAsync(grains, tenant, async () => await Letters(grains, tenant).DiscardAsync(id) ? TypedResults.NoContent() : NoSuchLetter(id));
+        return await Letters(grains, tenant).ReplayAsync(id) ? TypedResults.Ok(new ReplayResult(1)) : NoSuchLetter(id);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DiscardAsync(string tenant, string id, IGrainFactory grains)
+    {
+        if (await AdminApi.ConfigAsync(grains, tenant) is null)
+        {
+            return Problems.UnknownTenant(tenant);
+        }
+
+        return await Letters(grains, tenant).DiscardAsync(id) ? TypedResults.NoContent() : NoSuchLetter(id);
+    }
 
     private static IDeadLetterGrain Letters(IGrainFactory grains, string tenant) => grains.GetGrain<IDeadLetterGrain>(tenant);
 
-    private static IResult NoSuchLetter(string id) =>
+    private static ProblemHttpResult NoSuchLetter(string id) =>
         Problems.Create(StatusCodes.Status404NotFound, "No such dead letter", $"There is no dead letter '{id}'.");
 }

@@ -18,17 +18,24 @@ public static class ParkedApi
         return app;
     }
 
-    private static Task<IResult> GetAsync(string tenant, IGrainFactory grains, string? errorType = null, int skip = 0, int take = 50) =>
-        AdminApi.ForTenantAsync(grains, tenant, async () => TypedResults.Ok(await grains.GetGrain<IParkedIndexGrain>(tenant).GetAsync(errorType, skip, take)));
+    private static Task<Results<Ok<ParkedReport>, ProblemHttpResult>> GetAsync(string tenant, IGrainFactory grains, string? errorType = null, int skip = 0, int take = 50) =>
+        AdminApi.ForTenantAsync(grains, tenant, () => grains.GetGrain<IParkedIndexGrain>(tenant).GetAsync(errorType, skip, take));
 
-    private static Task<IResult> ReplayAllAsync(string tenant, IGrainFactory grains, string? errorType = null) =>
-        AdminApi.ForTenantAsync(grains, tenant, async () => TypedResults.Ok(new ReplayResult(await ParkedReplay.ReplayAsync(grains, tenant, errorType))));
+    private static Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAllAsync(string tenant, IGrainFactory grains, string? errorType = null) =>
+        AdminApi.ForTenantAsync(grains, tenant, async () => new ReplayResult(await ParkedReplay.ReplayAsync(grains, tenant, errorType)));
 
-    private static Task<IResult> ReplayOneAsync(string tenant, string contactId, string key, IGrainFactory grains) =>
-        AdminApi.ForTenantAsync(grains, tenant, async () =>
-            await grains.GetGrain<IContactGrain>(ContactKey.Of(tenant, contactId)).ReplayParkedAsync(key, null) is var replayed and > 0
-                ? TypedResults.Ok(new ReplayResult(replayed))
-                : Problems.Create(StatusCodes.Status404NotFound, "No such parked action", $"Contact '{contactId}' has no parked action '{key}'."));
+    private static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayOneAsync(string tenant, string contactId, string key, IGrainFactory grains)
+    {
+        if (await AdminApi.ConfigAsync(grains, tenant) is null)
+        {
+            return Problems.UnknownTenant(tenant);
+        }
+
+        var replayed = await grains.GetGrain<IContactGrain>(ContactKey.Of(tenant, contactId)).ReplayParkedAsync(key, null);
+        return replayed > 0
+            ? TypedResults.Ok(new ReplayResult(replayed))
+            : Problems.Create(StatusCodes.Status404NotFound, "No such parked action", $"Contact '{contactId}' has no parked action '{key}'.");
+    }
 }
 
 /// <summary>How many parked actions or dead letters were sent on again.</summary>

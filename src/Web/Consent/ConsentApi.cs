@@ -1,6 +1,5 @@
 using Relay.Consent;
 using Relay.Contacts;
-using Relay.Tenants;
 using Relay.Triggers;
 using Relay.Web.Admin;
 using Relay.Web.Ingest;
@@ -10,6 +9,23 @@ namespace Relay.Web.Consent;
 /// <summary>A consent change sent through the API instead of as a <c>consent.changed</c> trigger.</summary>
 public sealed record ConsentChangeRequest(
     string? Id, string? Purpose, string? LegalBasis, bool? Granted, string? Source, string? Comment, DateTimeOffset? OccurredAt, string? Email, int? CrmPersonId);
+
+/// <summary>The ids of accepted consent changes.</summary>
+public sealed record ConsentAccepted(IReadOnlyList<string> Accepted);
+
+/// <summary>One entry of the consent log as the API shows it: the contact, its person and the latest record, flat.</summary>
+public sealed record ConsentLogEntryView(
+    long Sequence, string ContactId, int? PersonId, string Purpose, string LegalBasis, bool Granted, string? Source, string? Comment,
+    DateTimeOffset ChangedAt, ConsentOrigin Origin, DateTimeOffset? SyncedAt, string? SyncError)
+{
+    /// <summary>The view of a log entry.</summary>
+    public static ConsentLogEntryView From(ConsentEntry e) =>
+        new(e.Sequence, e.ContactId, e.PersonId, e.Record.Purpose, e.Record.LegalBasis, e.Record.Granted, e.Record.Source, e.Record.Comment,
+            e.Record.ChangedAt, e.Record.Origin, e.Record.SyncedAt, e.Record.SyncError);
+}
+
+/// <summary>A page of the consent log; <see cref="Next"/> is the <c>since</c> of the following page.</summary>
+public sealed record ConsentLogView(IEnumerable<ConsentLogEntryView> Entries, long Next, bool HasMore);
 
 /// <summary>
 /// Legal basis per contact (admin key, as every integration endpoint): post a change, read a contact's records,
@@ -24,22 +40,22 @@ public static class ConsentApi
     /// <summary>Maps the consent endpoints behind the admin key.</summary>
     public static IEndpointRouteBuilder MapConsentApi(this IEndpointRouteBuilder app)
     {
-        var tenant = app.MapGroup("/api/tenants/{tenant}").RequireAdminKey();
+        var tenant = app.MapGroup("/api/tenants/{tenant}").RequireAuthorization(RelayPolicies.Admin);
         tenant.MapPost("/contacts/{contactId}/consents", PostAsync);
         tenant.MapGet("/contacts/{contactId}/consents", GetContactAsync);
         tenant.MapGet("/consents", GetLogAsync);
-        var admin = app.MapGroup("/api/admin/tenants/{tenant}/consents").RequireAdminKey();
-        admin.MapPost("/reconcile", async (string tenant, IGrainFactory grains) =>
-            await ExistsAsync(grains, tenant) ? TypedResults.Ok(await grains.GetGrain<IConsentReconcilerGrain>(tenant).ReconcileAsync()) : Problems.UnknownTenant(tenant));
-        admin.MapGet("/conflicts", async (string tenant, IGrainFactory grains, int take = 100) =>
-            await ExistsAsync(grains, tenant) ? TypedResults.Ok(await grains.GetGrain<IConsentReconcilerGrain>(tenant).GetConflictsAsync(Math.Clamp(take, 1, 1000))) : Problems.UnknownTenant(tenant));
+        var admin = app.MapGroup("/api/admin/tenants/{tenant}/consents").RequireAuthorization(RelayPolicies.Admin);
+        admin.MapPost("/reconcile", (string tenant, IGrainFactory grains) =>
+            AdminApi.ForTenantAsync(grains, tenant, () => grains.GetGrain<IConsentReconcilerGrain>(tenant).ReconcileAsync()));
+        admin.MapGet("/conflicts", (string tenant, IGrainFactory grains, int take = 100) =>
+            AdminApi.ForTenantAsync(grains, tenant, () => grains.GetGrain<IConsentReconcilerGrain>(tenant).GetConflictsAsync(Math.Clamp(take, 1, 1000))));
         return app;
     }
 
     /// <summary>The change becomes a <c>consent.changed</c> trigger on the contact's stream, so it keeps its order with the contact's other triggers and is deduplicated by id.</summary>
-    private static async Task<IResult> PostAsync(string tenant, string contactId, ConsentChangeRequest request, IGrainFactory grains, TriggerIngest ingest, TimeProvider time)
+    private static async Task<Results<Accepted<ConsentAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(string tenant, string contactId, ConsentChangeRequest request, IGrainFactory grains, TriggerIngest ingest, TimeProvider time)
     {
-        if (!await ExistsAsync(grains, tenant))
+        if (await AdminApi.ConfigAsync(grains, tenant) is null)
         {
             return Problems.UnknownTenant(tenant);
         }
@@ -83,45 +99,17 @@ public static class ConsentApi
             Consent: new ConsentChange(request.Purpose!, request.LegalBasis!, request.Granted!.Value, request.Source, request.Comment));
         var (accepted, failure) = await ingest.SendAsync(tenant, [trigger]);
         return failure is null && accepted.Count == 1
-            ? TypedResults.Accepted($"/api/tenants/{tenant}/contacts/{contactId}/consents", new { accepted = accepted })
+            ? TypedResults.Accepted($"/api/tenants/{tenant}/contacts/{contactId}/consents", new ConsentAccepted(accepted))
             : Problems.Create(StatusCodes.Status503ServiceUnavailable, "Not accepted", "The cluster did not take the change; send it again (it is deduplicated by id).");
     }
 
-    private static async Task<IResult> GetContactAsync(string tenant, string contactId, IGrainFactory grains) =>
-        await ExistsAsync(grains, tenant)
-            ? TypedResults.Ok(await grains.GetGrain<IContactGrain>(ContactKey.Of(tenant, contactId)).GetConsentsAsync())
-            : Problems.UnknownTenant(tenant);
+    private static Task<Results<Ok<ImmutableArray<ConsentRecord>>, ProblemHttpResult>> GetContactAsync(string tenant, string contactId, IGrainFactory grains) =>
+        AdminApi.ForTenantAsync(grains, tenant, () => grains.GetGrain<IContactGrain>(ContactKey.Of(tenant, contactId)).GetConsentsAsync());
 
-    private static async Task<IResult> GetLogAsync(string tenant, IGrainFactory grains, long since = 0, int take = 500)
-    {
-        if (!await ExistsAsync(grains, tenant))
+    private static Task<Results<Ok<ConsentLogView>, ProblemHttpResult>> GetLogAsync(string tenant, IGrainFactory grains, long since = 0, int take = 500) =>
+        AdminApi.ForTenantAsync(grains, tenant, async () =>
         {
-            return Problems.UnknownTenant(tenant);
-        }
-
-        var page = await grains.GetGrain<IConsentLogGrain>(tenant).GetSinceAsync(Math.Max(0, since), Math.Clamp(take, 1, MaxPage));
-        return TypedResults.Ok(new
-        {
-            entries = page.Entries.Select(e => new
-            {
-                e.Sequence,
-                e.ContactId,
-                e.PersonId,
-                e.Record.Purpose,
-                e.Record.LegalBasis,
-                e.Record.Granted,
-                e.Record.Source,
-                e.Record.Comment,
-                e.Record.ChangedAt,
-                e.Record.Origin,
-                e.Record.SyncedAt,
-                e.Record.SyncError,
-            }),
-            next = page.Next,
-            page.HasMore,
+            var page = await grains.GetGrain<IConsentLogGrain>(tenant).GetSinceAsync(Math.Max(0, since), Math.Clamp(take, 1, MaxPage));
+            return new ConsentLogView(page.Entries.Select(ConsentLogEntryView.From), page.Next, page.HasMore);
         });
-    }
-
-    private static async Task<bool> ExistsAsync(IGrainFactory grains, string tenant) =>
-        TenantRules.IsValidTenantId(tenant) && await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is not null;
 }

@@ -16,7 +16,7 @@ public static class ContactsApi
         return app;
     }
 
-    private static async Task<IResult> GetContactAsync(string tenant, string contactId, IGrainFactory grains, int skip = 0, int take = 50)
+    private static async Task<Results<Ok<ContactView>, ProblemHttpResult>> GetContactAsync(string tenant, string contactId, IGrainFactory grains, int skip = 0, int take = 50)
     {
         if (!TenantRules.IsValidTenantId(tenant) || await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is null)
         {

@@ -48,7 +48,7 @@ public static class WebHosting
             o.Cookie.Extensions.Add("Partitioned");
             o.SuppressXFrameOptionsHeader = true;
         });
-        builder.Services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.Section));
+        builder.Services.AddRelayAdminAuthentication(configuration);
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         if (configuration.GetValue($"{EmulatorSettings.Section}:Enabled", false))
         {

@@ -30,7 +30,7 @@ public static class ImportsApi
     /// <summary>Maps the import endpoints behind the admin key.</summary>
     public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder app)
     {
-        var imports = app.MapGroup("/api/tenants/{tenant}/imports").RequireAdminKey();
+        var imports = app.MapGroup("/api/tenants/{tenant}/imports").RequireAuthorization(RelayPolicies.Admin);
         imports.MapPost("/", StartAsync);
         imports.MapGet("/", ListAsync);
         imports.MapGet("/{jobId}", GetAsync);
@@ -48,9 +48,9 @@ public static class ImportsApi
         return [.. all.OfType<ImportProgress>()];
     }
 
-    private static async Task<IResult> StartAsync(string tenant, StartImportRequest request, IGrainFactory grains, TimeProvider time)
+    private static async Task<Results<Accepted<ImportJobView>, ProblemHttpResult>> StartAsync(string tenant, StartImportRequest request, IGrainFactory grains, TimeProvider time)
     {
-        if (!await TenantExistsAsync(grains, tenant))
+        if (await AdminApi.ConfigAsync(grains, tenant) is null)
         {
             return Problems.UnknownTenant(tenant);
         }
@@ -69,18 +69,16 @@ public static class ImportsApi
         await grains.GetGrain<IImportIndexGrain>(tenant).AddAsync(jobId, time.GetUtcNow());
         var progress = await grains.GetGrain<IImportJobGrain>(ImportKeys.Job(tenant, jobId))
             .StartAsync(new ImportRequest(source, request.Id.Value, request.PageSize ?? ImportRequest.DefaultPageSize, request.RequestedBy));
-        return TypedResults.Accepted($"/api/tenants/{tenant}/imports/{jobId}", View(progress));
+        return TypedResults.Accepted($"/api/tenants/{tenant}/imports/{jobId}", ImportJobView.From(progress));
     }
 
-    private static async Task<IResult> ListAsync(string tenant, IGrainFactory grains, int take = 50) =>
-        await TenantExistsAsync(grains, tenant)
-            ? TypedResults.Ok((await ListJobsAsync(grains, tenant, Math.Clamp(take, 1, 500))).Select(View))
-            : Problems.UnknownTenant(tenant);
+    private static Task<Results<Ok<ImportJobView[]>, ProblemHttpResult>> ListAsync(string tenant, IGrainFactory grains, int take = 50) =>
+        AdminApi.ForTenantAsync(grains, tenant, async () => (await ListJobsAsync(grains, tenant, Math.Clamp(take, 1, 500))).Select(ImportJobView.From).ToArray());
 
-    private static async Task<IResult> GetAsync(string tenant, string jobId, IGrainFactory grains) =>
-        await ProgressAsync(grains, tenant, jobId) is { } progress ? TypedResults.Ok(View(progress)) : UnknownJob(tenant, jobId);
+    private static async Task<Results<Ok<ImportJobView>, ProblemHttpResult>> GetAsync(string tenant, string jobId, IGrainFactory grains) =>
+        await ProgressAsync(grains, tenant, jobId) is { } progress ? TypedResults.Ok(ImportJobView.From(progress)) : UnknownJob(tenant, jobId);
 
-    private static async Task<IResult> CancelAsync(string tenant, string jobId, IGrainFactory grains)
+    private static async Task<Results<Ok<ImportJobView>, ProblemHttpResult>> CancelAsync(string tenant, string jobId, IGrainFactory grains)
     {
         if (await ProgressAsync(grains, tenant, jobId) is null)
         {
@@ -88,10 +86,10 @@ public static class ImportsApi
         }
 
         var progress = await grains.GetGrain<IImportJobGrain>(ImportKeys.Job(tenant, jobId)).CancelAsync();
-        return TypedResults.Ok(View(progress!));
+        return TypedResults.Ok(ImportJobView.From(progress!));
     }
 
-    private static async Task<IResult> GetResultsAsync(string tenant, string jobId, IGrainFactory grains, int page = 0)
+    private static async Task<Results<Ok<ImportResultsPage>, ProblemHttpResult>> GetResultsAsync(string tenant, string jobId, IGrainFactory grains, int page = 0)
     {
         if (await ProgressAsync(grains, tenant, jobId) is not { } progress)
         {
@@ -104,24 +102,14 @@ public static class ImportsApi
         }
 
         var stored = await grains.GetGrain<IImportPageGrain>(ImportKeys.Page(tenant, jobId, page)).GetAsync();
-        var rows = stored?.Rows ?? [];
-        return TypedResults.Ok(new
-        {
-            page,
-            pages = progress.PagesDone,
-            status = progress.Status,
-            persons = rows.Where(r => r.Kind == ImportRowKind.Addressable),
-            withoutEmail = rows.Where(r => r.Kind == ImportRowKind.WithoutEmail),
-            duplicates = rows.Where(r => r.Kind == ImportRowKind.Duplicate),
-        });
+        return TypedResults.Ok(ImportResultsPage.From(page, progress, stored?.Rows ?? []));
     }
 
-    private static async Task GetCsvAsync(HttpContext http, string tenant, string jobId, IGrainFactory grains, CsvList list = CsvList.Addressable)
+    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> GetCsvAsync(string tenant, string jobId, IGrainFactory grains, CancellationToken cancellationToken, CsvList list = CsvList.Addressable)
     {
         if (await ProgressAsync(grains, tenant, jobId) is not { } progress)
         {
-            await UnknownJob(tenant, jobId).ExecuteAsync(http);
-            return;
+            return UnknownJob(tenant, jobId);
         }
 
         var kind = list switch
@@ -130,54 +118,33 @@ public static class ImportsApi
             CsvList.Duplicates => ImportRowKind.Duplicate,
             _ => ImportRowKind.Addressable,
         };
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{jobId}-{list.ToString().ToLowerInvariant()}.csv\"";
-        var body = http.Response.BodyWriter.AsStream();
-        await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024, leaveOpen: true);
-        await writer.WriteAsync(ImportCsv.Header);
-
-        // Pages are read one at a time, so a 100,000-row list never sits in memory whole.
-        for (var page = 0; page < progress.PagesDone; page++)
-        {
-            var stored = await grains.GetGrain<IImportPageGrain>(ImportKeys.Page(tenant, jobId, page)).GetAsync();
-            foreach (var row in (stored?.Rows ?? []).Where(r => r.Kind == kind))
+        return TypedResults.Stream(
+            async body =>
             {
-                await writer.WriteAsync(ImportCsv.Row(row));
-            }
-        }
+                await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024, leaveOpen: true);
+                await writer.WriteAsync(ImportCsv.Header);
 
-        await writer.FlushAsync(http.RequestAborted);
+                // Pages are read one at a time, so a 100,000-row list never sits in memory whole.
+                for (var page = 0; page < progress.PagesDone; page++)
+                {
+                    var stored = await grains.GetGrain<IImportPageGrain>(ImportKeys.Page(tenant, jobId, page)).GetAsync();
+                    foreach (var row in (stored?.Rows ?? []).Where(r => r.Kind == kind))
+                    {
+                        await writer.WriteAsync(ImportCsv.Row(row));
+                    }
+                }
+
+                await writer.FlushAsync(cancellationToken);
+            },
+            "text/csv; charset=utf-8",
+            $"{jobId}-{list.ToString().ToLowerInvariant()}.csv");
     }
-
-    private static object View(ImportProgress p) => new
-    {
-        p.JobId,
-        p.TenantId,
-        source = p.Request.Source,
-        sourceId = p.Request.SourceId,
-        p.Request.PageSize,
-        p.Request.RequestedBy,
-        p.Status,
-        p.PagesDone,
-        done = p.Read,
-        p.Total,
-        p.Percent,
-        p.Addressable,
-        p.WithoutEmail,
-        p.Duplicates,
-        p.StartedAt,
-        p.FinishedAt,
-        p.Error,
-    };
-
-    private static async Task<bool> TenantExistsAsync(IGrainFactory grains, string tenant) =>
-        TenantRules.IsValidTenantId(tenant) && await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is not null;
 
     private static async Task<ImportProgress?> ProgressAsync(IGrainFactory grains, string tenant, string jobId) =>
         TenantRules.IsValidTenantId(tenant) && jobId.Length is > 0 and <= 64
             ? await grains.GetGrain<IImportJobGrain>(ImportKeys.Job(tenant, jobId)).GetProgressAsync()
             : null;
 
-    private static IResult UnknownJob(string tenant, string jobId) =>
+    private static ProblemHttpResult UnknownJob(string tenant, string jobId) =>
         Problems.Create(StatusCodes.Status404NotFound, "Unknown import", $"Tenant '{tenant}' has no import '{jobId}'.");
 }

@@ -16,18 +16,12 @@ public static class ImportsPage
     /// <summary>Maps the page.</summary>
     public static IEndpointRouteBuilder MapImportsPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/admin/tenants/{tenant}/imports", RenderAsync);
+        app.MapGet("/admin/tenants/{tenant}/imports", RenderAsync).RequireAuthorization(RelayPolicies.AdminPages);
         return app;
     }
 
-    private static async Task<IResult> RenderAsync(HttpContext http, string tenant, IGrainFactory grains, TimeProvider time)
+    private static async Task<ContentHttpResult> RenderAsync(string tenant, IGrainFactory grains)
     {
-        var self = $"/admin/tenants/{Uri.EscapeDataString(tenant)}/imports";
-        if (!AdminSession.IsAdmin(http, time))
-        {
-            return Results.Redirect("/admin/login?returnUrl=" + Uri.EscapeDataString(self));
-        }
-
         var e = HtmlEncoder.Default;
         if (!TenantRules.IsValidTenantId(tenant) || await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is null)
         {

@@ -24,7 +24,7 @@ public static class IngestApi
     /// Accepts a JSON array of triggers. Every item is validated first; if any is invalid the whole
     /// batch is refused with a reason per item and nothing is queued, so a producer never has to guess.
     /// </summary>
-    private static async Task<IResult> PostTriggersAsync(string tenant, HttpRequest request, IGrainFactory grains, TriggerIngest ingest)
+    private static async Task<Results<Accepted<IngestAccepted>, ValidationProblem, ProblemHttpResult>> PostTriggersAsync(string tenant, HttpRequest request, IGrainFactory grains, TriggerIngest ingest)
     {
         if (!TenantRules.IsValidTenantId(tenant) || await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is null)
         {
@@ -78,28 +78,25 @@ public static class IngestApi
 
             var triggers = new List<Trigger>(count);
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-            var index = 0;
-            foreach (var item in root.EnumerateArray())
+            var rejected = 0;
+            foreach (var (index, item) in root.EnumerateArray().Index())
             {
                 var result = TriggerParser.Parse(item);
                 if (result.Trigger is { } trigger)
                 {
                     triggers.Add(trigger);
-                }
-                else
-                {
-                    foreach (var group in result.Errors.Select(e => SplitPath(index, e)).GroupBy(e => e.Key))
-                    {
-                        errors[group.Key] = [.. group.Select(e => e.Message)];
-                    }
+                    continue;
                 }
 
-                index++;
+                rejected++;
+                foreach (var field in result.Errors.GroupBy(e => e.Path.Length == 0 ? $"[{index}]" : $"[{index}].{e.Path}"))
+                {
+                    errors[field.Key] = [.. field.Select(e => e.Message)];
+                }
             }
 
             if (errors.Count > 0)
             {
-                var rejected = errors.Keys.Select(k => k[..(k.IndexOf(']', StringComparison.Ordinal) + 1)]).Distinct().Count();
                 return TypedResults.ValidationProblem(
                     errors,
                     detail: $"{rejected} of {count} triggers are invalid; nothing was queued. Fix them and send the batch again.",
@@ -120,16 +117,8 @@ public static class IngestApi
         }
     }
 
-    private static IResult TooLarge(string detail) =>
+    private static ProblemHttpResult TooLarge(string detail) =>
         Problems.Create(StatusCodes.Status413PayloadTooLarge, "The batch is too large", $"{detail} At most {MaxBatchBytes} bytes per request.");
-
-    private static (string Key, string Message) SplitPath(int index, string error)
-    {
-        var colon = error.IndexOf(": ", StringComparison.Ordinal);
-        return colon > 0 && !error[..colon].Contains(' ', StringComparison.Ordinal)
-            ? ($"[{index}].{error[..colon]}", error[(colon + 2)..])
-            : ($"[{index}]", error);
-    }
 
     private static async Task<byte[]?> ReadLimitedAsync(Stream body, int limit, CancellationToken cancellationToken)
     {

@@ -14,6 +14,9 @@ public sealed record LinkRequest(SalesUser? By, int? PersonId) : DecisionRequest
 /// <summary>A bulk approval.</summary>
 public sealed record ApproveManyRequest(SalesUser? By, IReadOnlyList<string>? ContactIds) : DecisionRequest(By);
 
+/// <summary>What became of one lead of a bulk approval.</summary>
+public sealed record LeadApproval(string ContactId, LeadDecisionStatus Status, string Message, int? PersonId);
+
 /// <summary>
 /// <c>GET /api/tenants/{tenant}/leads</c>: the tenant's lead index, most recently active first; and the
 /// decisions about a lead for integrations (admin key): approve, link, dismiss, bulk approve.
@@ -27,20 +30,22 @@ public static class LeadsApi
     public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/tenants/{tenant}/leads", GetLeadsAsync).WithName("GetLeads");
-        var decisions = app.MapGroup("/api/tenants/{tenant}/leads").RequireAdminKey();
+        var decisions = app.MapGroup("/api/tenants/{tenant}/leads").RequireAuthorization(RelayPolicies.Admin);
         decisions.MapPost("/{contactId}/approve", (string tenant, string contactId, DecisionRequest request, IGrainFactory grains) =>
             DecideAsync(grains, tenant, contactId, request, (g, by) => g.ApproveAsync(by)));
         decisions.MapPost("/{contactId}/dismiss", (string tenant, string contactId, DecisionRequest request, IGrainFactory grains) =>
             DecideAsync(grains, tenant, contactId, request, (g, by) => g.DismissAsync(by)));
-        decisions.MapPost("/{contactId}/link", (string tenant, string contactId, LinkRequest request, IGrainFactory grains) =>
-            request.PersonId is > 0
-                ? DecideAsync(grains, tenant, contactId, request, (g, by) => g.LinkToPersonAsync(request.PersonId.Value, by))
-                : Task.FromResult(Problems.Create(StatusCodes.Status400BadRequest, "Which person?", "Send the SuperOffice person id as personId.")));
+        decisions.MapPost("/{contactId}/link", LinkAsync);
         decisions.MapPost("/approve", ApproveManyAsync);
         return app;
     }
 
-    private static async Task<IResult> DecideAsync(IGrainFactory grains, string tenant, string contactId, DecisionRequest request, Func<IContactGrain, SalesUser, Task<LeadDecisionResult>> decide)
+    private static async Task<Results<Ok<LeadDecisionResult>, ProblemHttpResult>> LinkAsync(string tenant, string contactId, LinkRequest request, IGrainFactory grains) =>
+        request.PersonId is > 0
+            ? await DecideAsync(grains, tenant, contactId, request, (g, by) => g.LinkToPersonAsync(request.PersonId.Value, by))
+            : Problems.Create(StatusCodes.Status400BadRequest, "Which person?", "Send the SuperOffice person id as personId.");
+
+    private static async Task<Results<Ok<LeadDecisionResult>, ProblemHttpResult>> DecideAsync(IGrainFactory grains, string tenant, string contactId, DecisionRequest request, Func<IContactGrain, SalesUser, Task<LeadDecisionResult>> decide)
     {
         if (await CheckAsync(grains, tenant, request) is { } problem)
         {
@@ -57,7 +62,7 @@ public static class LeadsApi
         };
     }
 
-    private static async Task<IResult> ApproveManyAsync(string tenant, ApproveManyRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<LeadApproval[]>, ProblemHttpResult>> ApproveManyAsync(string tenant, ApproveManyRequest request, IGrainFactory grains)
     {
         if (await CheckAsync(grains, tenant, request) is { } problem)
         {
@@ -70,10 +75,10 @@ public static class LeadsApi
         }
 
         var results = await Web.Panels.LeadDecisions.ApproveAllAsync(grains, tenant, ids, request.By!);
-        return TypedResults.Ok(results.Select(r => new { contactId = r.ContactId, r.Result.Status, r.Result.Message, r.Result.PersonId }));
+        return TypedResults.Ok(results.Select(r => new LeadApproval(r.ContactId, r.Result.Status, r.Result.Message, r.Result.PersonId)).ToArray());
     }
 
-    private static async Task<IResult?> CheckAsync(IGrainFactory grains, string tenant, DecisionRequest request)
+    private static async Task<ProblemHttpResult?> CheckAsync(IGrainFactory grains, string tenant, DecisionRequest request)
     {
         if (!TenantRules.IsValidTenantId(tenant) || await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is null)
         {
@@ -85,7 +90,7 @@ public static class LeadsApi
             : Problems.Create(StatusCodes.Status400BadRequest, "Who decides?", "Send the deciding user as by: {\"associateId\": 102, \"name\": \"Anna Sales\"}; it is recorded with the decision.");
     }
 
-    private static async Task<IResult> GetLeadsAsync(string tenant, IGrainFactory grains, int skip = 0, int take = 50)
+    private static async Task<Results<Ok<LeadPage>, ProblemHttpResult>> GetLeadsAsync(string tenant, IGrainFactory grains, int skip = 0, int take = 50)
     {
         if (!TenantRules.IsValidTenantId(tenant) || await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is null)
         {

@@ -1,7 +1,7 @@
-using Microsoft.AspNetCore.Authentication;
 using Orleans.Dashboard;
 using Relay.Hosting;
 using Relay.Observability;
+using Relay.Web.Admin;
 
 namespace Relay.Web.Observability;
 
@@ -11,13 +11,10 @@ public static class OperationsEndpoints
     /// <summary>Where the dashboard is served.</summary>
     public const string DashboardPath = "/admin/dashboard";
 
-    /// <summary>Telemetry and the admin key scheme that guards the dashboard.</summary>
+    /// <summary>Telemetry for the web host.</summary>
     public static WebApplicationBuilder AddRelayOperations(this WebApplicationBuilder builder)
     {
         builder.AddRelayObservability("relay-web");
-        builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AdminKeyAuthentication>(AdminKeyAuthentication.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder().AddPolicy(AdminKeyAuthentication.SchemeName, p =>
-            p.AddAuthenticationSchemes(AdminKeyAuthentication.SchemeName).RequireAuthenticatedUser());
         return builder;
     }
 
@@ -27,7 +24,7 @@ public static class OperationsEndpoints
         app.MapRelayMetrics();
         if (RelayOptions.From(app.Configuration).Observability.Dashboard)
         {
-            app.MapOrleansDashboard(DashboardPath).RequireAuthorization(AdminKeyAuthentication.SchemeName);
+            app.MapOrleansDashboard(DashboardPath).RequireAuthorization(RelayPolicies.Admin);
         }
 
         return app;

@@ -89,6 +89,25 @@ public sealed class IngestApiTests(RelayWebFactory factory) : IClassFixture<Rela
     }
 
     [Fact]
+    public async Task Errors_are_keyed_by_the_item_and_the_exact_field_path_even_when_a_form_field_name_holds_a_colon()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var form = Trigger("c-form-colon");
+        form["type"] = "form.submitted";
+        form["form"] = new JsonObject { ["id"] = "form-demo", ["fields"] = new JsonObject { ["Your question: details"] = new JsonObject() } };
+
+        var problem = await ShouldBeProblemAsync(await PostAsync(tenant, new JsonArray(Trigger("c-ok"), "not a trigger", form)), HttpStatusCode.BadRequest, "The batch was rejected");
+
+        problem["errors"]!.AsObject().Select(e => $"{e.Key} => {string.Join(" | ", e.Value!.AsArray().Select(n => n!.GetValue<string>()))}").ShouldBe(
+        [
+            "[1] => a trigger must be a JSON object, got a string",
+            "[2].form.fields.Your question: details => must be a string, number or boolean, got an object",
+        ], ignoreOrder: true);
+        problem["detail"]!.GetValue<string>().ShouldBe("2 of 3 triggers are invalid; nothing was queued. Fix them and send the batch again.");
+        await ShouldNotExistAsync(tenant, "c-ok");
+    }
+
+    [Fact]
     public async Task An_unknown_tenant_is_not_found()
     {
         var response = await PostAsync("no-such-tenant", new JsonArray(Trigger("c-1")));
