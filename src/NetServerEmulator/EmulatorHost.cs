@@ -43,7 +43,7 @@ public static class EmulatorHost
         if (wsdl.Library is null)
         {
             app.Logger.LogWarning(
-                "NetServer emulator: no SuperOffice WSDL files at {Searched}, so no ?wsdl and no request validation; it serves its own operation table. {Origin}; " +
+                "NetServer emulator runs without SuperOffice's WSDL files ({Searched}): no ?wsdl and no request validation; it answers from its own operation table. {Origin}; " +
                 "put them in ../shared/netserver-wsdl beside the repository or point {Variable} at them.",
                 wsdl.Searched, WsdlLibrary.Origin, WsdlLibrary.FolderVariable);
         }

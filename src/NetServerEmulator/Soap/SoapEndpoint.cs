@@ -78,7 +78,7 @@ public sealed partial class SoapEndpoint
             context.Response.ContentType = "text/plain; charset=utf-8";
             await context.Response.WriteAsync(
                 $"No WSDL for Services{version}/{agent}: this emulator runs without SuperOffice's WSDL files, which Relay does not ship. " +
-                $"{WsdlLibrary.Origin}. Looked for them at {_wsdl.Searched}. Put them in ../shared/netserver-wsdl beside the repository, " +
+                $"{WsdlLibrary.Origin}. Looked for them: {_wsdl.Searched}. Put them in ../shared/netserver-wsdl beside the repository, " +
                 $"or point {WsdlLibrary.FolderVariable} (or the emulator's WsdlFolder setting) at the folder that holds Services75/ and Services88/.\n",
                 context.RequestAborted);
             return;
@@ -104,7 +104,9 @@ public sealed partial class SoapEndpoint
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
         var envelopeText = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        // An operation the WSDL declares but the emulator does not implement answers NotSupportedException, as before.
+
+        // With the WSDL at hand, an operation it declares that the emulator lacks is still recognised: NetServer knows it,
+        // so the caller hears NotSupportedException in ExceptionInfo rather than a fault about its action.
         var operation = OperationTable.Find(version, agent, soapAction) ?? contract?.FindByAction(soapAction);
         var outcome = "ok";
 

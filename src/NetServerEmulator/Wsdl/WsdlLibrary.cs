@@ -45,13 +45,13 @@ public sealed class WsdlLibrary
     {
         if (!string.IsNullOrWhiteSpace(configuredFolder))
         {
-            return Check(configuredFolder, "the emulator's WsdlFolder setting");
+            return Check(configuredFolder, "named by the emulator's WsdlFolder setting");
         }
 
         var fromEnvironment = Environment.GetEnvironmentVariable(FolderVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
-            return Check(fromEnvironment, FolderVariable);
+            return Check(fromEnvironment, "named by " + FolderVariable);
         }
 
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
@@ -79,8 +79,8 @@ public sealed class WsdlLibrary
     {
         var full = Path.GetFullPath(folder);
         return Directory.Exists(Path.Combine(full, "Services75"))
-            ? new WsdlLookup(For(full), $"{full} ({source})")
-            : new WsdlLookup(null, $"{full} ({source}) has no Services75/ folder");
+            ? new WsdlLookup(For(full), $"{full}, {source}")
+            : new WsdlLookup(null, $"{full}, {source}, has no Services75/ folder");
     }
 
     /// <summary>Whether the WSDL of an agent exists for the version.</summary>
@@ -96,7 +96,10 @@ public sealed class WsdlLibrary
 
 /// <summary>Where the emulator looked for the WSDL files, and the library when it found them.</summary>
 /// <param name="Library">The files, or null when they are absent.</param>
-/// <param name="Searched">The folder looked at and why, or why none could be.</param>
+/// <param name="Searched">
+/// The folder looked at and why, and what is missing, e.g. <c>/x/shared/netserver-wsdl, beside the repository /x/relay, has
+/// no Services75/ folder</c>; or why no folder could be looked at.
+/// </param>
 public sealed record WsdlLookup(WsdlLibrary? Library, string Searched);
 
 /// <summary>One agent's WSDL: its operations and its XML schemas, compiled for validation and writing.</summary>
