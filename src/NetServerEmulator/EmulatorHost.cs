@@ -30,15 +30,24 @@ public static class EmulatorHost
         }
 
         configure?.Invoke(store, options);
+        var wsdl = WsdlLibrary.Locate(options.WsdlFolder);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(_ => WsdlLibrary.Shared);
+        builder.Services.AddSingleton(wsdl);
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<RequestLog>();
         builder.Services.AddSingleton<SoapEndpoint>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.WriteIndented = true);
 
         var app = builder.Build();
+        if (wsdl.Library is null)
+        {
+            app.Logger.LogWarning(
+                "NetServer emulator runs without SuperOffice's WSDL files ({Searched}): no ?wsdl and no request validation; it answers from its own operation table. {Origin}; " +
+                "put them in ../shared/netserver-wsdl beside the repository or point {Variable} at them.",
+                wsdl.Searched, WsdlLibrary.Origin, WsdlLibrary.FolderVariable);
+        }
+
         app.Use(async (context, next) =>
         {
             if (!await context.RequestServices.GetRequiredService<SoapEndpoint>().TryHandleAsync(context))
@@ -56,7 +65,6 @@ public static class EmulatorHost
     /// <summary>Starts an emulator on 127.0.0.1 (port 0 picks a free one) and returns a handle to it.</summary>
     public static async Task<RunningEmulator> StartAsync(int port = 0, Action<EmulatorStore, EmulatorOptions>? configure = null, bool seed = true, TimeProvider? time = null)
     {
-        _ = WsdlLibrary.Shared.Folder; // fail fast, with the expected location, when the WSDL folder is missing
         var app = Build(["--urls", $"http://127.0.0.1:{port}"], configure, seed, time);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

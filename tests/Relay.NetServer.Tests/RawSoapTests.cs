@@ -118,4 +118,65 @@ public sealed class RawSoapTests
         text.ShouldContain("DeserializationFailed");
         session.Store.Ledger().ShouldBeEmpty();
     }
+
+    private static string Login(string headers) => $"""
+        <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>{headers}</s:Header><s:Body>
+          <AuthenticateUsernamePassword xmlns="{Ns}"><UserName>{DemoSeed.UserName}</UserName><Password>{DemoSeed.Password}</Password></AuthenticateUsernamePassword>
+        </s:Body></s:Envelope>
+        """;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_TimeZone_header_on_a_login_is_ignored_as_WCF_ignores_headers_it_need_not_understand(bool withWsdl)
+    {
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
+        var envelope = Login($"""<ApplicationToken xmlns="{Ns}">any</ApplicationToken><TimeZone xmlns="{Ns}"><SoTimeZoneId>0</SoTimeZoneId><SoTimeZoneLocationCode>UTC</SoTimeZoneLocationCode></TimeZone><Trace xmlns="urn:example">1</Trace>""");
+
+        var (status, text) = await PostAsync(new Uri(session.Emulator.BaseUrl, "Remote/Services75/SoPrincipal.svc"), $"{Ns}/SoPrincipal/AuthenticateUsernamePassword", envelope);
+
+        status.ShouldBe(HttpStatusCode.OK, text);
+        XNamespace ns = Ns;
+        var response = XElement.Parse(text).Descendants(ns + "AuthenticateResponse").Single();
+        response.Element(ns + "AuthenticationSucceeded")!.Value.ShouldBe("true");
+        response.Element(ns + "Credentials")!.Element(ns + "Ticket")!.Value.ShouldStartWith("7T:");
+    }
+
+    [Theory]
+    [InlineData(true, "1")]
+    [InlineData(false, "1")]
+    [InlineData(true, "true")]
+    [InlineData(false, "true")]
+    public async Task An_unknown_header_that_must_be_understood_gets_a_MustUnderstand_fault(bool withWsdl, string mustUnderstand)
+    {
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
+        var envelope = Login($"""<TimeZone xmlns="{Ns}" s:mustUnderstand="{mustUnderstand}"><SoTimeZoneId>0</SoTimeZoneId></TimeZone>""");
+        var ticketsBefore = session.Store.Read(s => s.Tickets.Count);
+
+        var (status, text) = await PostAsync(new Uri(session.Emulator.BaseUrl, "Remote/Services75/SoPrincipal.svc"), $"{Ns}/SoPrincipal/AuthenticateUsernamePassword", envelope);
+
+        status.ShouldBe(HttpStatusCode.InternalServerError);
+        var fault = XElement.Parse(text).Descendants(XName.Get("Fault", "http://schemas.xmlsoap.org/soap/envelope/")).Single();
+        var code = fault.Element("faultcode")!;
+        code.Value.ShouldBe("s:MustUnderstand");
+        code.GetNamespaceOfPrefix("s")!.NamespaceName.ShouldBe("http://schemas.xmlsoap.org/soap/envelope/");
+        fault.Element("faultstring")!.Value.ShouldContain("'TimeZone'");
+        session.Store.Read(s => s.Tickets.Count).ShouldBe(ticketsBefore, "no login happened");
+    }
+
+    [Fact]
+    public async Task Without_the_WSDL_files_wsdl_answers_404_saying_whose_they_are_and_where_they_are_looked_for()
+    {
+        await using var session = await EmulatorSession.StartAsync(withWsdl: false);
+        using var http = new HttpClient();
+
+        using var response = await http.GetAsync(new Uri(session.Emulator.BaseUrl, "Cust12345/Remote/Services75/Person.svc?wsdl"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        var text = await response.Content.ReadAsStringAsync();
+        text.ShouldContain("SuperOffice");
+        text.ShouldContain(EmulatorSession.NoWsdlFolder.Value);
+        text.ShouldContain("RELAY_NETSERVER_WSDL_DIR");
+    }
 }

@@ -4,6 +4,7 @@ using Relay.Crm.NetServer;
 using Relay.NetServerEmulator;
 using Relay.NetServerEmulator.Data;
 using Relay.NetServerEmulator.Soap;
+using Relay.NetServerEmulator.Wsdl;
 
 namespace Relay.NetServer.Tests;
 
@@ -17,6 +18,9 @@ internal sealed class EmulatorSession : IAsyncDisposable
         Connection = connection;
     }
 
+    /// <summary>An empty folder: pointed at it, the emulator runs as from a bare clone, without SuperOffice's WSDL files.</summary>
+    public static readonly Lazy<string> NoWsdlFolder = new(() => Directory.CreateTempSubdirectory("relay-no-wsdl-").FullName);
+
     public RunningEmulator Emulator { get; }
 
     public NetServerCrm Crm { get; }
@@ -25,6 +29,10 @@ internal sealed class EmulatorSession : IAsyncDisposable
 
     public EmulatorStore Store => Emulator.Store;
 
+    /// <summary>
+    /// Starts an emulator and a client; <paramref name="withWsdl"/>: with SuperOffice's WSDL files from <c>../shared</c>
+    /// (the test fails, naming the folder, when it is missing), or without them, as from a bare clone.
+    /// </summary>
     public static async Task<EmulatorSession> StartAsync(
         string version = "75",
         EmailLookup lookup = EmailLookup.FindAddress,
@@ -32,9 +40,16 @@ internal sealed class EmulatorSession : IAsyncDisposable
         Action<EmulatorStore, EmulatorOptions>? configure = null,
         TimeProvider? time = null,
         string pathPrefix = "/Cust12345",
-        string password = DemoSeed.Password)
+        string password = DemoSeed.Password,
+        bool withWsdl = true)
     {
-        var emulator = await EmulatorHost.StartAsync(configure: configure, time: time);
+        var emulator = await EmulatorHost.StartAsync(
+            configure: (store, options) =>
+            {
+                options.WsdlFolder = withWsdl ? SharedWsdl.Folder : NoWsdlFolder.Value;
+                configure?.Invoke(store, options);
+            },
+            time: time);
         var crm = new NetServerCrm(Options.Create(new NetServerOptions { CallTimeout = callTimeout ?? TimeSpan.FromSeconds(20) }));
         var connection = new CrmConnection(
             "tenant-" + Guid.NewGuid().ToString("N")[..8],
@@ -148,4 +163,17 @@ internal static class EveryOperation
         ("List", "GetCategories"),
         ("List", "GetBusinesses"),
     ];
+}
+
+/// <summary>
+/// SuperOffice's WSDL files from <c>../shared/netserver-wsdl</c> (or <c>RELAY_NETSERVER_WSDL_DIR</c>): a test that needs
+/// them fails, naming the folder, when it is missing.
+/// </summary>
+internal static class SharedWsdl
+{
+    private static readonly Lazy<WsdlLibrary> Library = new(() => WsdlLibrary.For(WsdlLibrary.LocateFolder()));
+
+    public static string Folder => Library.Value.Folder;
+
+    public static AgentContract Get(string version, string agent) => Library.Value.Get(version, agent);
 }

@@ -4,12 +4,12 @@ using Relay.NetServerEmulator.Data;
 namespace Relay.NetServer.Tests;
 
 /// <summary>Tickets: one login per tenant, renewed once when NetServer rejects the cached one.</summary>
-public sealed class TicketTests
+public abstract class TicketTests(bool withWsdl)
 {
     [Fact]
     public async Task Calls_of_one_tenant_share_one_login()
     {
-        await using var session = await EmulatorSession.StartAsync();
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
 
         await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => session.Crm.FindPersonsByEmailAsync(session.Connection, DemoSeed.SharedEmails[0])));
 
@@ -20,7 +20,7 @@ public sealed class TicketTests
     [Fact]
     public async Task A_ticket_expired_mid_run_is_renewed_and_the_call_in_flight_succeeds()
     {
-        await using var session = await EmulatorSession.StartAsync();
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
         await session.Crm.FindPersonsByEmailAsync(session.Connection, DemoSeed.SharedEmails[0]);
 
         using (var http = new HttpClient { BaseAddress = session.Emulator.BaseUrl })
@@ -42,7 +42,7 @@ public sealed class TicketTests
     public async Task A_ticket_past_its_sliding_lifetime_is_renewed()
     {
         var time = new ManualTime();
-        await using var session = await EmulatorSession.StartAsync(time: time, configure: (store, _) => store.TicketLifetime = TimeSpan.FromMinutes(10));
+        await using var session = await EmulatorSession.StartAsync(time: time, configure: (store, _) => store.TicketLifetime = TimeSpan.FromMinutes(10), withWsdl: withWsdl);
         await session.Crm.FindPersonsByEmailAsync(session.Connection, DemoSeed.SharedEmails[0]);
 
         time.Advance(TimeSpan.FromMinutes(9));
@@ -57,7 +57,7 @@ public sealed class TicketTests
     [Fact]
     public async Task A_ticket_rejected_again_after_a_fresh_login_fails_permanently()
     {
-        await using var session = await EmulatorSession.StartAsync();
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
         session.Emulator.Faults.Add(new() { Operation = "FindAddress", Kind = NetServerEmulator.Faults.FaultKind.ExceptionInfo, ExceptionType = "SoSessionExpiredException", Message = "The ticket has expired" });
 
         var error = await Should.ThrowAsync<CrmException>(() => session.Crm.FindPersonsByEmailAsync(session.Connection, "a@b.example"));
@@ -69,7 +69,7 @@ public sealed class TicketTests
     [Fact]
     public async Task A_wrong_password_fails_permanently_as_AuthenticationFailed()
     {
-        await using var session = await EmulatorSession.StartAsync(password: "wrong");
+        await using var session = await EmulatorSession.StartAsync(password: "wrong", withWsdl: withWsdl);
 
         var error = await Should.ThrowAsync<CrmException>(() => session.Crm.GetPersonAsync(session.Connection, 1001));
 
@@ -80,8 +80,14 @@ public sealed class TicketTests
     [Fact]
     public async Task A_missing_user_name_fails_permanently_as_MissingCredentials()
     {
-        await using var session = await EmulatorSession.StartAsync();
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
         var error = await Should.ThrowAsync<CrmException>(() => session.Crm.GetPersonAsync(session.Connection with { UserName = null }, 1001));
         (error.Kind, error.ErrorType).ShouldBe((CrmErrorKind.Permanent, "MissingCredentials"));
     }
 }
+
+/// <summary>Ticket handling against the emulator with SuperOffice's WSDL files: schema-written answers, validated requests.</summary>
+public sealed class TicketWithWsdlTests() : TicketTests(withWsdl: true);
+
+/// <summary>Ticket handling against the emulator without them, as from a bare clone: answers from its own writer.</summary>
+public sealed class TicketWithoutWsdlTests() : TicketTests(withWsdl: false);

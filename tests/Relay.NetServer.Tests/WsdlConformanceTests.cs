@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Xml.Linq;
+using Relay.NetServerEmulator.Soap;
 using Relay.NetServerEmulator.Wsdl;
 
 namespace Relay.NetServer.Tests;
@@ -20,6 +21,40 @@ public sealed class WsdlConformanceTests
     }
 
     [Fact]
+    public void A_WSDL_folder_without_Services75_counts_as_absent_and_is_named()
+    {
+        var empty = EmulatorSession.NoWsdlFolder.Value;
+        var lookup = WsdlLibrary.Locate(empty);
+        lookup.Library.ShouldBeNull();
+        lookup.Searched.ShouldContain(empty);
+    }
+
+    [Theory]
+    [InlineData("75")]
+    [InlineData("88")]
+    public void The_emulators_own_operation_table_agrees_with_the_WSDL(string version)
+    {
+        foreach (var agent in OperationTable.Agents)
+        {
+            var wsdl = SharedWsdl.Get(version, agent);
+            foreach (var operation in OperationTable.Of(version, agent))
+            {
+                var declared = wsdl.Operations.GetValueOrDefault(operation.Name).ShouldNotBeNull($"Services{version}/{agent}.{operation.Name}");
+                operation.SoapAction.ShouldBe(declared.SoapAction);
+                operation.InputElement.ShouldBe(declared.InputElement);
+                operation.OutputElement.ShouldBe(declared.OutputElement, $"{agent}.{operation.Name}");
+                operation.InputHeaders.ShouldBe(declared.InputHeaders, $"{agent}.{operation.Name}");
+                operation.OutputHeaders.ShouldBe(declared.OutputHeaders, $"{agent}.{operation.Name}");
+            }
+        }
+
+        foreach (var (agent, operation) in EveryOperation.UsedBy(version))
+        {
+            OperationTable.Of(version, agent).ShouldContain(o => o.Name == operation, $"{agent}.{operation}");
+        }
+    }
+
+    [Fact]
     public void A_missing_WSDL_file_is_reported_with_its_path()
     {
         var library = new WsdlLibrary(Path.Combine(Path.GetTempPath(), "no-such-wsdl-folder"));
@@ -34,7 +69,7 @@ public sealed class WsdlConformanceTests
     {
         foreach (var (agent, operation) in EveryOperation.UsedBy(version))
         {
-            var contract = WsdlLibrary.Shared.Get(version, agent);
+            var contract = SharedWsdl.Get(version, agent);
             contract.Operations.ShouldContainKey(operation, $"Services{version}/{agent}");
             contract.Operations[operation].SoapAction.ShouldBe($"http://www.superoffice.net/ws/crm/NetServer/Services{version}/{agent}/{operation}");
         }
@@ -53,7 +88,7 @@ public sealed class WsdlConformanceTests
         requests.Select(r => (r.Agent, r.Operation)).Distinct().OrderBy(x => x).ShouldBe(EveryOperation.UsedBy(version).OrderBy(x => x));
         foreach (var request in requests)
         {
-            var contract = WsdlLibrary.Shared.Get(version, request.Agent);
+            var contract = SharedWsdl.Get(version, request.Agent);
             var operation = contract.Operations[request.Operation];
             request.SoapAction.ShouldBe(operation.SoapAction);
             request.ContentType.ShouldNotBeNull().ShouldStartWith("text/xml");
@@ -81,16 +116,23 @@ public sealed class WsdlConformanceTests
     }
 
     [Theory]
-    [InlineData("75")]
-    [InlineData("88")]
-    public async Task Emulator_responses_validate_against_the_WSDL_schemas(string version)
+    [InlineData("75", true)]
+    [InlineData("88", true)]
+    [InlineData("75", false)]
+    [InlineData("88", false)]
+    public async Task Emulator_responses_validate_against_the_WSDL_schemas_with_or_without_the_WSDL_at_hand(string version, bool withWsdl)
     {
-        await using var session = await EmulatorSession.StartAsync(version);
+        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl);
         await EveryOperation.RunAsync(session);
         using var http = new HttpClient();
+        await CallWhatTheClientDoesNotAsync(http, session, version);
+        var requests = session.Emulator.Requests.Snapshot().DistinctBy(r => (r.Agent, r.Operation)).ToList();
+        requests.Select(r => $"{r.Agent}.{r.Operation}").Order().ShouldBe(
+            OperationTable.Agents.SelectMany(agent => OperationTable.Of(version, agent).Select(o => $"{agent}.{o.Name}")).Order(),
+            "every operation of the emulator's table is checked");
 
         // Replay every captured request and validate what comes back, headers and body.
-        foreach (var request in session.Emulator.Requests.Snapshot().DistinctBy(r => (r.Agent, r.Operation)))
+        foreach (var request in requests)
         {
             using var content = new StringContent(request.RequestEnvelope, Encoding.UTF8);
             content.Headers.ContentType = new MediaTypeHeaderValue("text/xml") { CharSet = "utf-8" };
@@ -100,7 +142,7 @@ public sealed class WsdlConformanceTests
             response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
             response.Content.Headers.ContentType!.MediaType.ShouldBe("text/xml");
 
-            var contract = WsdlLibrary.Shared.Get(version, request.Agent);
+            var contract = SharedWsdl.Get(version, request.Agent);
             var operation = contract.Operations[request.Operation];
             var envelope = XElement.Parse(await response.Content.ReadAsStringAsync());
             var headers = envelope.Element(Soap11 + "Header")!.Elements().ToList();
@@ -118,12 +160,41 @@ public sealed class WsdlConformanceTests
         }
     }
 
-    [Theory]
-    [InlineData("75")]
-    [InlineData("88")]
-    public async Task A_failure_response_carries_ExceptionInfo_that_validates(string version)
+    /// <summary>The emulator's operations Relay's client does not call, by hand, so their answers are checked too.</summary>
+    private static async Task CallWhatTheClientDoesNotAsync(HttpClient http, EmulatorSession session, string version)
     {
-        await using var session = await EmulatorSession.StartAsync(version);
+        var (companyId, saleId, appointmentId, projectId) = session.Store.Read(s => (
+            s.Companies.Keys.First(), s.Sales.Keys.First(), s.Appointments.Keys.First(), s.Projects.Values.First(p => p.Members.Count > 0).ProjectId));
+        var ns = OperationTable.NamespaceOf(version);
+        var calls = new (string Agent, string Body)[]
+        {
+            ("Contact", $"<GetContactEntity xmlns=\"{ns}\"><ContactEntityId>{companyId}</ContactEntityId></GetContactEntity>"),
+            ("Sale", $"<GetSaleEntity xmlns=\"{ns}\"><SaleEntityId>{saleId}</SaleEntityId></GetSaleEntity>"),
+            ("Appointment", $"<GetAppointmentEntity xmlns=\"{ns}\"><AppointmentEntityId>{appointmentId}</AppointmentEntityId></GetAppointmentEntity>"),
+            ("Project", $"<GetProjectMembers xmlns=\"{ns}\"><ProjectId>{projectId}</ProjectId></GetProjectMembers>"),
+            ("Associate", $"<GetAssociate xmlns=\"{ns}\"><AssociateId>101</AssociateId></GetAssociate>"),
+            ("Associate", $"<GetAssociateList xmlns=\"{ns}\"><AssociateIds xmlns:a=\"http://schemas.microsoft.com/2003/10/Serialization/Arrays\"><a:int>101</a:int><a:int>102</a:int></AssociateIds></GetAssociateList>"),
+        };
+        foreach (var (agent, body) in calls)
+        {
+            var operation = XElement.Parse(body).Name.LocalName;
+            var envelope = $"""<s:Envelope xmlns:s="{Soap11}"><s:Header><Credentials xmlns="{ns}"><Ticket>{NetServerEmulator.Data.DemoSeed.Ticket}</Ticket></Credentials></s:Header><s:Body>{body}</s:Body></s:Envelope>""";
+            using var content = new StringContent(envelope, Encoding.UTF8, "text/xml");
+            using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(session.Emulator.BaseUrl, $"Remote/Services{version}/{agent}.svc")) { Content = content };
+            message.Headers.Add("SOAPAction", $"{ns}/{agent}/{operation}");
+            using var response = await http.SendAsync(message);
+            response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, $"{agent}.{operation}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    [Theory]
+    [InlineData("75", true)]
+    [InlineData("88", true)]
+    [InlineData("75", false)]
+    [InlineData("88", false)]
+    public async Task A_failure_response_carries_ExceptionInfo_that_validates(string version, bool withWsdl)
+    {
+        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl);
         session.Emulator.Faults.Add(new() { Operation = "Person.GetPersonEntity", Kind = NetServerEmulator.Faults.FaultKind.ExceptionInfo, ExceptionType = "SoValidationException", Message = "Nope" });
         await Should.ThrowAsync<Crm.CrmException>(() => session.Crm.GetPersonAsync(session.Connection, 1001));
 
@@ -134,7 +205,7 @@ public sealed class WsdlConformanceTests
         message.Headers.Add("SOAPAction", request.SoapAction);
         using var response = await http.SendAsync(message);
         var envelope = XElement.Parse(await response.Content.ReadAsStringAsync());
-        var contract = WsdlLibrary.Shared.Get(version, "Person");
+        var contract = SharedWsdl.Get(version, "Person");
         var info = envelope.Element(Soap11 + "Header")!.Element(XName.Get("ExceptionInfo", contract.Namespace))!;
         info.Element(XName.Get("ExceptionType", contract.Namespace))!.Value.ShouldBe("SoValidationException");
         contract.Validate(info).ShouldBeEmpty();
@@ -146,8 +217,8 @@ public sealed class WsdlConformanceTests
     {
         foreach (var (agent, operation) in EveryOperation.UsedFrom88)
         {
-            WsdlLibrary.Shared.Get("88", agent).Operations.ShouldContainKey(operation);
-            WsdlLibrary.Shared.Get("75", agent).Operations.ShouldNotContainKey(operation);
+            SharedWsdl.Get("88", agent).Operations.ShouldContainKey(operation);
+            SharedWsdl.Get("75", agent).Operations.ShouldNotContainKey(operation);
         }
     }
 
@@ -156,11 +227,11 @@ public sealed class WsdlConformanceTests
     {
         await using var session = await EmulatorSession.StartAsync();
         using var http = new HttpClient();
-        foreach (var version in WsdlLibrary.Versions)
+        foreach (var version in OperationTable.Versions)
         {
             var url = new Uri(session.Emulator.BaseUrl, $"Cust12345/Remote/Services{version}/Person.svc?wsdl");
             var wsdl = XElement.Parse(await http.GetStringAsync(url));
-            ((string?)wsdl.Attribute("targetNamespace")).ShouldBe(WsdlLibrary.NamespaceOf(version));
+            ((string?)wsdl.Attribute("targetNamespace")).ShouldBe(OperationTable.NamespaceOf(version));
             var address = wsdl.Descendants(XName.Get("address", "http://schemas.xmlsoap.org/wsdl/soap/")).Single();
             ((string?)address.Attribute("location")).ShouldBe(new Uri(session.Emulator.BaseUrl, $"Cust12345/Remote/Services{version}/Person.svc").ToString());
         }

@@ -82,7 +82,7 @@ internal static class ArchiveEngine
     };
 
     /// <summary>Runs a query; returns the page of rows and the total row count.</summary>
-    public static (List<SoapObject> Rows, int Total) Query(EmulatorStore store, string? provider, IReadOnlyList<string> columns, XElement? restrictions, XElement? sortOrder, int page, int pageSize)
+    public static (SoapList Rows, int Total) Query(EmulatorStore store, string? provider, IReadOnlyList<string> columns, XElement? restrictions, XElement? sortOrder, int page, int pageSize)
     {
         if (provider is null || !Providers.TryGetValue(provider, out var source))
         {
@@ -131,17 +131,17 @@ internal static class ArchiveEngine
                     : matching.OrderBy(r => r.Columns.GetValueOrDefault(orderBy)?.ToString(), StringComparer.Ordinal)
                 : matching.OrderBy(r => r.SortKey);
             var all = matching.ToList();
-            var pageRows = all.Skip(page * pageSize).Take(pageSize).Select(r => new SoapObject
+            var pageRows = SoapList.Of("ArchiveListItem", all.Skip(page * pageSize).Take(pageSize).Select(r => new SoapObject
             {
                 ["EntityName"] = r.EntityName,
                 ["PrimaryKey"] = r.PrimaryKey,
-                ["ColumnData"] = columns.Select(c => new SoapObject
+                ["ColumnData"] = SoapList.Of("ColumnDataKeyValuePair", columns.Select(c => new SoapObject
                 {
                     ["Key"] = c,
                     ["Value"] = new SoapObject { ["DisplayValue"] = Encode(r.Columns.GetValueOrDefault(c)) },
-                }).ToList(),
+                })),
                 ["LinkHint"] = $"{r.EntityName}?{r.EntityName}_id={r.PrimaryKey}",
-            }).ToList();
+            }));
             return (pageRows, all.Count);
         });
     }

@@ -35,8 +35,8 @@ internal static class Carriers
             ["AssociateId"] = c.AssociateId,
             ["CountryId"] = c.CountryId,
             ["AssociateFullName"] = s.Associates.GetValueOrDefault(c.AssociateId)?.FullName,
-            ["CategoryName"] = s.Categories.FirstOrDefault(x => x.Id == c.CategoryId)?.Name,
             ["BusinessName"] = s.Businesses.FirstOrDefault(x => x.Id == c.BusinessId)?.Name,
+            ["CategoryName"] = s.Categories.FirstOrDefault(x => x.Id == c.CategoryId)?.Name,
             ["CountryName"] = s.Countries.FirstOrDefault(x => x.Id == c.CountryId)?.Name,
             ["FullName"] = c.Name,
         };
@@ -65,8 +65,11 @@ internal static class Carriers
         };
     }
 
-    public static List<SoapObject> Elements(IEnumerable<string?> values) =>
-        [.. values.Where(v => !string.IsNullOrEmpty(v)).Select(v => new SoapObject { ["Value"] = v, ["StrippedValue"] = v })];
+    /// <summary>An <c>ArrayOfEntityElement</c> (e-mails, phones) of the non-empty values.</summary>
+    public static SoapList Elements(IEnumerable<string?> values) =>
+        SoapList.Of("EntityElement", values.Where(v => !string.IsNullOrEmpty(v)).Select(v => new SoapObject { ["Value"] = v, ["StrippedValue"] = v }));
+
+    private static SoapList NoElements() => Elements([]);
 
     public static SoapObject? Country(EmulatorStore s, int countryId) =>
         s.Countries.FirstOrDefault(c => c.Id == countryId) is { } country
@@ -85,21 +88,21 @@ internal static class Carriers
             ["UpdatedDate"] = p?.UpdatedDate ?? DateTime.MinValue,
             ["CreatedDate"] = p?.CreatedDate ?? DateTime.MinValue,
             ["Emails"] = Elements(p?.Emails ?? []),
-            ["PrivatePhones"] = new List<SoapObject>(),
-            ["Faxes"] = new List<SoapObject>(),
+            ["PrivatePhones"] = NoElements(),
+            ["Faxes"] = NoElements(),
             ["MobilePhones"] = Elements([p?.MobilePhone]),
             ["OfficePhones"] = Elements([p?.OfficePhone]),
-            ["OtherPhones"] = new List<SoapObject>(),
+            ["OtherPhones"] = NoElements(),
             ["Contact"] = company is null ? null : Contact(s, company.CompanyId),
             ["Country"] = Country(s, company?.CountryId ?? 752),
-            ["Interests"] = s.Interests.Select(i => new SoapObject
+            ["Interests"] = SoapList.Of("SelectableMDOListItem", s.Interests.Select(i => new SoapObject
             {
                 ["Id"] = i.Id,
                 ["Name"] = i.Name,
                 ["Selected"] = p?.InterestIds.Contains(i.Id) ?? false,
-            }).ToList(),
+            })),
             ["FullName"] = p?.FullName ?? string.Empty,
-            ["Urls"] = new List<SoapObject>(),
+            ["Urls"] = NoElements(),
             ["Associate"] = company is null ? null : Associate(s, company.AssociateId),
             ["ActiveInterests"] = p?.InterestIds.Count ?? 0,
         };
@@ -115,16 +118,16 @@ internal static class Carriers
             ["Department"] = string.Empty,
             ["UpdatedDate"] = c?.CreatedDate ?? DateTime.MinValue,
             ["CreatedDate"] = c?.CreatedDate ?? DateTime.MinValue,
-            ["Emails"] = new List<SoapObject>(),
-            ["Interests"] = new List<SoapObject>(),
-            ["Urls"] = new List<SoapObject>(),
-            ["Phones"] = new List<SoapObject>(),
-            ["Faxes"] = new List<SoapObject>(),
+            ["Emails"] = NoElements(),
+            ["Interests"] = SoapList.Of("SelectableMDOListItem", Array.Empty<SoapObject>()),
+            ["Urls"] = NoElements(),
+            ["Phones"] = NoElements(),
+            ["Faxes"] = NoElements(),
             ["Associate"] = Associate(s, associateId),
             ["Business"] = s.Businesses.FirstOrDefault(x => x.Id == c?.BusinessId) is { } b ? new SoapObject { ["Id"] = b.Id, ["Value"] = b.Name } : null,
             ["Category"] = s.Categories.FirstOrDefault(x => x.Id == c?.CategoryId) is { } k ? new SoapObject { ["Id"] = k.Id, ["Value"] = k.Name } : null,
             ["Country"] = Country(s, c?.CountryId ?? 752),
-            ["Persons"] = c is null ? new List<SoapObject>() : s.Persons.Values.Where(p => p.CompanyId == c.CompanyId).Select(p => Person(s, p.PersonId)!).ToList(),
+            ["Persons"] = SoapList.Of("Person", c is null ? [] : s.Persons.Values.Where(p => p.CompanyId == c.CompanyId).Select(p => Person(s, p.PersonId)!)),
         };
     }
 

@@ -5,16 +5,6 @@ using System.Xml.Schema;
 
 namespace Relay.NetServerEmulator.Soap;
 
-/// <summary>A carrier's members by name; the writer puts them in the WSDL's order.</summary>
-public sealed class SoapObject : Dictionary<string, object?>
-{
-    /// <summary>An empty carrier.</summary>
-    public SoapObject()
-        : base(StringComparer.Ordinal)
-    {
-    }
-}
-
 /// <summary>
 /// Writes carriers the way NetServer's DataContract serializer does, driven by the WSDL's schema: every
 /// member in sequence order (base <c>Carrier</c> members first), missing reference members as

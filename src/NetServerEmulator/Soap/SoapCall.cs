@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
 using Relay.NetServerEmulator.Data;
-using Relay.NetServerEmulator.Wsdl;
 
 namespace Relay.NetServerEmulator.Soap;
 
@@ -9,9 +8,10 @@ namespace Relay.NetServerEmulator.Soap;
 public sealed class SoapCall
 {
     /// <summary>Creates the call context.</summary>
-    public SoapCall(AgentContract contract, OperationContract operation, XElement body, XElement? header, EmulatorStore store, AssociateRecord? user)
+    public SoapCall(string version, string agent, OperationContract operation, XElement body, XElement? header, EmulatorStore store, AssociateRecord? user)
     {
-        Contract = contract;
+        Version = version;
+        Agent = agent;
         Operation = operation;
         Body = body;
         Header = header;
@@ -19,12 +19,18 @@ public sealed class SoapCall
         User = user;
     }
 
-    public AgentContract Contract { get; }
+    /// <summary>The endpoint version, "75" or "88".</summary>
+    public string Version { get; }
+
+    /// <summary>The agent called, e.g. <c>Person</c>.</summary>
+    public string Agent { get; }
+
     public OperationContract Operation { get; }
 
     /// <summary>The request element, e.g. <c>&lt;FindAddress&gt;</c>.</summary>
     public XElement Body { get; }
 
+    /// <summary>The request headers the operation declares (others are left out).</summary>
     public XElement? Header { get; }
     public EmulatorStore Store { get; }
 

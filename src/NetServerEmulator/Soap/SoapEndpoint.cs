@@ -10,98 +10,22 @@ using Relay.NetServerEmulator.Wsdl;
 
 namespace Relay.NetServerEmulator.Soap;
 
-/// <summary>One call the emulator received, for <c>GET /admin/requests</c> and for tests that inspect the wire.</summary>
-public sealed record RequestLogEntry(
-    long Sequence,
-    DateTimeOffset At,
-    string Path,
-    string Version,
-    string Agent,
-    string Operation,
-    string? SoapAction,
-    string? ContentType,
-    int Status,
-    string Outcome,
-    double DurationMs,
-    string RequestEnvelope);
-
-/// <summary>The recent calls, newest last, bounded.</summary>
-public sealed class RequestLog
-{
-    private const int Capacity = 2000;
-    private readonly Lock _gate = new();
-    private readonly Queue<RequestLogEntry> _entries = new();
-    private long _sequence;
-
-    /// <summary>Adds a call.</summary>
-    public void Add(Func<long, RequestLogEntry> create)
-    {
-        lock (_gate)
-        {
-            _entries.Enqueue(create(++_sequence));
-            while (_entries.Count > Capacity)
-            {
-                _entries.Dequeue();
-            }
-        }
-    }
-
-    /// <summary>How many calls were ever logged, including those no longer kept.</summary>
-    public long Total
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _sequence;
-            }
-        }
-    }
-
-    /// <summary>A snapshot, oldest first.</summary>
-    public IReadOnlyList<RequestLogEntry> Snapshot()
-    {
-        lock (_gate)
-        {
-            return [.. _entries];
-        }
-    }
-
-    /// <summary>Forgets every call.</summary>
-    public void Clear()
-    {
-        lock (_gate)
-        {
-            _entries.Clear();
-        }
-    }
-}
-
-/// <summary>Emulator behaviour switches.</summary>
-public sealed class EmulatorOptions
-{
-    /// <summary>Refuse requests whose body or headers do not validate against the WSDL (as NetServer's serializer would misread them).</summary>
-    public bool ValidateRequests { get; set; } = true;
-
-    /// <summary>When set, calls other than SoPrincipal must carry this <c>ApplicationToken</c> (as Online requires).</summary>
-    public string? RequiredApplicationToken { get; set; }
-}
-
 /// <summary>
-/// Serves NetServer's SOAP agents at <c>[/CustNNNNN or /app]/Remote/Services{75|88}/{Agent}.svc</c>: the WSDL on
-/// <c>GET ?wsdl</c>, SOAP 1.1 calls on POST, with fault injection and a request log.
+/// Serves NetServer's SOAP agents at <c>[/CustNNNNN or /app]/Remote/Services{75|88}/{Agent}.svc</c>: SOAP 1.1 calls
+/// on POST, from the emulator's own <see cref="OperationTable"/>, with fault injection and a request log. When
+/// SuperOffice's WSDL files are present it also serves them on <c>GET ?wsdl</c> and validates requests against them.
 /// </summary>
 public sealed partial class SoapEndpoint
 {
-    private const string SoapEnvelope = "http://schemas.xmlsoap.org/soap/envelope/";
-    private readonly WsdlLibrary _wsdl;
+    private const string SoapEnvelope = SoapReplies.Envelope;
+    private readonly WsdlLookup _wsdl;
     private readonly EmulatorStore _store;
     private readonly FaultInjector _faults;
     private readonly RequestLog _log;
     private readonly EmulatorOptions _options;
 
     /// <summary>Creates the endpoint.</summary>
-    public SoapEndpoint(WsdlLibrary wsdl, EmulatorStore store, FaultInjector faults, RequestLog log, EmulatorOptions options)
+    public SoapEndpoint(WsdlLookup wsdl, EmulatorStore store, FaultInjector faults, RequestLog log, EmulatorOptions options)
     {
         _wsdl = wsdl;
         _store = store;
@@ -123,8 +47,8 @@ public sealed partial class SoapEndpoint
         }
 
         var version = match.Groups["version"].Value;
-        var agent = WsdlLibrary.Agents.FirstOrDefault(a => string.Equals(a, match.Groups["agent"].Value, StringComparison.OrdinalIgnoreCase));
-        if (agent is null || !WsdlLibrary.Versions.Contains(version) || !_wsdl.Has(version, agent))
+        var agent = OperationTable.Agents.FirstOrDefault(a => string.Equals(a, match.Groups["agent"].Value, StringComparison.OrdinalIgnoreCase));
+        if (agent is null || !OperationTable.Versions.Contains(version))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return true;
@@ -148,7 +72,19 @@ public sealed partial class SoapEndpoint
 
     private async Task ServeWsdlAsync(HttpContext context, string version, string agent)
     {
-        var text = await File.ReadAllTextAsync(_wsdl.PathOf(version, agent), context.RequestAborted);
+        if (_wsdl.Library is not { } library || !library.Has(version, agent))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(
+                $"No WSDL for Services{version}/{agent}: this emulator runs without SuperOffice's WSDL files, which Relay does not ship. " +
+                $"{WsdlLibrary.Origin}. Looked for them: {_wsdl.Searched}. Put them in ../shared/netserver-wsdl beside the repository, " +
+                $"or point {WsdlLibrary.FolderVariable} (or the emulator's WsdlFolder setting) at the folder that holds Services75/ and Services88/.\n",
+                context.RequestAborted);
+            return;
+        }
+
+        var text = await File.ReadAllTextAsync(library.PathOf(version, agent), context.RequestAborted);
         var self = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}";
         text = LocationPattern().Replace(text, $"location=\"{self}\"");
         context.Response.ContentType = "text/xml; charset=UTF-8";
@@ -161,13 +97,17 @@ public sealed partial class SoapEndpoint
     private async Task HandleCallAsync(HttpContext context, string version, string agent)
     {
         var started = Stopwatch.GetTimestamp();
-        var contract = _wsdl.Get(version, agent);
+        var contract = _wsdl.Library is { } library && library.Has(version, agent) ? library.Get(version, agent) : null;
+        var ns = OperationTable.NamespaceOf(version);
         var soapAction = context.Request.Headers["SOAPAction"].ToString().Trim('"');
         var contentType = context.Request.ContentType;
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
         var envelopeText = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        var operation = contract.FindByAction(soapAction);
+
+        // With the WSDL at hand, an operation it declares that the emulator lacks is still recognised: NetServer knows it,
+        // so the caller hears NotSupportedException in ExceptionInfo rather than a fault about its action.
+        var operation = OperationTable.Find(version, agent, soapAction) ?? contract?.FindByAction(soapAction);
         var outcome = "ok";
 
         void Log(int status) => _log.Add(sequence => new RequestLogEntry(
@@ -185,7 +125,7 @@ public sealed partial class SoapEndpoint
         if (operation is null)
         {
             outcome = "action not supported";
-            await WriteFaultAsync(context, "a:ActionNotSupported", $"The message with Action '{soapAction}' cannot be processed at the receiver.");
+            await SoapReplies.WriteFaultAsync(context, "a:ActionNotSupported", $"The message with Action '{soapAction}' cannot be processed at the receiver.");
             Log(500);
             return;
         }
@@ -203,21 +143,25 @@ public sealed partial class SoapEndpoint
             header = envelope.Element(XName.Get("Header", SoapEnvelope));
             body = envelope.Element(XName.Get("Body", SoapEnvelope))?.Elements().FirstOrDefault()
                 ?? throw new XmlException("The SOAP Body is empty.");
-            if (body.Name != XName.Get(operation.InputElement, contract.Namespace))
+            if (body.Name != XName.Get(operation.InputElement, ns))
             {
-                throw new XmlException($"Expected body element {{{contract.Namespace}}}{operation.InputElement}, got {body.Name}.");
+                throw new XmlException($"Expected body element {{{ns}}}{operation.InputElement}, got {body.Name}.");
             }
 
-            if (_options.ValidateRequests)
+            // As WCF's basicHttpBinding: a header the operation does not declare is ignored, unless it must be understood.
+            var known = header?.Elements().Where(h => h.Name.NamespaceName == ns && operation.InputHeaders.Contains(h.Name.LocalName)).ToList() ?? [];
+            if (header?.Elements().Except(known).FirstOrDefault(MustUnderstand) is { } unknown)
             {
-                var problems = contract.Validate(body).ToList();
-                foreach (var h in header?.Elements() ?? [])
-                {
-                    problems.AddRange(h.Name.NamespaceName == contract.Namespace && operation.InputHeaders.Contains(h.Name.LocalName)
-                        ? contract.Validate(h)
-                        : [$"Unexpected header {h.Name}."]);
-                }
+                outcome = "must understand " + unknown.Name;
+                await SoapReplies.WriteMustUnderstandFaultAsync(context, unknown.Name);
+                Log(500);
+                return;
+            }
 
+            header = new XElement(XName.Get("Header", SoapEnvelope), known);
+            if (_options.ValidateRequests && contract is not null)
+            {
+                var problems = contract.Validate(body).Concat(known.SelectMany(contract.Validate)).ToList();
                 if (problems.Count > 0)
                 {
                     throw new XmlException(string.Join(" ", problems));
@@ -227,7 +171,7 @@ public sealed partial class SoapEndpoint
         catch (XmlException e)
         {
             outcome = "deserialization failed: " + e.Message;
-            await WriteFaultAsync(context, "a:DeserializationFailed", "The formatter threw an exception while trying to deserialize the message: " + e.Message);
+            await SoapReplies.WriteFaultAsync(context, "a:DeserializationFailed", "The formatter threw an exception while trying to deserialize the message: " + e.Message);
             Log(500);
             return;
         }
@@ -250,7 +194,7 @@ public sealed partial class SoapEndpoint
                     return;
                 case FaultKind.Http500:
                     outcome = "fault: HTTP 500";
-                    await WriteFaultAsync(context, "s:Server", "The server was unable to process the request due to an internal error.");
+                    await SoapReplies.WriteFaultAsync(context, "s:Server", "The server was unable to process the request due to an internal error.");
                     Log(500);
                     return;
                 case FaultKind.Http503:
@@ -270,7 +214,7 @@ public sealed partial class SoapEndpoint
                     return;
                 case FaultKind.ExceptionInfo:
                     outcome = "fault: ExceptionInfo " + rule.ExceptionType;
-                    await WriteResponseAsync(context, contract, operation, null, new NetServerException(rule.Message, rule.ExceptionType));
+                    await SoapReplies.WriteResponseAsync(context, ns, operation, contract, null, new NetServerException(rule.Message, rule.ExceptionType));
                     Log(200);
                     return;
             }
@@ -280,8 +224,8 @@ public sealed partial class SoapEndpoint
         NetServerException? failure = null;
         try
         {
-            var user = Authenticate(contract, header);
-            result = AgentHandlers.Handle(new SoapCall(contract, operation, body, header, _store, user));
+            var user = Authenticate(agent, header);
+            result = AgentHandlers.Handle(new SoapCall(version, agent, operation, body, header, _store, user));
         }
         catch (NetServerException e)
         {
@@ -311,18 +255,21 @@ public sealed partial class SoapEndpoint
             return;
         }
 
-        await WriteResponseAsync(context, contract, operation, result, failure);
+        await SoapReplies.WriteResponseAsync(context, ns, operation, contract, result, failure);
         Log(200);
     }
 
-    private AssociateRecord? Authenticate(AgentContract contract, XElement? header)
+    private static bool MustUnderstand(XElement header) =>
+        (string?)header.Attribute(XName.Get("mustUnderstand", SoapEnvelope)) is "1" or "true";
+
+    private AssociateRecord? Authenticate(string agent, XElement? header)
     {
         if (_options.RequiredApplicationToken is { } required && header.Str("ApplicationToken") != required)
         {
             throw new NetServerException("The application token is missing or invalid", "SoApplicationTokenException");
         }
 
-        if (contract.Agent == "SoPrincipal")
+        if (agent == "SoPrincipal")
         {
             return null;
         }
@@ -332,59 +279,5 @@ public sealed partial class SoapEndpoint
             ?? throw new NetServerException(
                 ticket is null ? "No credentials were supplied" : "The ticket is invalid or has expired; authenticate again",
                 "SoSessionExpiredException");
-    }
-
-    /// <summary>Writes a NetServer response: the WSDL's output headers and the response body.</summary>
-    private static async Task WriteResponseAsync(HttpContext context, AgentContract contract, OperationContract operation, SoapObject? result, NetServerException? failure)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
-        {
-            writer.WriteStartElement("s", "Envelope", SoapEnvelope);
-            writer.WriteAttributeString("xmlns", "i", null, SchemaWriter.Xsi);
-            writer.WriteStartElement("s", "Header", SoapEnvelope);
-            foreach (var headerName in operation.OutputHeaders)
-            {
-                object? value = headerName switch
-                {
-                    "ExceptionInfo" when failure is not null => new SoapObject
-                    {
-                        ["Message"] = failure.Message,
-                        ["FriendlyText"] = failure.Message,
-                        ["ExceptionType"] = failure.ExceptionType,
-                        ["Source"] = "SuperOffice.NetServer (emulator)",
-                    },
-                    "Succeeded" => failure is null,
-                    _ => null,
-                };
-                SchemaWriter.WriteElement(writer, contract.Element(headerName), value);
-            }
-
-            writer.WriteEndElement();
-            writer.WriteStartElement("s", "Body", SoapEnvelope);
-            SchemaWriter.WriteElement(writer, contract.Element(operation.OutputElement), result ?? new SoapObject());
-            writer.WriteEndElement();
-            writer.WriteEndElement();
-        }
-
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "text/xml; charset=utf-8";
-        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
-    }
-
-    private static async Task WriteFaultAsync(HttpContext context, string code, string reason)
-    {
-        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        context.Response.ContentType = "text/xml; charset=utf-8";
-        var fault = new XElement(
-            XName.Get("Envelope", SoapEnvelope),
-            new XAttribute(XNamespace.Xmlns + "s", SoapEnvelope),
-            new XElement(
-                XName.Get("Body", SoapEnvelope),
-                new XElement(
-                    XName.Get("Fault", SoapEnvelope),
-                    new XElement("faultcode", new XAttribute(XNamespace.Xmlns + "a", "http://schemas.microsoft.com/ws/2005/05/addressing/none"), code),
-                    new XElement("faultstring", new XAttribute(XNamespace.Xml + "lang", "en-US"), reason))));
-        await context.Response.WriteAsync(fault.ToString(SaveOptions.DisableFormatting), context.RequestAborted);
     }
 }

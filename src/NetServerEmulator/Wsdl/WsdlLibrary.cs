@@ -2,26 +2,26 @@ using System.Collections.Concurrent;
 using System.Xml;
 using System.Xml.Linq;
 using System.Xml.Schema;
+using Relay.NetServerEmulator.Soap;
 
 namespace Relay.NetServerEmulator.Wsdl;
 
 /// <summary>
-/// SuperOffice's published WSDL files (Services75 and Services88), read from the shared folder beside the
-/// repository. They are the contract the emulator serves and the tests check the client against.
+/// SuperOffice's published WSDL files (Services75 and Services88), read from a folder beside the repository when
+/// present. With them the emulator serves <c>?wsdl</c>, validates requests and writes every member of the schema;
+/// the conformance tests check the client and the emulator against them. Never copied into the repository.
 /// </summary>
 public sealed class WsdlLibrary
 {
     /// <summary>Environment variable that points at the folder holding <c>Services75/</c> and <c>Services88/</c>.</summary>
     public const string FolderVariable = "RELAY_NETSERVER_WSDL_DIR";
 
-    /// <summary>The agents Relay uses, one WSDL each.</summary>
-    public static readonly IReadOnlyList<string> Agents =
-        ["SoPrincipal", "Person", "Contact", "Sale", "Appointment", "Selection", "Project", "Archive", "Find", "MDO", "List", "Associate", "User", "EMail"];
+    /// <summary>Where the files come from, for messages that say they are missing.</summary>
+    public const string Origin =
+        "They are SuperOffice's NetServer WSDL files (MIT-licensed by SuperOffice; any NetServer serves them at " +
+        "/Remote/Services75/<Agent>.svc?wsdl), kept outside this repository as Services75/Wcf<Agent>.wsdl and Services88/Wcf<Agent>.wsdl";
 
-    /// <summary>The endpoint versions served.</summary>
-    public static readonly IReadOnlyList<string> Versions = ["75", "88"];
-
-    private static readonly Lazy<WsdlLibrary> SharedLibrary = new(() => new WsdlLibrary(LocateFolder()));
+    private static readonly ConcurrentDictionary<string, WsdlLibrary> Loaded = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Version, string Agent), Lazy<AgentContract>> _agents = new();
 
     /// <summary>Reads WSDL files from <paramref name="folder"/>.</summary>
@@ -30,26 +30,28 @@ public sealed class WsdlLibrary
         Folder = folder;
     }
 
-    /// <summary>The library over the shared WSDL folder, located once per process.</summary>
-    public static WsdlLibrary Shared => SharedLibrary.Value;
-
     /// <summary>The folder holding <c>Services75/</c> and <c>Services88/</c>.</summary>
     public string Folder { get; }
 
+    /// <summary>One library per folder and process: compiling the schemas is the costly part, and tests start many emulators.</summary>
+    public static WsdlLibrary For(string folder) => Loaded.GetOrAdd(Path.GetFullPath(folder), f => new WsdlLibrary(f));
+
     /// <summary>
-    /// Finds the WSDL folder: <c>RELAY_NETSERVER_WSDL_DIR</c> when set, otherwise <c>../shared/netserver-wsdl</c>
-    /// beside the folder that holds <c>Orleans.sln</c>, found by walking up from the application's base directory.
+    /// Looks for the WSDL folder: <paramref name="configuredFolder"/> when given, else <c>RELAY_NETSERVER_WSDL_DIR</c>
+    /// when set, else <c>../shared/netserver-wsdl</c> beside the folder that holds <c>Orleans.sln</c>, found by walking
+    /// up from the application's base directory. A folder without <c>Services75/</c> counts as absent.
     /// </summary>
-    /// <exception cref="DirectoryNotFoundException">With a message that says where the folder is expected.</exception>
-    public static string LocateFolder()
+    public static WsdlLookup Locate(string? configuredFolder = null)
     {
+        if (!string.IsNullOrWhiteSpace(configuredFolder))
+        {
+            return Check(configuredFolder, "named by the emulator's WsdlFolder setting");
+        }
+
         var fromEnvironment = Environment.GetEnvironmentVariable(FolderVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
-            return Directory.Exists(Path.Combine(fromEnvironment, "Services75"))
-                ? Path.GetFullPath(fromEnvironment)
-                : throw new DirectoryNotFoundException(
-                    $"{FolderVariable} is '{fromEnvironment}', but that folder has no Services75/ subfolder with SuperOffice's WSDL files.");
+            return Check(fromEnvironment, "named by " + FolderVariable);
         }
 
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
@@ -58,23 +60,28 @@ public sealed class WsdlLibrary
             directory = directory.Parent;
         }
 
-        if (directory is null)
-        {
-            throw new DirectoryNotFoundException(
-                $"Cannot find the NetServer WSDL folder: no Orleans.sln above {AppContext.BaseDirectory}. " +
-                $"Set {FolderVariable} to the folder that holds Services75/ and Services88/.");
-        }
-
-        var expected = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "netserver-wsdl"));
-        return Directory.Exists(Path.Combine(expected, "Services75"))
-            ? expected
-            : throw new DirectoryNotFoundException(
-                $"The NetServer WSDL folder is expected at {expected} (with Services75/ and Services88/ inside, " +
-                $"next to the repository folder {directory.FullName}); it is missing. Set {FolderVariable} to override.");
+        return directory is null
+            ? new WsdlLookup(null, $"no Orleans.sln above {AppContext.BaseDirectory} to find ../shared/netserver-wsdl beside, and {FolderVariable} is not set")
+            : Check(Path.Combine(directory.FullName, "..", "shared", "netserver-wsdl"), $"beside the repository {directory.FullName}");
     }
 
-    /// <summary>The SOAP namespace of an endpoint version, e.g. <c>http://www.superoffice.net/ws/crm/NetServer/Services75</c>.</summary>
-    public static string NamespaceOf(string version) => "http://www.superoffice.net/ws/crm/NetServer/Services" + version;
+    /// <summary>The WSDL folder, for the conformance tests that need it.</summary>
+    /// <exception cref="DirectoryNotFoundException">With a message that names where the folder is expected.</exception>
+    public static string LocateFolder()
+    {
+        var lookup = Locate();
+        return lookup.Library?.Folder ?? throw new DirectoryNotFoundException(
+            $"The NetServer WSDL folder is missing: {lookup.Searched}. {Origin}; put them in ../shared/netserver-wsdl " +
+            $"beside the repository or set {FolderVariable}.");
+    }
+
+    private static WsdlLookup Check(string folder, string source)
+    {
+        var full = Path.GetFullPath(folder);
+        return Directory.Exists(Path.Combine(full, "Services75"))
+            ? new WsdlLookup(For(full), $"{full}, {source}")
+            : new WsdlLookup(null, $"{full}, {source}, has no Services75/ folder");
+    }
 
     /// <summary>Whether the WSDL of an agent exists for the version.</summary>
     public bool Has(string version, string agent) => File.Exists(PathOf(version, agent));
@@ -87,20 +94,13 @@ public sealed class WsdlLibrary
         _agents.GetOrAdd((version, agent), key => new Lazy<AgentContract>(() => AgentContract.Load(key.Version, key.Agent, PathOf(key.Version, key.Agent)))).Value;
 }
 
-/// <summary>One operation of an agent as the WSDL declares it.</summary>
-/// <param name="Name">Operation name, e.g. <c>FindAddress</c>.</param>
-/// <param name="SoapAction">The <c>soapAction</c> of its binding.</param>
-/// <param name="InputElement">The request body element.</param>
-/// <param name="OutputElement">The response body element (<c>AuthenticateResponse</c> for SoPrincipal's logins).</param>
-/// <param name="InputHeaders">Header elements the request carries, in order.</param>
-/// <param name="OutputHeaders">Header elements the response carries, in order.</param>
-public sealed record OperationContract(
-    string Name,
-    string SoapAction,
-    string InputElement,
-    string OutputElement,
-    IReadOnlyList<string> InputHeaders,
-    IReadOnlyList<string> OutputHeaders);
+/// <summary>Where the emulator looked for the WSDL files, and the library when it found them.</summary>
+/// <param name="Library">The files, or null when they are absent.</param>
+/// <param name="Searched">
+/// The folder looked at and why, and what is missing, e.g. <c>/x/shared/netserver-wsdl, beside the repository /x/relay, has
+/// no Services75/ folder</c>; or why no folder could be looked at.
+/// </param>
+public sealed record WsdlLookup(WsdlLibrary? Library, string Searched);
 
 /// <summary>One agent's WSDL: its operations and its XML schemas, compiled for validation and writing.</summary>
 public sealed class AgentContract
@@ -116,7 +116,7 @@ public sealed class AgentContract
         WsdlPath = wsdlPath;
         Operations = operations;
         Schemas = schemas;
-        Namespace = WsdlLibrary.NamespaceOf(version);
+        Namespace = OperationTable.NamespaceOf(version);
     }
 
     /// <summary>Endpoint version, "75" or "88".</summary>
@@ -177,7 +177,7 @@ public sealed class AgentContract
 
         var document = XDocument.Load(path);
         var root = document.Root!;
-        var tns = (string?)root.Attribute("targetNamespace") ?? WsdlLibrary.NamespaceOf(version);
+        var tns = (string?)root.Attribute("targetNamespace") ?? OperationTable.NamespaceOf(version);
         var schemas = new XmlSchemaSet { XmlResolver = null };
         foreach (var schemaElement in root.Elements(Wsdl + "types").Elements(Xs + "schema"))
         {

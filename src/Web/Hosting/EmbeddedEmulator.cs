@@ -16,6 +16,12 @@ public sealed class EmulatorSettings
 
     /// <summary>The emulator's port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; set; } = 5081;
+
+    /// <summary>
+    /// SuperOffice's WSDL folder (<c>Services75/</c>, <c>Services88/</c>), which adds <c>?wsdl</c> and request validation;
+    /// unset: <c>RELAY_NETSERVER_WSDL_DIR</c>, then <c>../shared/netserver-wsdl</c>. The emulator runs without it.
+    /// </summary>
+    public string? WsdlFolder { get; set; }
 }
 
 /// <summary>
@@ -32,7 +38,11 @@ public sealed class EmbeddedEmulator(IConfiguration configuration, ILogger<Embed
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = configuration.GetSection(EmulatorSettings.Section).Get<EmulatorSettings>() ?? new();
-        _running = await EmulatorHost.StartAsync(settings.Port, (store, _) => AddReadmePersons(store));
+        _running = await EmulatorHost.StartAsync(settings.Port, (store, options) =>
+        {
+            AddReadmePersons(store);
+            options.WsdlFolder = settings.WsdlFolder;
+        });
         logger.LogInformation("NetServer emulator listening on {BaseUrl} (login {User}/{Password}; ledger at {BaseUrl}/admin/ledger)", _running.BaseUrl, DemoSeed.UserName, DemoSeed.Password, _running.BaseUrl);
     }
 
