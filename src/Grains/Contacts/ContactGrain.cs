@@ -71,9 +71,14 @@ public sealed partial class ContactGrain(
         }
 
         var disposition = await AcceptOrDeadLetterAsync(item, config);
-        if (disposition is null or TriggerDisposition.Duplicate)
+        if (disposition is null)
         {
-            metrics.Deduplicated();
+            return;
+        }
+
+        if (disposition is TriggerDisposition.Duplicate)
+        {
+            metrics.Deduplicated(_tenantId);
             return;
         }
 
