@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Relay.Contacts;
 using Relay.Crm;
@@ -47,6 +46,7 @@ public sealed class ConsentReconcilerState
 /// <inheritdoc cref="IConsentReconcilerGrain"/>
 public sealed partial class ConsentReconcilerGrain(
     [PersistentState("consent-reconciler", RelayStorage.Name)] IPersistentState<ConsentReconcilerState> state,
+    ICrmConsents consents,
     RelayClock time,
     ILogger<ConsentReconcilerGrain> logger) : Grain, IConsentReconcilerGrain, IRemindable
 {
@@ -77,20 +77,12 @@ public sealed partial class ConsentReconcilerGrain(
     {
         var now = time.GetUtcNow();
         var config = await GrainFactory.GetGrain<ITenantGrain>(TenantId).GetConfigAsync();
-        var consents = ServiceProvider.GetService<ICrmConsents>();
         string? skipped = config is null ? "The tenant no longer exists."
             : config.Connection.ServicesVersion == "75" ? "Services75 has no consent operations; SuperOffice reads Relay's consent API instead."
-            : consents is null ? "This Relay's CRM has no consent operations."
             : null;
         if (skipped is not null)
         {
-            // Nothing to compare with (e.g. the tenant moved to Services75): stop the periodic run.
-            if (await this.GetReminder(ReminderName) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-
-            return await SaveAsync(new ConsentReconciliation(now, 0, 0, 0, 0, 0, skipped));
+            return await SkipAsync(now, skipped);
         }
 
         var entries = await ReadLogAsync();
@@ -103,7 +95,11 @@ public sealed partial class ConsentReconcilerGrain(
                 IReadOnlyList<CrmConsentInfo> crm;
                 try
                 {
-                    crm = await consents!.GetConsentsAsync(config!.Connection, byPerson.Key);
+                    crm = await consents.GetConsentsAsync(config!.Connection, byPerson.Key);
+                }
+                catch (CrmException ex) when (ex.ErrorType == UnsupportedCrmPorts.ErrorType)
+                {
+                    return await SkipAsync(now, ex.Message);
                 }
                 catch (CrmException ex)
                 {
@@ -166,6 +162,17 @@ public sealed partial class ConsentReconcilerGrain(
         }
 
         return await SaveAsync(new ConsentReconciliation(now, persons, inSync, pushed, taken, failed));
+    }
+
+    /// <summary>Nothing to compare with (e.g. the tenant moved to Services75): the periodic run stops.</summary>
+    private async Task<ConsentReconciliation> SkipAsync(DateTimeOffset now, string reason)
+    {
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        return await SaveAsync(new ConsentReconciliation(now, 0, 0, 0, 0, 0, reason));
     }
 
     private async Task<List<ConsentEntry>> ReadLogAsync()

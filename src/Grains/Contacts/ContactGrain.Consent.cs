@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Relay.Consent;
 using Relay.Crm;
@@ -15,8 +14,6 @@ public sealed partial class ContactGrain
 {
     private DateTimeOffset? _consentRetryAt;
     private int _consentFailures;
-
-    private bool ConsentWorkPending => S.ConsentLogDirty || S.ConsentSyncPending.Count > 0;
 
     Task<ImmutableArray<ConsentRecord>> IContactGrain.GetConsentsAsync() =>
         Task.FromResult<ImmutableArray<ConsentRecord>>([.. S.Consents.Values.OrderBy(c => c.Purpose, StringComparer.Ordinal)]);
@@ -82,14 +79,15 @@ public sealed partial class ContactGrain
     /// <summary>Brings the consent log and SuperOffice up to date; failures wait for a later drain, never block the outbox.</summary>
     private async Task SyncConsentsAsync(TenantConfig config, CancellationToken cancellationToken)
     {
-        if (!ConsentWorkPending || _consentRetryAt is { } at && at > time.GetUtcNow())
+        var pending = S.Pending & PendingWork.Consents;
+        if (pending == PendingWork.None || _consentRetryAt is { } at && at > time.GetUtcNow())
         {
             return;
         }
 
         try
         {
-            if (S.ConsentSyncPending.Count > 0 && S.Link is { } link && ServiceProvider.GetService<ICrmConsents>() is { } consents)
+            if (pending.HasFlag(PendingWork.ConsentSync) && S.Link is { } link)
             {
                 foreach (var purpose in S.ConsentSyncPending.Order(StringComparer.Ordinal).ToList())
                 {

@@ -35,6 +35,7 @@ public sealed partial class ContactGrain
         var (errorType, reason) = problem.Value;
         LogDeadLettered(logger, GrainKey, envelope?.Trigger?.Id, errorType, reason);
         await GrainFactory.GetGrain<IDeadLetterGrain>(_tenantId).AddAsync(DeadLetterDecisions.Of(envelope!, GrainKey, errorType, reason, time.GetUtcNow()));
+        metrics.DeadLettered(_tenantId, errorType);
         return null;
     }
 

@@ -148,7 +148,7 @@ public sealed partial class ContactGrain
         S.Decisions.Add(decision);
         await state.WriteStateAsync(CancellationToken.None);
         await SyncIndexesAsync();
-        if (S.Outbox.Count > 0)
+        if (S.Pending != PendingWork.None)
         {
             ScheduleDrain(TimeSpan.Zero);
         }

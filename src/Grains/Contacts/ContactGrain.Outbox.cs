@@ -1,137 +1,13 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Storage;
 using Relay.Crm;
 using Relay.Events;
 using Relay.Tenants;
 
 namespace Relay.Contacts;
 
-/// <summary>Draining the outbox: person resolution, then each due action in order.</summary>
+/// <summary>The outbox: resolving the contact's person, and performing one action with its outcome, for the drain.</summary>
 public sealed partial class ContactGrain
 {
-    private IGrainTimer? _drainTimer;
-
-    /// <summary>
-    /// An action's outcome is in memory but not yet written: it is written before the next action goes out (with the
-    /// next create's "sent" mark), or when the drain stops. Safe to lose in a crash: a create was marked sent before
-    /// it went out (the next attempt looks it up by its reference), and every other action is a set operation that
-    /// can be made again.
-    /// </summary>
-    private bool _outcomeUnwritten;
-
-    private void ScheduleDrain(TimeSpan due)
-    {
-        if (_drainTimer is null)
-        {
-            _drainTimer = this.RegisterGrainTimer(DrainAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { Interleave = false, KeepAlive = true });
-        }
-        else
-        {
-            _drainTimer.Change(due, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    /// <summary>Resolves the person if needed, then performs due actions in order until one must wait.</summary>
-    /// <remarks>
-    /// The drain runs from a one-shot timer, so every way out of it either leaves nothing to do or schedules the
-    /// next drain: a failure that escaped would leave the contact idle until its reminder (a minute later, or never
-    /// if the reminder could not be written).
-    /// </remarks>
-    private async Task DrainAsync(CancellationToken cancellationToken)
-    {
-        TenantConfig? config;
-        try
-        {
-            config = await TenantConfigAsync();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The tenant grain could not be reached (its silo is dying, the cluster is overloaded).
-            DrainFailed(ex);
-            return;
-        }
-
-        if (config is null)
-        {
-            return;
-        }
-
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                await SyncConsentsAsync(config, cancellationToken);
-                if (S.NeedsResolution)
-                {
-                    await ResolvePersonAsync(config, cancellationToken);
-                    await WriteStateAsync();
-                    continue;
-                }
-
-                var item = ContactDecisions.NextDue(S, time.GetUtcNow(), out var wait);
-                if (item is null)
-                {
-                    if (wait is { } w)
-                    {
-                        ScheduleDrain(w);
-                    }
-
-                    break;
-                }
-
-                if (!await PerformAsync(config, item, cancellationToken))
-                {
-                    break;
-                }
-            }
-
-            if (_outcomeUnwritten)
-            {
-                await WriteStateAsync();
-            }
-        }
-        catch (CrmException ex)
-        {
-            // The person lookup failed; the actions stay queued and the lookup is tried again.
-            var delay = ex.RetryAfter ?? RetryDelay();
-            LogResolutionFailed(logger, ex, GrainKey, delay);
-            ScheduleDrain(delay);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Outside the CRM port's error model: a grain call or a state write failed. The outbox is as last written.
-            DrainFailed(ex);
-        }
-        finally
-        {
-            await SyncIndexesAsync();
-            await SyncParkedIndexAsync();
-            await KeepReminderAsync();
-            ReportOutbox();
-        }
-    }
-
-    /// <summary>
-    /// A drain failed for a reason other than the CRM's: it is tried again after a backoff. A state write refused for
-    /// its ETag means another activation wrote this contact since it was read; this one steps aside for a fresh read.
-    /// </summary>
-    private void DrainFailed(Exception ex)
-    {
-        if (ex is InconsistentStateException)
-        {
-            LogStaleActivation(logger, ex, GrainKey);
-            DeactivateOnIdle();
-            return;
-        }
-
-        var delay = RetryDelay();
-        LogDrainFailed(logger, ex, GrainKey, delay);
-        ScheduleDrain(delay);
-    }
-
-    /// <summary>How long a drain that failed as a whole (not one action) waits before it runs again: about two seconds.</summary>
-    private TimeSpan RetryDelay() => ContactDecisions.Backoff(2, Random.Shared.NextDouble(), retry.Value.MaxBackoff);
-
     /// <summary>Performs one action and records its outcome; false when the drain must wait.</summary>
     private async Task<bool> PerformAsync(TenantConfig config, OutboxItem item, CancellationToken cancellationToken)
     {
@@ -161,7 +37,7 @@ public sealed partial class ContactGrain
             {
                 // Recorded before the outcome is written, so that one write holds both; should this activation die in
                 // between, the next attempt finds the object by its reference and records the same details again.
-                await RecordEventDetailsAsync(new EventDetails(
+                await _indexes.RecordEventDetailsAsync(S, new EventDetails(
                     item.Action.Kind == ActionKind.CreateSale ? CrmObjectKind.Sale : CrmObjectKind.Appointment, id, item.Action.Kind,
                     item.TriggerId, item.TriggerType, item.OccurredAt, item.AutomationId,
                     config.Automations.FirstOrDefault(a => a.Id == item.AutomationId)?.Name, item.Content, item.LinkUrl,
@@ -194,12 +70,6 @@ public sealed partial class ContactGrain
         // per action in a backlog.
         _outcomeUnwritten = true;
         return true;
-    }
-
-    private async Task WriteStateAsync()
-    {
-        await state.WriteStateAsync(CancellationToken.None);
-        _outcomeUnwritten = false;
     }
 
     private async Task ResolvePersonAsync(TenantConfig config, CancellationToken cancellationToken)
@@ -249,15 +119,6 @@ public sealed partial class ContactGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Action {Key} of contact {Contact} failed ({ErrorType}); next attempt in {Delay}")]
     private static partial void LogRetrying(ILogger logger, string key, string contact, string errorType, TimeSpan delay);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Person lookup for contact {Contact} failed; next attempt in {Delay}")]
-    private static partial void LogResolutionFailed(ILogger logger, Exception ex, string contact, TimeSpan delay);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Draining contact {Contact} failed; next drain in {Delay}")]
-    private static partial void LogDrainFailed(ILogger logger, Exception ex, string contact, TimeSpan delay);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Contact {Contact} was written by another activation; deactivating to read it again")]
-    private static partial void LogStaleActivation(ILogger logger, Exception ex, string contact);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Contact {Contact}: the given person {PersonId} does not exist in SuperOffice; looking up by e-mail")]
     private static partial void LogGivenPersonMissing(ILogger logger, string contact, int personId);

@@ -17,13 +17,17 @@ namespace Relay.Contacts;
 /// Not reentrant: one contact's triggers, outbox work and lead decisions happen one at a time, in
 /// arrival order. A trigger is acknowledged only after its timeline entry and actions are written, so a
 /// crash loses nothing; CRM calls happen later, from a timer, so a slow CRM never holds up the stream.
-/// This file takes triggers in; <c>ContactGrain.Outbox.cs</c> drains, <c>ContactGrain.Leads.cs</c>
-/// carries out sales' decisions, <c>ContactGrain.Indexes.cs</c> keeps the tenant's indexes in step.
+/// This file takes triggers in and answers reads; <c>ContactGrain.Drain.cs</c> does whatever
+/// <see cref="ContactState.Pending"/> says is left and keeps the reminder that brings the contact back while work is
+/// left. Those two are the core; each other file is one facet the core calls: <c>Outbox</c> (the person and the
+/// actions), <c>Consent</c>, <c>Leads</c> (sales' decisions), <c>Replay</c>, <c>Timeline</c>, <c>DeadLetters</c>.
+/// <see cref="ContactIndexes"/> keeps the tenant's indexes in step.
 /// </remarks>
 [ImplicitStreamSubscription(RelayStorage.TriggerStreamNamespace)]
 public sealed partial class ContactGrain(
     [PersistentState("contact", RelayStorage.Name)] IPersistentState<ContactState> state,
     ICrm crm,
+    ICrmConsents consents,
     ActionExecutor executor,
     RelayClock time,
     PipelineMetrics metrics,
@@ -33,6 +37,7 @@ public sealed partial class ContactGrain(
     private string _tenantId = "";
     private string _contactId = "";
     private int _reportedOutbox;
+    private ContactIndexes _indexes = null!;
 
     private ContactState S => state.State;
 
@@ -41,8 +46,10 @@ public sealed partial class ContactGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenantId, _contactId) = ContactKey.Parse(this.GetPrimaryKeyString());
+        _indexes = new ContactIndexes(GrainFactory, _tenantId, _contactId, logger);
+
         // A contact Relay never heard of has nothing to drain yet: its first trigger decides what it needs.
-        if (S.FirstSeen is not null && (S.Outbox.Count > 0 || S.NeedsResolution || IndexesDirty || S.ParkedIndexDirty || ConsentWorkPending))
+        if (S.FirstSeen is not null && S.Pending != PendingWork.None)
         {
             ScheduleDrain(TimeSpan.Zero);
         }
@@ -71,9 +78,14 @@ public sealed partial class ContactGrain(
         }
 
         var disposition = await AcceptOrDeadLetterAsync(item, config);
-        if (disposition is null or TriggerDisposition.Duplicate)
+        if (disposition is null)
         {
-            metrics.Deduplicated();
+            return;
+        }
+
+        if (disposition is TriggerDisposition.Duplicate)
+        {
+            metrics.Deduplicated(_tenantId);
             return;
         }
 
@@ -94,7 +106,7 @@ public sealed partial class ContactGrain(
 
         metrics.Processed(item.Trigger.Type);
         ReportOutbox();
-        if (disposition is TriggerDisposition.ActionsQueued or TriggerDisposition.LookupQueued || IndexesDirty || ConsentWorkPending)
+        if (S.Pending != PendingWork.None)
         {
             ScheduleDrain(TimeSpan.Zero);
         }

@@ -140,6 +140,17 @@ public sealed class ContactState
     [Id(23)]
     public HashSet<string> ConsentSyncPending { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>What the contact still has to do; computed here and nowhere else, so no caller can leave a kind out.</summary>
+    public PendingWork Pending =>
+        (NeedsResolution ? PendingWork.Resolution : PendingWork.None)
+        | (Outbox.Count > 0 && Lead is null ? PendingWork.Outbox : PendingWork.None)
+        | (LeadIndexDirty ? PendingWork.LeadIndex : PendingWork.None)
+        | (LinkIndexDirty ? PendingWork.LinkIndex : PendingWork.None)
+        | (PendingEventDetails.Count > 0 ? PendingWork.EventDetails : PendingWork.None)
+        | (ParkedIndexDirty ? PendingWork.ParkedIndex : PendingWork.None)
+        | (ConsentLogDirty ? PendingWork.ConsentLog : PendingWork.None)
+        | (ConsentSyncPending.Count > 0 && Link is not null ? PendingWork.ConsentSync : PendingWork.None);
+
     /// <summary>
     /// Whether the person must be looked up: before the outbox can drain, and once for every new contact
     /// so that the Timeline Report finds it under its SuperOffice person.

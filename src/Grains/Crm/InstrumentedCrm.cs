@@ -52,7 +52,10 @@ public sealed partial class InstrumentedCrm(ICrm inner, RelayMetrics metrics, IL
             return true;
         });
 
-    private async Task<T> ObserveAsync<T>(CrmConnection connection, string operation, Func<Task<T>> call)
+    private Task<T> ObserveAsync<T>(CrmConnection connection, string operation, Func<Task<T>> call) => ObserveAsync(metrics, logger, connection, operation, call);
+
+    /// <summary>Times, counts and traces one call of any CRM port, and logs its failure.</summary>
+    internal static async Task<T> ObserveAsync<T>(RelayMetrics metrics, ILogger logger, CrmConnection connection, string operation, Func<Task<T>> call)
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = "ok";
@@ -84,6 +87,66 @@ public sealed partial class InstrumentedCrm(ICrm inner, RelayMetrics metrics, IL
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "CRM call {Operation} for tenant {TenantId} failed ({Kind}, {ErrorType}): {Message}")]
     private static partial void LogFailed(ILogger logger, string tenantId, string operation, CrmErrorKind kind, string errorType, string message);
+}
+
+/// <summary>The <see cref="ICrmCatalog"/> decorator of <see cref="InstrumentedCrm"/>: the same instruments, by operation.</summary>
+public sealed class InstrumentedCrmCatalog(ICrmCatalog inner, RelayMetrics metrics, ILogger<InstrumentedCrmCatalog> logger) : ICrmCatalog
+{
+    public Task<CrmPage<CrmMember>> GetSelectionMembersAsync(CrmConnection connection, int selectionId, int page, int pageSize, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "GetSelectionMembers", () => inner.GetSelectionMembersAsync(connection, selectionId, page, pageSize, cancellationToken));
+
+    public Task<CrmPage<CrmMember>> GetProjectMembersAsync(CrmConnection connection, int projectId, int page, int pageSize, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "GetProjectMembers", () => inner.GetProjectMembersAsync(connection, projectId, page, pageSize, cancellationToken));
+
+    public Task<IReadOnlyList<CrmListItem>> GetAssociatesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "GetAssociates", () => inner.GetAssociatesAsync(connection, cancellationToken));
+
+    public Task<IReadOnlyList<CrmListItem>> GetUserGroupsAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "GetUserGroups", () => inner.GetUserGroupsAsync(connection, cancellationToken));
+
+    public Task<IReadOnlyList<CrmListItem>> GetInterestsAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "GetInterests", () => inner.GetInterestsAsync(connection, cancellationToken));
+
+    public Task<IReadOnlyList<CrmListItem>> GetSelectionsAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "GetSelections", () => inner.GetSelectionsAsync(connection, cancellationToken));
+
+    public Task<IReadOnlyList<CrmListItem>> GetProjectsAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "GetProjects", () => inner.GetProjectsAsync(connection, cancellationToken));
+
+    public Task<IReadOnlyList<CrmListItem>> GetSaleTypesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "GetSaleTypes", () => inner.GetSaleTypesAsync(connection, cancellationToken));
+
+    public Task<IReadOnlyList<CrmListItem>> GetTaskTypesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "GetTaskTypes", () => inner.GetTaskTypesAsync(connection, cancellationToken));
+
+    public Task<IReadOnlyList<CrmPersonMatch>> SearchPersonsAsync(CrmConnection connection, string text, int max, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "SearchPersons", () => inner.SearchPersonsAsync(connection, text, max, cancellationToken));
+
+    public Task<CrmUser?> ResolveUserTicketAsync(CrmConnection connection, string userTicket, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "ResolveUserTicket", () => inner.ResolveUserTicketAsync(connection, userTicket, cancellationToken));
+
+    private Task<T> ObserveAsync<T>(CrmConnection connection, string operation, Func<Task<T>> call) => InstrumentedCrm.ObserveAsync(metrics, logger, connection, operation, call);
+}
+
+/// <summary>The <see cref="ICrmConsents"/> decorator of <see cref="InstrumentedCrm"/>: the same instruments, by operation.</summary>
+public sealed class InstrumentedCrmConsents(ICrmConsents inner, RelayMetrics metrics, ILogger<InstrumentedCrmConsents> logger) : ICrmConsents
+{
+    public Task SetConsentAsync(CrmConnection connection, int personId, CrmConsent consent, CancellationToken cancellationToken = default) =>
+        InstrumentedCrm.ObserveAsync(metrics, logger, connection, "SetConsent", async () =>
+        {
+            await inner.SetConsentAsync(connection, personId, consent, cancellationToken);
+            return true;
+        });
+
+    public Task RemoveConsentAsync(CrmConnection connection, int personId, string purposeKey, CancellationToken cancellationToken = default) =>
+        InstrumentedCrm.ObserveAsync(metrics, logger, connection, "RemoveConsent", async () =>
+        {
+            await inner.RemoveConsentAsync(connection, personId, purposeKey, cancellationToken);
+            return true;
+        });
+
+    public Task<IReadOnlyList<CrmConsentInfo>> GetConsentsAsync(CrmConnection connection, int personId, CancellationToken cancellationToken = default) =>
+        InstrumentedCrm.ObserveAsync(metrics, logger, connection, "GetConsents", () => inner.GetConsentsAsync(connection, personId, cancellationToken));
 }
 
 /// <summary>Relay's own instruments, on the meter <c>Relay</c>.</summary>

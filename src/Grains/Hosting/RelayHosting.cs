@@ -129,14 +129,24 @@ public static class RelayHosting
         services.AddMetrics();
         services.TryAddSingleton<RelayMetrics>();
         services.TryAddSingleton<PipelineMetrics>();
+
+        // A CRM registered only as ICrm (the in-memory one) has no catalog or consents: those ports refuse, and say why.
+        services.TryAddSingleton<UnsupportedCrmPorts>();
+        services.TryAddSingleton<ICrmCatalog>(sp => sp.GetRequiredService<UnsupportedCrmPorts>());
+        services.TryAddSingleton<ICrmConsents>(sp => sp.GetRequiredService<UnsupportedCrmPorts>());
         services.Decorate<ICrm, InstrumentedCrm>();
+        services.Decorate<ICrmCatalog, InstrumentedCrmCatalog>();
+        services.Decorate<ICrmConsents, InstrumentedCrmConsents>();
 
         // Outermost, so an open circuit fails fast without waiting for a permit or being logged as a CRM failure.
+        // The three ports share the tenant's circuit: a CRM that is down is down for all of them.
         services.AddOptions<CrmCircuitBreakerOptions>().BindConfiguration(CrmCircuitBreakerOptions.Section);
         services.TryAddSingleton<CrmCircuitBreakers>();
         services.Decorate<ICrm, ResilientCrm>();
+        services.Decorate<ICrmCatalog, ResilientCrmCatalog>();
+        services.Decorate<ICrmConsents, ResilientCrmConsents>();
 
-        // Every request the NetServer adapter sends waits for a permit of its tenant's cluster-wide budget.
+        // Every request the NetServer adapter sends, for any of the three ports, waits for a permit of its tenant's cluster-wide budget.
         services.AddOptions<CrmRateLimitOptions>().BindConfiguration(CrmRateLimitOptions.Section);
         services.TryAddSingleton<CrmRateLimiter>();
         services.TryAddSingleton<ICrmRequestGate>(sp => sp.GetRequiredService<CrmRateLimiter>());

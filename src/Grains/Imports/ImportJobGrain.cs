@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using Relay.Crm;
@@ -26,6 +25,7 @@ public sealed class ImportJobState
 /// </remarks>
 public sealed partial class ImportJobGrain(
     [PersistentState("import-job", RelayStorage.Name)] IPersistentState<ImportJobState> state,
+    ICrmCatalog catalog,
     RelayClock time,
     ILogger<ImportJobGrain> logger) : Grain, IImportJobGrain, IRemindable
 {
@@ -128,10 +128,9 @@ public sealed partial class ImportJobGrain(
         }
 
         var config = await GrainFactory.GetGrain<ITenantGrain>(progress.TenantId).GetConfigAsync();
-        var catalog = ServiceProvider.GetService<ICrmCatalog>();
-        if (config is null || catalog is null)
+        if (config is null)
         {
-            await FinishAsync(progress with { Status = ImportStatus.Failed, Error = config is null ? "The tenant no longer exists." : "This Relay's CRM cannot list members (no ICrmCatalog)." });
+            await FinishAsync(progress with { Status = ImportStatus.Failed, Error = "The tenant no longer exists." });
             return;
         }
 

@@ -7,7 +7,7 @@ namespace Relay.Observability;
 
 /// <summary>
 /// The trigger pipeline's instruments, on the meter <see cref="RelayMetrics.MeterName"/>: triggers received,
-/// processed and deduplicated, actions by type and outcome, outbox depth, leads, and the lag from a trigger's
+/// processed, deduplicated and dead-lettered, actions by type and outcome, outbox depth, leads, and the lag from a trigger's
 /// <c>occurredAt</c> to its CRM commit. CRM call counts and latency are <see cref="RelayMetrics"/>'.
 /// </summary>
 public sealed class PipelineMetrics
@@ -15,6 +15,7 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _received;
     private readonly Counter<long> _processed;
     private readonly Counter<long> _deduplicated;
+    private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _actions;
     private readonly UpDownCounter<long> _outbox;
     private readonly Counter<long> _leads;
@@ -26,6 +27,7 @@ public sealed class PipelineMetrics
         _received = meter.CreateCounter<long>("relay.triggers.received", description: "Triggers accepted by the ingest API and handed to their contact's stream");
         _processed = meter.CreateCounter<long>("relay.triggers.processed", description: "Triggers recorded on a contact's timeline");
         _deduplicated = meter.CreateCounter<long>("relay.triggers.deduplicated", description: "Redelivered or resent triggers a contact had already seen");
+        _deadLettered = meter.CreateCounter<long>("relay.triggers.deadlettered", description: "Triggers a contact could not process, kept in the tenant's dead letters, by tenant and error type");
         _actions = meter.CreateCounter<long>("relay.actions", description: "CRM actions by type and outcome (succeeded, parked, retry)");
         _outbox = meter.CreateUpDownCounter<long>("relay.outbox.depth", description: "Actions waiting in the outboxes of the contacts active on this silo");
         _leads = meter.CreateCounter<long>("relay.leads.created", description: "Contacts that became leads, by reason (new, ambiguous)");
@@ -45,7 +47,11 @@ public sealed class PipelineMetrics
     public void Processed(TriggerType type) => _processed.Add(1, new KeyValuePair<string, object?>("type", type.ToName()));
 
     /// <summary>A trigger id the contact had seen was dropped.</summary>
-    public void Deduplicated() => _deduplicated.Add(1);
+    public void Deduplicated(string tenantId) => _deduplicated.Add(1, new KeyValuePair<string, object?>("tenant", tenantId));
+
+    /// <summary>A trigger was dead-lettered for <paramref name="errorType"/>: counted apart from duplicates, which are harmless.</summary>
+    public void DeadLettered(string tenantId, string errorType) =>
+        _deadLettered.Add(1, new TagList { { "tenant", tenantId }, { "error_type", errorType } });
 
     /// <summary>An action ended an attempt: <c>succeeded</c>, <c>parked</c> or <c>retry</c>.</summary>
     public void Action(ActionKind kind, string outcome) =>

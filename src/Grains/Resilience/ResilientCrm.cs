@@ -53,37 +53,78 @@ public sealed class ResilientCrm(ICrm inner, CrmCircuitBreakers breakers) : ICrm
         RunAsync(connection, CrmPriority.RepFacing, ct => inner.FindCreatedObjectAsync(connection, kind, reference, ct), cancellationToken);
 
     public Task SetSelectionMembershipAsync(CrmConnection connection, int selectionId, CrmPersonRef person, bool member, CancellationToken cancellationToken = default) =>
-        RunAsync(connection, CrmPriority.Bulk, Done(ct => inner.SetSelectionMembershipAsync(connection, selectionId, person, member, ct)), cancellationToken);
+        RunAsync(connection, CrmPriority.Bulk, ct => inner.SetSelectionMembershipAsync(connection, selectionId, person, member, ct), cancellationToken);
 
     public Task SetProjectMembershipAsync(CrmConnection connection, int projectId, CrmPersonRef person, bool member, CancellationToken cancellationToken = default) =>
-        RunAsync(connection, CrmPriority.Bulk, Done(ct => inner.SetProjectMembershipAsync(connection, projectId, person, member, ct)), cancellationToken);
+        RunAsync(connection, CrmPriority.Bulk, ct => inner.SetProjectMembershipAsync(connection, projectId, person, member, ct), cancellationToken);
 
     public Task SetPersonInterestAsync(CrmConnection connection, int personId, int interestId, bool selected, CancellationToken cancellationToken = default) =>
-        RunAsync(connection, CrmPriority.Bulk, Done(ct => inner.SetPersonInterestAsync(connection, personId, interestId, selected, ct)), cancellationToken);
+        RunAsync(connection, CrmPriority.Bulk, ct => inner.SetPersonInterestAsync(connection, personId, interestId, selected, ct), cancellationToken);
 
-    private static Func<CancellationToken, Task<bool>> Done(Func<CancellationToken, Task> call) => async ct =>
-    {
-        await call(ct);
-        return true;
-    };
+    private Task<T> RunAsync<T>(CrmConnection connection, CrmPriority priority, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        breakers.ExecuteAsync(connection, priority, call, cancellationToken);
 
-    private async Task<T> RunAsync<T>(CrmConnection connection, CrmPriority priority, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await breakers.For(connection.TenantId).ExecuteAsync(
-                static async (state, ct) => await CrmCallContext.WithPriorityAsync(state.priority, () => state.call(ct)),
-                (priority, call),
-                cancellationToken);
-        }
-        catch (BrokenCircuitException ex)
-        {
-            throw new CrmException(CrmErrorKind.Transient, "CircuitOpen", $"Tenant {connection.TenantId}: the CRM is failing; calls pause until a probe succeeds.", ex)
-            {
-                RetryAfter = ex.RetryAfter ?? breakers.BreakDuration,
-            };
-        }
-    }
+    private Task RunAsync(CrmConnection connection, CrmPriority priority, Func<CancellationToken, Task> call, CancellationToken cancellationToken) =>
+        breakers.ExecuteAsync(connection, priority, call, cancellationToken);
+}
+
+/// <summary>
+/// The <see cref="ICrmCatalog"/> decorator of <see cref="ResilientCrm"/>: the tenant's one circuit, so a CRM that is down
+/// for the pipeline is down for pick lists and imports too. Member pages are bulk work; the rest keeps the caller's priority.
+/// </summary>
+public sealed class ResilientCrmCatalog(ICrmCatalog inner, CrmCircuitBreakers breakers) : ICrmCatalog
+{
+    public Task<CrmPage<CrmMember>> GetSelectionMembersAsync(CrmConnection connection, int selectionId, int page, int pageSize, CancellationToken cancellationToken = default) =>
+        breakers.ExecuteAsync(connection, CrmPriority.Bulk, ct => inner.GetSelectionMembersAsync(connection, selectionId, page, pageSize, ct), cancellationToken);
+
+    public Task<CrmPage<CrmMember>> GetProjectMembersAsync(CrmConnection connection, int projectId, int page, int pageSize, CancellationToken cancellationToken = default) =>
+        breakers.ExecuteAsync(connection, CrmPriority.Bulk, ct => inner.GetProjectMembersAsync(connection, projectId, page, pageSize, ct), cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetAssociatesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        RunAsync(connection, ct => inner.GetAssociatesAsync(connection, ct), cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetUserGroupsAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        RunAsync(connection, ct => inner.GetUserGroupsAsync(connection, ct), cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetInterestsAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        RunAsync(connection, ct => inner.GetInterestsAsync(connection, ct), cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetSelectionsAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        RunAsync(connection, ct => inner.GetSelectionsAsync(connection, ct), cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetProjectsAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        RunAsync(connection, ct => inner.GetProjectsAsync(connection, ct), cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetSaleTypesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        RunAsync(connection, ct => inner.GetSaleTypesAsync(connection, ct), cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetTaskTypesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        RunAsync(connection, ct => inner.GetTaskTypesAsync(connection, ct), cancellationToken);
+
+    public Task<IReadOnlyList<CrmPersonMatch>> SearchPersonsAsync(CrmConnection connection, string text, int max, CancellationToken cancellationToken = default) =>
+        RunAsync(connection, ct => inner.SearchPersonsAsync(connection, text, max, ct), cancellationToken);
+
+    public Task<CrmUser?> ResolveUserTicketAsync(CrmConnection connection, string userTicket, CancellationToken cancellationToken = default) =>
+        RunAsync(connection, ct => inner.ResolveUserTicketAsync(connection, userTicket, ct), cancellationToken);
+
+    private Task<T> RunAsync<T>(CrmConnection connection, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        breakers.ExecuteAsync(connection, CrmCallContext.Priority, call, cancellationToken);
+}
+
+/// <summary>
+/// The <see cref="ICrmConsents"/> decorator of <see cref="ResilientCrm"/>: the tenant's one circuit, at the caller's
+/// priority (a contact's own change is rep-facing; the reconciler's sweep enters bulk).
+/// </summary>
+public sealed class ResilientCrmConsents(ICrmConsents inner, CrmCircuitBreakers breakers) : ICrmConsents
+{
+    public Task SetConsentAsync(CrmConnection connection, int personId, CrmConsent consent, CancellationToken cancellationToken = default) =>
+        breakers.ExecuteAsync(connection, CrmCallContext.Priority, ct => inner.SetConsentAsync(connection, personId, consent, ct), cancellationToken);
+
+    public Task RemoveConsentAsync(CrmConnection connection, int personId, string purposeKey, CancellationToken cancellationToken = default) =>
+        breakers.ExecuteAsync(connection, CrmCallContext.Priority, ct => inner.RemoveConsentAsync(connection, personId, purposeKey, ct), cancellationToken);
+
+    public Task<IReadOnlyList<CrmConsentInfo>> GetConsentsAsync(CrmConnection connection, int personId, CancellationToken cancellationToken = default) =>
+        breakers.ExecuteAsync(connection, CrmCallContext.Priority, ct => inner.GetConsentsAsync(connection, personId, ct), cancellationToken);
 }
 
 /// <summary>One Polly circuit breaker per tenant, from a <see cref="ResiliencePipelineRegistry{TKey}"/>.</summary>
@@ -110,6 +151,40 @@ public sealed class CrmCircuitBreakers(Microsoft.Extensions.Options.IOptions<Crm
             ShouldHandle = new PredicateBuilder().Handle<CrmException>(e => e.Kind != CrmErrorKind.Permanent && e.ErrorType != "RateLimited"),
         });
     });
+
+    /// <summary>
+    /// Runs one CRM call of the tenant through its circuit, at <paramref name="priority"/> for the rate limit; an open
+    /// circuit fails fast with a transient <see cref="CrmException"/> that says when to come back.
+    /// </summary>
+    public async Task<T> ExecuteAsync<T>(CrmConnection connection, CrmPriority priority, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await For(connection.TenantId).ExecuteAsync(
+                static async (state, ct) => await CrmCallContext.WithPriorityAsync(state.priority, () => state.call(ct)),
+                (priority, call),
+                cancellationToken);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new CrmException(CrmErrorKind.Transient, "CircuitOpen", $"Tenant {connection.TenantId}: the CRM is failing; calls pause until a probe succeeds.", ex)
+            {
+                RetryAfter = ex.RetryAfter ?? BreakDuration,
+            };
+        }
+    }
+
+    /// <summary>The same for a call without a result.</summary>
+    public Task ExecuteAsync(CrmConnection connection, CrmPriority priority, Func<CancellationToken, Task> call, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            connection,
+            priority,
+            async ct =>
+            {
+                await call(ct);
+                return true;
+            },
+            cancellationToken);
 
     public void Dispose() => _registry.Dispose();
 }

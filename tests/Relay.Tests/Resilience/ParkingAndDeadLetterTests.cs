@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Relay.Contacts;
+using Relay.Crm;
 using Relay.DeadLetters;
 using Relay.NetServerEmulator.Data;
 using Relay.Triggers;
@@ -65,5 +68,48 @@ public sealed class ParkingAndDeadLetterTests(ResilienceClusterFixture fixture)
         letter.ShouldBe(letter with { ContactKey = ContactKey.Of(tenant, "c1"), TriggerId = misrouted.Id, ErrorType = "WrongContact" });
         letter.Reason.ShouldContain("someone-else");
         letters.ByErrorType.ShouldBe(new Dictionary<string, int> { ["WrongContact"] = 1 });
+    }
+
+    [Fact]
+    public async Task A_dead_lettered_trigger_is_counted_as_dead_lettered_and_not_as_a_duplicate()
+    {
+        using var deadLettered = new CounterRecorder("relay.triggers.deadlettered");
+        using var deduplicated = new CounterRecorder("relay.triggers.deduplicated");
+        var tenant = await Relay.CreateTenantAsync(10);
+        var misrouted = Build.Trigger(TriggerType.EmailOpened, "someone-else", Build.Email());
+
+        await Relay.SendAsync(ContactKey.Of(tenant, "c1"), new TriggerEnvelope(tenant, misrouted, DateTimeOffset.UtcNow));
+        await Eventually.GetAsync(() => Relay.Client.GetGrain<IDeadLetterGrain>(tenant).GetAsync(null, 0, 10), l => l.Items.Length == 1, "the trigger in the dead letters");
+
+        await Eventually.ThatAsync(() => deadLettered.Sum("tenant", tenant) == 1, "the dead letter to be counted");
+        deadLettered.Tags("tenant", tenant).ShouldHaveSingleItem()["error_type"].ShouldBe("WrongContact");
+        deduplicated.Sum("tenant", tenant).ShouldBe(0, "the tenant's only trigger was no duplicate");
+    }
+
+    /// <summary>Records the measurements of one counter of Relay's meter, from every silo in this process, while alive.</summary>
+    private sealed class CounterRecorder : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentQueue<(long Value, Dictionary<string, object?> Tags)> _measurements = new();
+
+        public CounterRecorder(string instrument)
+        {
+            _listener.InstrumentPublished = (i, listener) =>
+            {
+                if (i.Meter.Name == RelayMetrics.MeterName && i.Name == instrument)
+                {
+                    listener.EnableMeasurementEvents(i);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+                _measurements.Enqueue((value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+            _listener.Start();
+        }
+
+        public long Sum(string tag, string value) => _measurements.Where(m => Equals(m.Tags.GetValueOrDefault(tag), value)).Sum(m => m.Value);
+
+        public List<Dictionary<string, object?>> Tags(string tag, string value) => [.. _measurements.Where(m => Equals(m.Tags.GetValueOrDefault(tag), value)).Select(m => m.Tags)];
+
+        public void Dispose() => _listener.Dispose();
     }
 }

@@ -1,0 +1,94 @@
+using System.Xml.Linq;
+using static Relay.Crm.NetServer.NetServerXml;
+
+namespace Relay.Crm.NetServer;
+
+/// <summary>What every part of the NetServer adapter calls through: one NetServer call with the tenant's ticket, archive and find queries.</summary>
+public sealed partial class NetServerCrm
+{
+    private static int? NullIfZero(int value) => value == 0 ? null : value;
+
+    /// <summary>The first page of <c>Find.FindFromRestrictionsColumns</c> for one restriction and one column.</summary>
+    private Task<XElement> FindAsync(
+        CrmConnection connection, string provider, (string Column, string Operator, string Value) restriction, string column, int pageSize, string? notFound, CancellationToken cancellationToken) =>
+        CallAsync(
+            connection,
+            "Find",
+            "FindFromRestrictionsColumns",
+            ns =>
+            [
+                new XElement(ns + "Restrictions", Restriction(ns, restriction.Column, restriction.Operator, restriction.Value)),
+                new XElement(ns + "ProviderName", provider),
+                Strings(ns + "DesiredColumns", [column]),
+                new XElement(ns + "PageSize", Format(pageSize)),
+                new XElement(ns + "PageNumber", "0"),
+            ],
+            write: false,
+            notFound,
+            cancellationToken);
+
+    private static XElement Restriction(XNamespace ns, string column, string op, string value) =>
+        new(
+            ns + "ArchiveRestrictionInfo",
+            new XElement(ns + "Name", column),
+            new XElement(ns + "Operator", op),
+            Strings(ns + "Values", [value]),
+            new XElement(ns + "IsActive", "true"),
+            new XElement(ns + "InterOperator", "And"));
+
+    private async Task<List<ArchiveRow>> ArchiveAsync(
+        CrmConnection connection, string provider, string[] columns, (string Column, string Operator, string Value)[] restrictions, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var body = await CallAsync(
+            connection,
+            "Archive",
+            "GetArchiveListByColumns",
+            ns =>
+            [
+                new XElement(ns + "ProviderName", provider),
+                Strings(ns + "Columns", columns),
+                new XElement(ns + "SortOrder"),
+                new XElement(ns + "Restriction", restrictions.Select(r => Restriction(ns, r.Column, r.Operator, r.Value))),
+                Strings(ns + "Entities", []),
+                new XElement(ns + "Page", Format(page)),
+                new XElement(ns + "PageSize", Format(pageSize)),
+            ],
+            write: false,
+            provider + "NotFound",
+            cancellationToken).ConfigureAwait(false);
+        return [.. body.Child("Response").Children("ArchiveListItem").Select(ArchiveRow.From)];
+    }
+
+    /// <summary>
+    /// One NetServer call with the tenant's ticket; a rejected ticket is renewed and the call made once more.
+    /// </summary>
+    private async Task<XElement> CallAsync(
+        CrmConnection connection, string agent, string operation, Func<XNamespace, object[]> content, bool write, string? notFound, CancellationToken cancellationToken)
+    {
+        var endpoint = NetServerEndpoint.From(connection);
+        var body = new XElement(endpoint.Namespace + operation, new XAttribute(XNamespace.Xmlns + "i", Xsi.NamespaceName), content(endpoint.Namespace));
+        var ticket = await _sessions.GetTicketAsync(connection, endpoint, cancellationToken).ConfigureAwait(false);
+        var reply = await _transport.CallAsync(endpoint, agent, operation, body, connection.ApplicationToken, ticket, write, cancellationToken).ConfigureAwait(false);
+        if (NetServerErrors.IsTicketRejected(reply))
+        {
+            ticket = await _sessions.RenewAsync(connection, endpoint, ticket, cancellationToken).ConfigureAwait(false);
+            reply = await _transport.CallAsync(endpoint, agent, operation, body, connection.ApplicationToken, ticket, write, cancellationToken).ConfigureAwait(false);
+        }
+
+        return reply.Failed ? throw NetServerErrors.FromExceptionInfo(reply, agent, operation, notFound) : reply.Body;
+    }
+
+    /// <summary>An archive row: its primary key and decoded column values.</summary>
+    private sealed record ArchiveRow(int PrimaryKey, IReadOnlyDictionary<string, string?> Columns)
+    {
+        public static ArchiveRow From(XElement item) => new(
+            item.Number("PrimaryKey"),
+            item.Child("ColumnData").Children("ColumnDataKeyValuePair")
+                .GroupBy(p => p.Text("Key") ?? string.Empty, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => Decode(g.First().Child("Value").Text("DisplayValue")), StringComparer.OrdinalIgnoreCase));
+
+        public string? Get(string column) => Columns.GetValueOrDefault(column);
+
+        public int Int(string column) => int.TryParse(Get(column), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Xml.Linq;
+using static Relay.Crm.NetServer.NetServerXml;
+
+namespace Relay.Crm.NetServer;
+
+/// <summary>The NetServer adapter's <see cref="ICrmCatalog"/> part: member lists, pick lists, person search and user tickets.</summary>
+public sealed partial class NetServerCrm : ICrmCatalog
+{
+    public async Task<IReadOnlyList<CrmPersonMatch>> SearchPersonsAsync(CrmConnection connection, string text, int max, CancellationToken cancellationToken = default)
+    {
+        var term = text.Trim();
+        if (term.Length < 3)
+        {
+            throw new CrmException(CrmErrorKind.Permanent, "SearchTooShort", "Type at least 3 characters to search SuperOffice.");
+        }
+
+        var column = term.Contains('@', StringComparison.Ordinal) ? "email/emailAddress" : "fullName";
+        var rows = await ArchiveAsync(
+            connection, "Person", ["personId", "fullName", "contactId", "contactName", "email/emailAddress"],
+            [(column, "contains", term)], page: 0, pageSize: Math.Clamp(max, 1, 100), cancellationToken).ConfigureAwait(false);
+        return [.. rows
+            .Select(r => new CrmPersonMatch(r.Int("personId"), r.Get("fullName"), NullIfZero(r.Int("contactId")), r.Get("contactName"), r.Get("email/emailAddress") ?? ""))
+            .Where(m => m.PersonId > 0)
+            .DistinctBy(m => m.PersonId)];
+    }
+
+    public Task<CrmPage<CrmMember>> GetSelectionMembersAsync(CrmConnection connection, int selectionId, int page, int pageSize, CancellationToken cancellationToken = default) =>
+        MembersAsync(connection, "SelectionMember", "selectionId", selectionId, page, pageSize, cancellationToken);
+
+    public Task<CrmPage<CrmMember>> GetProjectMembersAsync(CrmConnection connection, int projectId, int page, int pageSize, CancellationToken cancellationToken = default) =>
+        MembersAsync(connection, "ProjectMember", "projectId", projectId, page, pageSize, cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetAssociatesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        MdoListAsync(connection, "associate", cancellationToken);
+
+    public async Task<IReadOnlyList<CrmListItem>> GetUserGroupsAsync(CrmConnection connection, CancellationToken cancellationToken = default)
+    {
+        var body = await CallAsync(connection, "User", "GetAllUserGroups", ns => [new XElement(ns + "IncludeDeleted", "false")], write: false, null, cancellationToken)
+            .ConfigureAwait(false);
+        return [.. body.Child("Response").Children("UserGroup").Select(g => new CrmListItem(g.Number("Id"), g.Text("Value") ?? string.Empty))];
+    }
+
+    public Task<IReadOnlyList<CrmListItem>> GetInterestsAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        MdoListAsync(connection, "persinterest", cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetSelectionsAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        ArchiveListAsync(connection, "Selection", "selectionId", "name", "selectionType", cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetProjectsAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        ArchiveListAsync(connection, "Project", "projectId", "name", null, cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetSaleTypesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        MdoListAsync(connection, "saletype", cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetTaskTypesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        MdoListAsync(connection, "task", cancellationToken);
+
+    public async Task<CrmUser?> ResolveUserTicketAsync(CrmConnection connection, string userTicket, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(userTicket))
+        {
+            return null;
+        }
+
+        // NetServer accepts a ticket as the user name with a blank password and answers with that user's principal.
+        var login = await _sessions.LoginAsync(connection, NetServerEndpoint.From(connection), userTicket.Trim(), string.Empty, cancellationToken).ConfigureAwait(false);
+        if (login.Ticket is null || login.Principal is not { } principal)
+        {
+            return null;
+        }
+
+        var primaryGroup = principal.Number("GroupId");
+        var groups = new List<int> { primaryGroup };
+        groups.AddRange(principal.Child("SecondaryGroups").Children("int").Select(e => int.Parse(e.Value, System.Globalization.CultureInfo.InvariantCulture)));
+        return new CrmUser(
+            principal.Number("AssociateId"),
+            principal.Text("Associate"),
+            principal.Text("FullName"),
+            primaryGroup,
+            [.. groups.Distinct()],
+            principal.Text("DatabaseContextIdentifier"));
+    }
+
+    private async Task<CrmPage<CrmMember>> MembersAsync(CrmConnection connection, string provider, string keyColumn, int id, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(page);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 1000);
+        var rows = await ArchiveAsync(
+            connection, provider, MemberColumns, [(keyColumn, "equals", Format(id))], page, pageSize, cancellationToken).ConfigureAwait(false);
+        var members = rows.Select(r => new CrmMember(
+                r.Int("personId"), NullIfZero(r.Int("contactId")), r.Get("firstName"), r.Get("lastName"), NullIfEmpty(r.Get("email/emailAddress")), NullIfEmpty(r.Get("contactName")),
+                NullIfEmpty(r.Get("personDirectPhone/formattedNumber")), NullIfEmpty(r.Get("personMobilePhone/formattedNumber")), NullIfEmpty(r.Get("title")),
+                NullIfEmpty(r.Get("contactCountry")), NullIfEmpty(r.Get("contactCategory")), NullIfEmpty(r.Get("contactBusiness"))))
+            .ToList();
+        var total = page == 0 ? await CountAsync(connection, provider, keyColumn, id, cancellationToken).ConfigureAwait(false) : (int?)null;
+        return new CrmPage<CrmMember>(members, page, pageSize, rows.Count == pageSize, total);
+    }
+
+    /// <summary>How many rows a provider has for one owner: <c>Find.FindFromRestrictionsColumns</c> reports <c>RowCount</c>.</summary>
+    private async Task<int> CountAsync(CrmConnection connection, string provider, string keyColumn, int id, CancellationToken cancellationToken)
+    {
+        var body = await FindAsync(connection, provider, (keyColumn, "equals", Format(id)), "personId", 1, provider + "NotFound", cancellationToken).ConfigureAwait(false);
+        return body.Child("Response").Number("RowCount");
+    }
+
+    /// <summary>The archive columns of a selection or project member that an import maps.</summary>
+    private static readonly string[] MemberColumns =
+    [
+        "personId", "contactId", "firstName", "lastName", "email/emailAddress", "contactName",
+        "personDirectPhone/formattedNumber", "personMobilePhone/formattedNumber", "title", "contactCountry", "contactCategory", "contactBusiness",
+    ];
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private async Task<IReadOnlyList<CrmListItem>> ArchiveListAsync(CrmConnection connection, string provider, string idColumn, string nameColumn, string? kindColumn, CancellationToken cancellationToken)
+    {
+        const int PageSize = 500;
+        var items = new List<CrmListItem>();
+        string[] columns = kindColumn is null ? [idColumn, nameColumn] : [idColumn, nameColumn, kindColumn];
+        for (var page = 0; ; page++)
+        {
+            var rows = await ArchiveAsync(connection, provider, columns, [(idColumn, "greater", "0")], page, PageSize, cancellationToken).ConfigureAwait(false);
+            items.AddRange(rows.Select(r => new CrmListItem(r.Int(idColumn), r.Get(nameColumn) ?? string.Empty, kindColumn is null ? null : r.Get(kindColumn))));
+            if (rows.Count < PageSize)
+            {
+                return items;
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<CrmListItem>> MdoListAsync(CrmConnection connection, string list, CancellationToken cancellationToken)
+    {
+        var body = await CallAsync(
+            connection,
+            "MDO",
+            "GetList",
+            ns =>
+            [
+                new XElement(ns + "Name", list),
+                new XElement(ns + "ForceFlatList", "true"),
+                new XElement(ns + "AdditionalInfo", string.Empty),
+                new XElement(ns + "OnlyHistory", "false"),
+            ],
+            write: false,
+            null,
+            cancellationToken).ConfigureAwait(false);
+
+        // Lists may still come as a tree of headings; the leaves are the items.
+        static IEnumerable<XElement> Leaves(XElement item) =>
+            item.Child("ChildItems").Children("MDOListItem").ToList() is { Count: > 0 } children ? children.SelectMany(Leaves) : [item];
+        return [.. body.Child("Response").Children("MDOListItem").SelectMany(Leaves)
+            .Where(i => i.Text("Deleted") != "true")
+            .Select(i => new CrmListItem(i.Number("Id"), i.Text("Name") ?? string.Empty))];
+    }
+}
