@@ -94,6 +94,11 @@ public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelS
             await PanelPages.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "SuperOffice did not answer", "Relay could not check your SuperOffice sign-in just now. Try again in a moment.");
             return;
         }
+        catch (CrmException ex) when (ex.ErrorType == UnsupportedCrmPorts.ErrorType)
+        {
+            await PanelPages.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "Panels need SuperOffice", "This Relay runs without a NetServer connection (Relay:Crm:Mode), so it cannot check who you are.");
+            return;
+        }
         catch (CrmException)
         {
             user = null;
