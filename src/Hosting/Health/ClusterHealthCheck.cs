@@ -1,3 +1,4 @@
+using Orleans;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Relay.Hosting;
