@@ -1,5 +1,5 @@
-using Orleans;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orleans;
 
 namespace Relay.Hosting;
 
