@@ -13,7 +13,7 @@ var config = DefaultConfig.Instance.AddJob(Job.Default
 // The load driver: dotnet run -c Release --project bench/Relay.Benchmarks -- load [options]
 if (args.FirstOrDefault() == "load")
 {
-    return await Relay.Benchmarks.LoadDriver.RunAsync(args[1..]);
+    return await Relay.Benchmarks.Load.LoadDriver.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Relay.Benchmarks.TriggerParsing).Assembly).Run(args, config);

@@ -4,9 +4,11 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /repo
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Grains/Relay.Grains.csproj src/Grains/
+COPY src/Hosting/Relay.Hosting.csproj src/Hosting/
 COPY src/Web/Relay.Web.csproj src/Web/
 RUN dotnet restore src/Web/Relay.Web.csproj
 COPY src/Grains/ src/Grains/
+COPY src/Hosting/ src/Hosting/
 COPY src/Web/ src/Web/
 RUN dotnet publish src/Web/Relay.Web.csproj -c Release -o /app --no-restore
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Relay.Hosting;
 using Relay.Observability;
 
@@ -6,11 +5,9 @@ using Relay.Observability;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRelayObservability("relay-silo");
 builder.UseOrleans(silo => silo.AddRelaySilo(builder.Configuration));
-builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+builder.Services.AddRelayHealthChecks();
 
 var app = builder.Build();
-app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapRelayHealth();
 app.MapRelayMetrics();
 app.Run();

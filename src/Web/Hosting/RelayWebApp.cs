@@ -1,3 +1,4 @@
+using Relay.Hosting;
 using Relay.Web.Admin;
 using Relay.Web.Consent;
 using Relay.Web.Contacts;

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Relay.Hosting;
 using Relay.Tenants;
 using Relay.Web.Admin;
@@ -49,7 +48,7 @@ public static class WebHosting
             o.SuppressXFrameOptionsHeader = true;
         });
         builder.Services.AddRelayAdminAuthentication(configuration);
-        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        builder.Services.AddRelayHealthChecks();
         if (configuration.GetValue($"{EmulatorSettings.Section}:Enabled", false))
         {
             builder.Services.AddSingleton<EmbeddedEmulator>();
@@ -70,15 +69,6 @@ public static class WebHosting
         app.UseStaticFiles();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/panels"), panels => panels.UseMiddleware<PanelGate>());
         app.MapRazorPages();
-        return app;
-    }
-
-    /// <summary><c>/health/startup</c> and <c>/health/live</c> answer while the process runs; <c>/health/ready</c> once the cluster answers.</summary>
-    public static IEndpointRouteBuilder MapRelayHealth(this IEndpointRouteBuilder app)
-    {
-        app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         return app;
     }
 

@@ -22,7 +22,7 @@ public static class OperationsEndpoints
     public static WebApplication MapRelayOperations(this WebApplication app)
     {
         app.MapRelayMetrics();
-        if (RelayOptions.From(app.Configuration).Observability.Dashboard)
+        if (RelayHostOptions.From(app.Configuration).Observability.Dashboard)
         {
             app.MapOrleansDashboard(DashboardPath).RequireAuthorization(RelayPolicies.Admin);
         }

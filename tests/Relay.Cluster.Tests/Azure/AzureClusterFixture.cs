@@ -1,5 +1,4 @@
 using System.Reflection;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Relay.Crm;
 using Relay.Hosting;
@@ -36,18 +35,8 @@ public sealed class AzureClusterFixture : IAsyncLifetime
     {
         var settings = Settings(serviceId);
         settings.Azure.Validate(serviceId).ShouldBeEmpty();
-        var builder = new InProcessTestClusterBuilder(silos);
-        builder.Options.ServiceId = serviceId;
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddRelayAzureProviders(settings);
-            silo.Services.AddSingleton(crm);
-            silo.Services.AddRelayCrmPipeline();
-        });
-        builder.ConfigureClient(client => client.AddRelayAzureClientStreams(settings));
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return cluster;
+        var relay = await RelayTestCluster.StartAsync(new RelayTestClusterOptions { Silos = silos, Crm = crm, Providers = TestProviders.Azure, Azure = settings });
+        return relay.Cluster;
     }
 }
 

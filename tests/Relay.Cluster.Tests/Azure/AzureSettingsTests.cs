@@ -43,6 +43,6 @@ public sealed class AzureSettingsTests
         new AzureSettings { QueueCount = 3 }.QueueNames("relay").ShouldBe(["relay-triggers-0", "relay-triggers-1", "relay-triggers-2"]);
     }
 
-    private static RelayOptions From(params (string Key, string Value)[] orleans) =>
-        RelayOptions.From(new ConfigurationBuilder().AddInMemoryCollection(orleans.Select(s => KeyValuePair.Create("Relay:Orleans:" + s.Key, (string?)s.Value))).Build());
+    private static RelayHostOptions From(params (string Key, string Value)[] orleans) =>
+        RelayHostOptions.From(new ConfigurationBuilder().AddInMemoryCollection(orleans.Select(s => KeyValuePair.Create("Relay:Orleans:" + s.Key, (string?)s.Value))).Build());
 }

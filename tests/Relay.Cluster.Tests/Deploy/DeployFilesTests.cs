@@ -106,7 +106,10 @@ public sealed partial class DeployFilesTests
         keys.Where(k => !IsSetting(k.Key)).Select(k => $"{k.File}: {k.Key}").ShouldBeEmpty();
     }
 
-    /// <summary>Whether <c>Relay__A__B</c> names a property path of <see cref="RelayOptions"/> or of the web host's own sections.</summary>
+    /// <summary>
+    /// Whether <c>Relay__A__B</c> names a property path of <see cref="RelayOptions"/> (the domain's settings), of
+    /// <see cref="RelayHostOptions"/> (the hosts' shared settings) or of the web host's own sections.
+    /// </summary>
     private static bool IsSetting(string key)
     {
         var parts = key.Split("__")[1..];
@@ -115,7 +118,11 @@ public sealed partial class DeployFilesTests
             return true;
         }
 
-        var type = typeof(RelayOptions);
+        return IsPropertyPath(typeof(RelayOptions), parts) || IsPropertyPath(typeof(RelayHostOptions), parts);
+    }
+
+    private static bool IsPropertyPath(Type type, string[] parts)
+    {
         foreach (var part in parts)
         {
             var property = type.GetProperty(part, BindingFlags.Public | BindingFlags.Instance);

@@ -1,10 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Hosting;
-using Orleans.Serialization;
-using Orleans.Storage;
 using Orleans.TestingHost;
-using Relay.Crm.NetServer;
-using Relay.Hosting;
 using Relay.NetServerEmulator;
 using Relay.NetServerEmulator.Data;
 using Relay.Tenants;
@@ -12,7 +6,7 @@ using Relay.Tenants;
 namespace Relay.Tests.Imports;
 
 /// <summary>
-/// Two silos whose grain storage survives a silo kill (<see cref="SharedGrainStore"/>, standing in for Azure
+/// Two silos whose grain storage survives a silo kill (<see cref="TestProviders.Shared"/>, standing in for Azure
 /// storage), the NetServer adapter, and an emulator holding a 100,000-member static selection and a
 /// 20,000-member one, besides the demo data.
 /// </summary>
@@ -24,16 +18,16 @@ public sealed class ImportClusterFixture : IAsyncLifetime
     /// <summary>Members of the selection the silo-kill test imports.</summary>
     public const int KillSelectionSize = 20_000;
 
-    private readonly SharedGrainStore _storage = new();
+    private RelayTestCluster _relay = null!;
 
     /// <summary>The cluster.</summary>
-    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public InProcessTestCluster Cluster => _relay.Cluster;
 
     /// <summary>A client of the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
     /// <summary>Faults the tests may inject into grain calls.</summary>
-    public GrainCallFaults Faults { get; } = new();
+    public GrainCallFaults Faults => _relay.Faults;
 
     /// <summary>The emulator.</summary>
     public RunningEmulator Emulator { get; private set; } = null!;
@@ -50,23 +44,12 @@ public sealed class ImportClusterFixture : IAsyncLifetime
         BigSelectionId = SeedSelection("Big import", BigSelectionSize, "big");
         KillSelectionId = SeedSelection("Kill import", KillSelectionSize, "kill");
 
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddRelayProviders();
-            silo.Services.AddKeyedSingleton<IGrainStorage>(RelayStorage.Name, (sp, _) => _storage.For(sp.GetRequiredService<Serializer>()));
-            silo.Services.AddNetServerCrm();
-            silo.Services.AddRelayCrmPipeline();
-            silo.AddIncomingGrainCallFilter(Faults);
-        });
-        builder.ConfigureClient(client => client.AddRelayClientStreams());
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        _relay = await RelayTestCluster.StartAsync(new RelayTestClusterOptions { Silos = 2, Providers = TestProviders.Shared });
     }
 
     public async Task DisposeAsync()
     {
-        await Cluster.DisposeAsync();
+        await _relay.DisposeAsync();
         await Emulator.DisposeAsync();
     }
 

@@ -18,10 +18,10 @@ public sealed class FakeTimeClusterFixture : ClusterFixture
 
     protected override Task<ITestCrm> StartCrmAsync() => Task.FromResult<ITestCrm>(new InMemoryTestCrm(_crm));
 
-    protected override void AddCrm(IServiceCollection services)
+    protected override void Configure(RelayTestClusterOptions cluster)
     {
-        services.AddSingleton(new RelayClock(Time));
-        services.AddSingleton<ICrm>(_crm);
+        cluster.Crm = _crm;
+        cluster.ConfigureServices = services => services.AddSingleton(new RelayClock(Time));
     }
 }
 

@@ -1,11 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 using Relay.Contacts;
 using Relay.Crm;
-using Relay.Crm.NetServer;
-using Relay.Hosting;
 using Relay.Leads;
 using Relay.NetServerEmulator;
 using Relay.Tenants;
@@ -14,22 +10,24 @@ using Relay.Triggers;
 namespace Relay.Tests.Support;
 
 /// <summary>
-/// A two-silo <see cref="InProcessTestCluster"/> with Relay's providers and one CRM shared by both
-/// silos. Tests share it and keep apart by using their own tenant ids and e-mail addresses.
+/// A two-silo <see cref="RelayTestCluster"/> with the embedded providers and one CRM shared by both silos, with the
+/// helpers the pipeline tests use. Tests share it and keep apart by using their own tenant ids and e-mail addresses.
 /// </summary>
 public abstract class ClusterFixture : IAsyncLifetime
 {
+    private RelayTestCluster _relay = null!;
+
     /// <summary>The CRM behind the port, as tests see it.</summary>
     public ITestCrm Crm { get; private set; } = null!;
 
     /// <summary>The cluster.</summary>
-    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public InProcessTestCluster Cluster => _relay.Cluster;
 
     /// <summary>A client of the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
     /// <summary>Faults the tests may inject into grain calls.</summary>
-    public GrainCallFaults Faults { get; } = new();
+    public GrainCallFaults Faults => _relay.Faults;
 
     /// <summary>How many silos the cluster starts with.</summary>
     protected virtual short Silos => 2;
@@ -37,26 +35,20 @@ public abstract class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Crm = await StartCrmAsync();
-        var builder = new InProcessTestClusterBuilder(Silos);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddRelayProviders();
-            AddCrm(silo.Services);
-            silo.Services.AddRelayCrmPipeline();
-            silo.AddIncomingGrainCallFilter(Faults);
-        });
-        builder.ConfigureClient(client => client.AddRelayClientStreams());
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        var options = new RelayTestClusterOptions { Silos = Silos };
+        Configure(options);
+        _relay = await RelayTestCluster.StartAsync(options);
     }
 
-    public virtual async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public virtual async Task DisposeAsync() => await _relay.DisposeAsync();
 
     /// <summary>Starts the CRM the silos will call.</summary>
     protected abstract Task<ITestCrm> StartCrmAsync();
 
-    /// <summary>Registers the CRM port on a silo.</summary>
-    protected abstract void AddCrm(IServiceCollection services);
+    /// <summary>Chooses the cluster's variant: its CRM port (the NetServer adapter unless set), and any services of its own.</summary>
+    protected virtual void Configure(RelayTestClusterOptions cluster)
+    {
+    }
 
     /// <summary>Creates a tenant with its own id and the given automations.</summary>
     public async Task<string> CreateTenantAsync(params Automation[] automations) =>
@@ -111,11 +103,7 @@ public sealed class InMemoryClusterFixture : ClusterFixture
 
     protected override Task<ITestCrm> StartCrmAsync() => Task.FromResult<ITestCrm>(new InMemoryTestCrm(_crm));
 
-    protected override void AddCrm(IServiceCollection services)
-    {
-        services.AddSingleton(_crm);
-        services.AddSingleton<ICrm>(_crm);
-    }
+    protected override void Configure(RelayTestClusterOptions cluster) => cluster.Crm = _crm;
 }
 
 /// <summary>The cluster with the NetServer SOAP adapter calling an emulator over HTTP.</summary>
@@ -129,8 +117,6 @@ public sealed class EmulatorClusterFixture : ClusterFixture
         Emulator = await EmulatorHost.StartAsync();
         return new EmulatorTestCrm(Emulator);
     }
-
-    protected override void AddCrm(IServiceCollection services) => services.AddNetServerCrm();
 
     public override async Task DisposeAsync()
     {

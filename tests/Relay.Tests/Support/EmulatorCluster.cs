@@ -1,13 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Hosting;
 using Orleans.Runtime;
-using Orleans.Serialization;
-using Orleans.Storage;
-using Orleans.Streams;
 using Orleans.TestingHost;
 using Relay.Contacts;
-using Relay.Crm.NetServer;
-using Relay.Hosting;
 using Relay.NetServerEmulator;
 using Relay.NetServerEmulator.Soap;
 using Relay.Resilience;
@@ -17,25 +11,29 @@ using Relay.Triggers;
 namespace Relay.Tests.Support;
 
 /// <summary>
-/// An <see cref="InProcessTestCluster"/> of several silos whose contacts call a NetServer emulator over HTTP through
-/// the SOAP adapter and the whole CRM pipeline (circuit breaker, rate limit), with grain state in a
-/// <see cref="SharedGrainStore"/> so that a silo can be killed without losing it. Each tenant reaches the emulator
+/// A <see cref="RelayTestCluster"/> of several silos whose contacts call a NetServer emulator over HTTP through
+/// the SOAP adapter and the whole CRM pipeline (circuit breaker, rate limit), with grain state in
+/// <see cref="SharedGrainStore"/>s so that a silo can be killed without losing it. Each tenant reaches the emulator
 /// under its own path segment, so the emulator's request log tells the tenants apart.
 /// </summary>
 public sealed class EmulatorCluster : IAsyncDisposable
 {
-    private EmulatorCluster(InProcessTestCluster cluster, RunningEmulator emulator, SharedGrainStore storage)
+    private readonly RelayTestCluster _relay;
+
+    private EmulatorCluster(RelayTestCluster relay, RunningEmulator emulator)
     {
-        Cluster = cluster;
+        _relay = relay;
         Emulator = emulator;
-        Storage = storage;
     }
 
-    /// <summary>The grain state every silo reads and writes.</summary>
-    public SharedGrainStore Storage { get; }
+    /// <summary>The <see cref="RelayStorage.Name"/> grain state every silo reads and writes.</summary>
+    public SharedGrainStore Storage => _relay.Storage;
+
+    /// <summary>The <see cref="RelayStorage.Large"/> grain state (the lead index) every silo reads and writes.</summary>
+    public SharedGrainStore LargeStorage => _relay.LargeStorage;
 
     /// <summary>The cluster.</summary>
-    public InProcessTestCluster Cluster { get; }
+    public InProcessTestCluster Cluster => _relay.Cluster;
 
     /// <summary>The emulator.</summary>
     public RunningEmulator Emulator { get; }
@@ -50,25 +48,21 @@ public sealed class EmulatorCluster : IAsyncDisposable
     public static async Task<EmulatorCluster> StartAsync(short silos, TimeSpan? callTimeout = null, TimeSpan? retryMaxBackoff = null)
     {
         var emulator = await EmulatorHost.StartAsync();
-        var store = new SharedGrainStore();
-        var builder = new InProcessTestClusterBuilder(silos);
-        builder.ConfigureSilo((_, silo) =>
+        var relay = await RelayTestCluster.StartAsync(new RelayTestClusterOptions
         {
-            silo.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
-            silo.UseInMemoryReminderService();
-            silo.Services.AddKeyedSingleton<IGrainStorage>(RelayStorage.Name, (sp, _) => store.For(sp.GetRequiredService<Serializer>()));
-            silo.Services.AddNetServerCrm(o => o.CallTimeout = callTimeout ?? TimeSpan.FromSeconds(10));
-            silo.Services.AddRelayCrmPipeline();
-            silo.Services.Configure<CrmCircuitBreakerOptions>(o => o.BreakDuration = TimeSpan.FromSeconds(3));
-            if (retryMaxBackoff is { } max)
+            Silos = silos,
+            Providers = TestProviders.Shared,
+            NetServerCallTimeout = callTimeout ?? TimeSpan.FromSeconds(10),
+            ConfigureServices = services =>
             {
-                silo.Services.Configure<CrmRetryOptions>(o => o.MaxBackoff = max);
-            }
+                services.Configure<CrmCircuitBreakerOptions>(o => o.BreakDuration = TimeSpan.FromSeconds(3));
+                if (retryMaxBackoff is { } max)
+                {
+                    services.Configure<CrmRetryOptions>(o => o.MaxBackoff = max);
+                }
+            },
         });
-        builder.ConfigureClient(client => client.AddRelayClientStreams());
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return new EmulatorCluster(cluster, emulator, store);
+        return new EmulatorCluster(relay, emulator);
     }
 
     /// <summary>Creates a tenant with its own id and path on the emulator, the given CRM rate, and automations.</summary>
@@ -133,7 +127,7 @@ public sealed class EmulatorCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Cluster.DisposeAsync();
+        await _relay.DisposeAsync();
         await Emulator.DisposeAsync();
     }
 }

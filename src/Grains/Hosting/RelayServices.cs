@@ -1,12 +1,5 @@
-using System.Net;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
-using Orleans.Hosting;
-using Orleans.Serialization;
-using Orleans.Streams;
 using Relay.Contacts;
 using Relay.Crm;
 using Relay.Crm.NetServer;
@@ -16,90 +9,12 @@ using Relay.Resilience;
 namespace Relay.Hosting;
 
 /// <summary>
-/// The one place that configures Orleans and Relay's services. The silo process, the web host (as
-/// co-hosted silo or as client) and the tests all call these, so they cannot drift apart.
+/// Relay's domain services: the CRM port, its decorators, and what grains and readers use. Every silo (the silo
+/// process, the web host's co-hosted one, the test clusters) registers them through these; the cluster itself is
+/// configured by the hosting project.
 /// </summary>
-public static class RelayHosting
+public static class RelayServices
 {
-    /// <summary>Configures a silo: cluster membership from settings, then Relay's providers and services.</summary>
-    public static ISiloBuilder AddRelaySilo(this ISiloBuilder silo, IConfiguration configuration)
-    {
-        var options = RelayOptions.From(configuration);
-        var o = options.Orleans;
-        silo.Configure<ClusterOptions>(c =>
-        {
-            c.ClusterId = o.ClusterId;
-            c.ServiceId = o.ServiceId;
-        });
-        if (o.Providers is ProviderKind.Azure)
-        {
-            silo.AddRelayAzureSilo(o);
-        }
-        else
-        {
-            silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, new IPEndPoint(IPAddress.Loopback, o.PrimarySiloPort ?? o.SiloPort));
-            silo.AddRelayProviders();
-        }
-
-        if (o.CollectionAge is { } age)
-        {
-            // Orleans looks for idle grains once per quantum, which must be shorter than the age.
-            silo.Configure<GrainCollectionOptions>(g =>
-            {
-                g.CollectionAge = age;
-                g.CollectionQuantum = TimeSpan.FromTicks(Math.Min(g.CollectionQuantum.Ticks, age.Ticks / 2));
-            });
-        }
-
-        silo.AddRelayTelemetry(options.Observability);
-        silo.Services.AddRelayDomain(options);
-        return silo;
-    }
-
-    /// <summary>Configures an Orleans client of a cluster started with the same settings.</summary>
-    public static IClientBuilder AddRelayClient(this IClientBuilder client, IConfiguration configuration)
-    {
-        var options = RelayOptions.From(configuration);
-        var o = options.Orleans;
-        client.Configure<ClusterOptions>(c =>
-        {
-            c.ClusterId = o.ClusterId;
-            c.ServiceId = o.ServiceId;
-        });
-        if (o.Providers is ProviderKind.Azure)
-        {
-            client.AddRelayAzureClient(o);
-        }
-        else
-        {
-            client.UseLocalhostClustering(o.GatewayPort);
-            client.AddRelayClientStreams();
-        }
-
-        client.AddRelayTelemetry(options.Observability);
-        return client;
-    }
-
-    /// <summary>Storage, trigger streams and reminders, without membership (test clusters bring their own).</summary>
-    public static ISiloBuilder AddRelayProviders(this ISiloBuilder silo)
-    {
-        silo.AddMemoryGrainStorage(RelayStorage.Name, UseBinaryFormat);
-        silo.AddMemoryGrainStorage(RelayStorage.Large, UseBinaryFormat);
-        silo.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
-        silo.UseInMemoryReminderService();
-        return silo;
-    }
-
-    private static void UseBinaryFormat(OptionsBuilder<MemoryGrainStorageOptions> options) =>
-        options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new BinaryGrainStorageSerializer(serializer));
-
-    /// <summary>The stream configuration a client that produces triggers needs.</summary>
-    public static IClientBuilder AddRelayClientStreams(this IClientBuilder client)
-    {
-        client.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
-        return client;
-    }
-
     /// <summary>
     /// Relay's domain services on a silo: the CRM port chosen by settings, wrapped in its decorators,
     /// and what the contact grains use to call it.

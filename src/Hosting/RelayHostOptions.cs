@@ -1,0 +1,99 @@
+namespace Relay.Hosting;
+
+/// <summary>
+/// What every Relay process reads to join the cluster, section <c>Relay</c>: cluster identity, ports and providers
+/// (<c>Relay:Orleans</c>) and observability (<c>Relay:Observability</c>). The domain's own settings are
+/// <see cref="RelayOptions"/>, in the same section.
+/// </summary>
+public sealed class RelayHostOptions
+{
+    /// <summary>Cluster and providers.</summary>
+    public OrleansSettings Orleans { get; set; } = new();
+
+    /// <summary>Metrics, traces, logs and the dashboard.</summary>
+    public ObservabilitySettings Observability { get; set; } = new();
+
+    /// <summary>Reads the section and fails fast, naming the setting, when something is wrong.</summary>
+    public static RelayHostOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        RelayOptions.Read<RelayHostOptions>(configuration, o => o.Validate());
+
+    /// <summary>Every problem with the settings, each naming its setting.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Orleans.Providers is not (ProviderKind.Embedded or ProviderKind.Azure))
+        {
+            errors.Add($"Relay:Orleans:Providers must be 'Embedded' or 'Azure' (got '{Orleans.Providers}')");
+        }
+
+        if (string.IsNullOrWhiteSpace(Orleans.ClusterId))
+        {
+            errors.Add("Relay:Orleans:ClusterId is required");
+        }
+
+        if (string.IsNullOrWhiteSpace(Orleans.ServiceId))
+        {
+            errors.Add("Relay:Orleans:ServiceId is required");
+        }
+
+        if (Orleans.SiloPort is <= 0 or > 65535 || Orleans.GatewayPort is <= 0 or > 65535)
+        {
+            errors.Add("Relay:Orleans:SiloPort and Relay:Orleans:GatewayPort must be TCP ports (1–65535)");
+        }
+
+        if (Orleans.Providers is ProviderKind.Azure)
+        {
+            errors.AddRange(Orleans.Azure.Validate(Orleans.ServiceId));
+        }
+
+        errors.AddRange(Orleans.ValidateEndpoints());
+        return errors;
+    }
+}
+
+/// <summary>Which providers the cluster uses.</summary>
+public enum ProviderKind
+{
+    /// <summary>Localhost clustering, memory storage, streams and reminders: one machine, nothing durable.</summary>
+    Embedded = 0,
+
+    /// <summary>Azure Table clustering, reminders and state, Blob state for large indexes, Azure Queue streams.</summary>
+    Azure = 1,
+}
+
+/// <summary>Cluster identity, ports and providers, section <c>Relay:Orleans</c>.</summary>
+public sealed class OrleansSettings
+{
+    /// <summary>The provider set.</summary>
+    public ProviderKind Providers { get; set; } = ProviderKind.Embedded;
+
+    /// <summary>The cluster id; silos and clients of one cluster share it.</summary>
+    public string ClusterId { get; set; } = "relay-dev";
+
+    /// <summary>The service id; stable across deployments, as storage is keyed by it.</summary>
+    public string ServiceId { get; set; } = "relay";
+
+    /// <summary>The silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The client gateway port.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The silo port of the primary silo, for several local silos; this silo's own port when unset.</summary>
+    public int? PrimarySiloPort { get; set; }
+
+    /// <summary>The Azure providers' settings, section <c>Relay:Orleans:Azure</c>.</summary>
+    public AzureSettings Azure { get; set; } = new();
+
+    /// <summary>The address other silos and clients reach this silo at (a pod's IP); with Azure providers only.</summary>
+    public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>This silo's name in the membership table (a pod's name); the host name when unset.</summary>
+    public string? SiloName { get; set; }
+
+    /// <summary>
+    /// How long a grain may stay idle in memory before it is collected; Orleans' default when unset. A busy silo
+    /// with many one-off contacts can shorten it to bound the activations it holds.
+    /// </summary>
+    public TimeSpan? CollectionAge { get; set; }
+}
