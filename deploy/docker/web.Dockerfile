@@ -5,10 +5,12 @@ WORKDIR /repo
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Grains/Relay.Grains.csproj src/Grains/
 COPY src/Hosting/Relay.Hosting.csproj src/Hosting/
+COPY src/NetServerEmulator/Relay.NetServerEmulator.csproj src/NetServerEmulator/
 COPY src/Web/Relay.Web.csproj src/Web/
 RUN dotnet restore src/Web/Relay.Web.csproj
 COPY src/Grains/ src/Grains/
 COPY src/Hosting/ src/Hosting/
+COPY src/NetServerEmulator/ src/NetServerEmulator/
 COPY src/Web/ src/Web/
 RUN dotnet publish src/Web/Relay.Web.csproj -c Release -o /app --no-restore
 

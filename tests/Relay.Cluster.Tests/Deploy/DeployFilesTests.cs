@@ -75,6 +75,49 @@ public sealed partial class DeployFilesTests
         }
     }
 
+    [Theory]
+    [InlineData("silo.Dockerfile")]
+    [InlineData("web.Dockerfile")]
+    [InlineData("netserver-emulator.Dockerfile")]
+    public void A_Dockerfile_copies_every_project_the_published_project_references(string dockerfile)
+    {
+        var lines = File.ReadAllLines(Path.Combine(Deploy, "docker", dockerfile));
+        var copied = lines.Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from=", StringComparison.Ordinal))
+            .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1])
+            .Select(p => p.TrimEnd('/'))
+            .ToHashSet(StringComparer.Ordinal);
+        var published = lines.Single(l => l.StartsWith("RUN dotnet publish ", StringComparison.Ordinal)).Split(' ')[3];
+
+        foreach (var project in WithReferences(published))
+        {
+            var folder = Path.GetDirectoryName(project)!.Replace('\\', '/');
+            copied.ShouldContain(folder, $"{dockerfile} publishes {published}, which needs {project}");
+        }
+    }
+
+    /// <summary>A project and every project it references, transitively, as paths from the repository root.</summary>
+    private static HashSet<string> WithReferences(string project)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([project]);
+        while (pending.TryPop(out var current))
+        {
+            if (!seen.Add(current))
+            {
+                continue;
+            }
+
+            var folder = Path.GetDirectoryName(current)!;
+            foreach (var reference in System.Xml.Linq.XDocument.Load(Path.Combine(Artifacts.RepoRoot, current)).Descendants("ProjectReference"))
+            {
+                var path = Path.GetRelativePath(Artifacts.RepoRoot, Path.GetFullPath(Path.Combine(Artifacts.RepoRoot, folder, ((string)reference.Attribute("Include")!).Replace('\\', '/'))));
+                pending.Push(path.Replace('\\', '/'));
+            }
+        }
+
+        return seen;
+    }
+
     [Fact]
     public void The_silo_deployment_advertises_its_pod_probes_health_shuts_down_gracefully_and_needs_no_kubernetes_api()
     {

@@ -44,7 +44,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
             "every pipeline instrument to be exported");
         metrics.ShouldContain("relay_triggers_received_total{otel_scope_name=\"Relay\",tenant=\"demo\",type=\"email.clicked\"} 3");
         metrics.ShouldContain("relay_triggers_processed_total{otel_scope_name=\"Relay\",type=\"email.clicked\"} 2");
-        metrics.ShouldContain("relay_triggers_deduplicated_total{otel_scope_name=\"Relay\"} 1");
+        metrics.ShouldContain("relay_triggers_deduplicated_total{otel_scope_name=\"Relay\",tenant=\"demo\"} 1");
         metrics.ShouldContain("relay_leads_created_total{otel_scope_name=\"Relay\",reason=\"ambiguous\"} 1");
     }
 

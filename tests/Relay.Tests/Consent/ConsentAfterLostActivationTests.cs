@@ -31,9 +31,15 @@ public sealed class ConsentAfterLostActivationTests(ResilienceClusterFixture fix
             (await Eventually.GetAsync(() => Relay.HasDrainReminderAsync(tenant, "c-lost"), has => has, "the drain reminder while the consent waits")).ShouldBeTrue();
 
             // The activation goes, as with its silo, while SuperOffice still refuses: only the reminder can bring it back.
+            var lost = Relay.Faults.LastActivation(contact.GetGrainId()).ShouldNotBeNull();
             await contact.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+
+            // Gone, or already replaced: a reminder tick that arrives while it deactivates starts the next one at once.
             var management = Relay.Client.GetGrain<IManagementGrain>(0);
-            await Eventually.GetAsync(async () => await management.GetActivationAddress(contact), address => address is null, "the contact's activation to be gone");
+            await Eventually.GetAsync(
+                async () => (Silo: await management.GetActivationAddress(contact), Activation: Relay.Faults.LastActivation(contact.GetGrainId())),
+                now => now.Silo is null || now.Activation != lost,
+                "the contact's activation to be gone");
         }
         finally
         {
@@ -49,4 +55,5 @@ public sealed class ConsentAfterLostActivationTests(ResilienceClusterFixture fix
         record.SyncedAt.ShouldNotBeNull();
         record.SyncError.ShouldBeNull();
     }
+
 }

@@ -41,6 +41,9 @@ public sealed class EmulatorCluster : IAsyncDisposable
     /// <summary>A client of the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>Faults the tests may inject into grain calls, and the activations that answered them.</summary>
+    public GrainCallFaults Faults => _relay.Faults;
+
     /// <summary>
     /// Starts the emulator and a cluster of <paramref name="silos"/> silos; <paramref name="retryMaxBackoff"/> caps the
     /// wait between two attempts of an action (<see cref="CrmRetryOptions.MaxBackoff"/>).
