@@ -14,4 +14,7 @@ public sealed class EmulatorOptions
     /// then <c>../shared/netserver-wsdl</c> beside the repository. A folder without them means the emulator runs without WSDL.
     /// </summary>
     public string? WsdlFolder { get; set; }
+
+    /// <summary>Answer with chunked transfer encoding instead of a <c>Content-Length</c>, to test clients that must stop reading at a limit.</summary>
+    public bool ChunkedResponses { get; set; }
 }

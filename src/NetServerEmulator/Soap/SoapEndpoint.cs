@@ -214,7 +214,7 @@ public sealed partial class SoapEndpoint
                     return;
                 case FaultKind.ExceptionInfo:
                     outcome = "fault: ExceptionInfo " + rule.ExceptionType;
-                    await SoapReplies.WriteResponseAsync(context, ns, operation, contract, null, new NetServerException(rule.Message, rule.ExceptionType));
+                    await SoapReplies.WriteResponseAsync(context, ns, operation, contract, null, new NetServerException(rule.Message, rule.ExceptionType), _options.ChunkedResponses);
                     Log(200);
                     return;
             }
@@ -255,7 +255,7 @@ public sealed partial class SoapEndpoint
             return;
         }
 
-        await SoapReplies.WriteResponseAsync(context, ns, operation, contract, result, failure);
+        await SoapReplies.WriteResponseAsync(context, ns, operation, contract, result, failure, _options.ChunkedResponses);
         Log(200);
     }
 

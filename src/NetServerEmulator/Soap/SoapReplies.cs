@@ -14,8 +14,9 @@ internal static class SoapReplies
     /// <summary>
     /// Writes a NetServer response: the operation's output headers and the response body. With the agent's WSDL
     /// (<paramref name="contract"/>) every member of the schema is written; without it, the members the handler gave.
+    /// With a <c>Content-Length</c>, as WCF's buffered answers on IIS have, unless <paramref name="chunked"/>.
     /// </summary>
-    public static async Task WriteResponseAsync(HttpContext context, string ns, OperationContract operation, AgentContract? contract, SoapObject? result, NetServerException? failure)
+    public static async Task WriteResponseAsync(HttpContext context, string ns, OperationContract operation, AgentContract? contract, SoapObject? result, NetServerException? failure, bool chunked = false)
     {
         using var buffer = new MemoryStream();
         using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
@@ -60,6 +61,11 @@ internal static class SoapReplies
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "text/xml; charset=utf-8";
+        if (!chunked)
+        {
+            context.Response.ContentLength = buffer.Length;
+        }
+
         await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
     }
 
