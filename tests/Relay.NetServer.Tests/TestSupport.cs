@@ -41,7 +41,8 @@ internal sealed class EmulatorSession : IAsyncDisposable
         TimeProvider? time = null,
         string pathPrefix = "/Cust12345",
         string password = DemoSeed.Password,
-        bool withWsdl = true)
+        bool withWsdl = true,
+        long? maxResponseBytes = null)
     {
         var emulator = await EmulatorHost.StartAsync(
             configure: (store, options) =>
@@ -50,7 +51,9 @@ internal sealed class EmulatorSession : IAsyncDisposable
                 configure?.Invoke(store, options);
             },
             time: time);
-        var crm = new NetServerCrm(Options.Create(new NetServerOptions { CallTimeout = callTimeout ?? TimeSpan.FromSeconds(20) }));
+        var options = new NetServerOptions { CallTimeout = callTimeout ?? TimeSpan.FromSeconds(20) };
+        options.MaxReceivedMessageSize = maxResponseBytes ?? options.MaxReceivedMessageSize;
+        var crm = new NetServerCrm(Options.Create(options));
         var connection = new CrmConnection(
             "tenant-" + Guid.NewGuid().ToString("N")[..8],
             emulator.BaseUrl + pathPrefix.TrimStart('/'),

@@ -12,8 +12,11 @@ public sealed class NetServerOptions
     /// <summary>How long opening a channel may take.</summary>
     public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The largest response accepted (archive pages of 1,000 rows fit well inside the default).</summary>
-    public long MaxReceivedMessageSize { get; set; } = 64L * 1024 * 1024;
+    /// <summary>
+    /// The largest response accepted, in bytes; a larger one is refused (<c>ResponseTooLarge</c>) without being buffered.
+    /// Archive pages of 1,000 rows fit well inside the default.
+    /// </summary>
+    public long MaxReceivedMessageSize { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>Sent in the <c>TimeZone</c> header: Relay reads and writes dates in UTC.</summary>
     public string TimeZoneLocationCode { get; set; } = "UTC";

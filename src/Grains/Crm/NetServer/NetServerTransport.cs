@@ -199,6 +199,16 @@ internal sealed partial class NetServerTransport : IDisposable
     internal static CrmException Classify(Exception e, string agent, string operation, bool isWrite)
     {
         var call = $"NetServer {agent}.{operation}";
+        if (IsTooLarge(e))
+        {
+            // Before the status: the quota message "(500)" would otherwise read as HTTP 500. Asking again gets the same
+            // oversized answer, so a read fails for good. A write's answer came back, so NetServer has most likely
+            // committed it, but the answer that says so was never read: uncertain, checked by reference before any retry.
+            return isWrite
+                ? new CrmException(CrmErrorKind.Uncertain, "ResponseTooLarge", $"{call}: the answer exceeded NetServer:MaxReceivedMessageSize and was refused; the write may have taken effect.", e)
+                : new CrmException(CrmErrorKind.Permanent, "ResponseTooLarge", $"{call}: the answer exceeded NetServer:MaxReceivedMessageSize and was refused.", e);
+        }
+
         var status = StatusOf(e);
         switch (e)
         {
@@ -241,6 +251,23 @@ internal sealed partial class NetServerTransport : IDisposable
         }
 
         return new CrmException(CrmErrorKind.Transient, e.GetType().Name, $"{call} failed: {e.Message}", e);
+    }
+
+    /// <summary>
+    /// WCF refuses an answer over <see cref="NetServerOptions.MaxReceivedMessageSize"/> with a <see cref="QuotaExceededException"/>
+    /// in the chain: from its Content-Length before reading the body, or, when chunked, once the buffer reaches the limit.
+    /// </summary>
+    private static bool IsTooLarge(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            if (current is QuotaExceededException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsConnectFailure(Exception e)
