@@ -28,7 +28,7 @@ public class TriggerParsing
     public bool ParseAndValidate()
     {
         using var document = JsonDocument.Parse(_json);
-        return TriggerParser.Parse(document.RootElement).IsValid;
+        return TriggerParser.Parse(document.RootElement, DateTimeOffset.UtcNow).IsValid;
     }
 }
 

@@ -6,6 +6,14 @@ internal static class Problems
     public static ProblemHttpResult Create(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
 
+    /// <summary>
+    /// The answer to an unhandled exception, in every environment: a plain 500 with the trace id and no
+    /// exception type, message or stack, which stay in the log.
+    /// </summary>
+    public static Task WriteUnexpectedAsync(HttpContext context) =>
+        Create(StatusCodes.Status500InternalServerError, "Relay could not answer this request", "An unexpected error occurred; it has been logged. Try again later, and quote the traceId if it persists.")
+            .ExecuteAsync(context);
+
     public static ProblemHttpResult UnknownTenant(string tenant) =>
         Create(StatusCodes.Status404NotFound, "Unknown tenant", $"Relay has no tenant '{tenant}'.");
 }

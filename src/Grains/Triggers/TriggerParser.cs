@@ -26,8 +26,11 @@ public static partial class TriggerParser
     /// <summary>The longest free-text field accepted (names, titles, content names, form values).</summary>
     public const int MaxTextLength = 2000;
 
-    /// <summary>Validates one JSON value as a trigger.</summary>
-    public static TriggerParseResult Parse(JsonElement element)
+    /// <summary>How far past the server clock a <c>consent.changed</c> trigger may be dated (clock skew).</summary>
+    public static readonly TimeSpan MaxConsentFutureSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>Validates one JSON value as a trigger; <paramref name="now"/> is the server clock's time.</summary>
+    public static TriggerParseResult Parse(JsonElement element, DateTimeOffset now)
     {
         var errors = new List<TriggerError>();
         if (element.ValueKind != JsonValueKind.Object)
@@ -56,6 +59,12 @@ public static partial class TriggerParser
             linkUrl = ReadLink(element, r, required: type.HasLink());
             form = ReadForm(element, r, errors, required: type == TriggerType.FormSubmitted);
             consent = ReadConsent(element, r, errors, required: type == TriggerType.ConsentChanged);
+        }
+
+        // The latest consent change wins, so one dated far ahead would outrank every real change until then.
+        if (typeKnown && type == TriggerType.ConsentChanged && occurredAt > now + MaxConsentFutureSkew)
+        {
+            errors.Add(new("occurredAt", $"a consent change may not be dated more than {MaxConsentFutureSkew.TotalMinutes:0} minutes after the server's time ({now.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})"));
         }
 
         if (errors.Count > 0 || id is null || !typeKnown || occurredAt is null || contact is null)

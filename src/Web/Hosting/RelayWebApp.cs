@@ -30,6 +30,9 @@ public static class RelayWebApp
         builder.AddRelayWeb();
 
         var app = builder.Build();
+
+        // Before everything else, and instead of the developer exception page even in Development: no answer shows internals.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.WriteUnexpectedAsync });
         app.UseStatusCodePages();
         app.MapRelayPanels();
         app.MapRelayHealth();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Relay.Tenants;
 using Relay.Triggers;
 
@@ -24,7 +25,7 @@ public static class IngestApi
     /// Accepts a JSON array of triggers. Every item is validated first; if any is invalid the whole
     /// batch is refused with a reason per item and nothing is queued, so a producer never has to guess.
     /// </summary>
-    private static async Task<Results<Accepted<IngestAccepted>, ValidationProblem, ProblemHttpResult>> PostTriggersAsync(string tenant, HttpRequest request, IGrainFactory grains, TriggerIngest ingest)
+    private static async Task<Results<Accepted<IngestAccepted>, ValidationProblem, ProblemHttpResult>> PostTriggersAsync(string tenant, HttpRequest request, IGrainFactory grains, TriggerIngest ingest, TimeProvider time)
     {
         if (!TenantRules.IsValidTenantId(tenant) || await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is null)
         {
@@ -45,6 +46,12 @@ public static class IngestApi
         if (body is null)
         {
             return TooLarge("The body is larger than that.");
+        }
+
+        // JsonDocument checks UTF-8 only when a string is read, which would fail after validation began.
+        if (!Utf8.IsValid(body))
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "The body is not valid UTF-8", "Send the batch as UTF-8 encoded JSON.");
         }
 
         JsonDocument document;
@@ -78,18 +85,24 @@ public static class IngestApi
 
             var triggers = new List<Trigger>(count);
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            var firstById = new Dictionary<string, int>(StringComparer.Ordinal);
             var rejected = 0;
+            var now = time.GetUtcNow();
             foreach (var (index, item) in root.EnumerateArray().Index())
             {
-                var result = TriggerParser.Parse(item);
-                if (result.Trigger is { } trigger)
+                var result = TriggerParser.Parse(item, now);
+                if (result.Trigger is { } trigger && firstById.TryAdd(trigger.Id, index))
                 {
                     triggers.Add(trigger);
                     continue;
                 }
 
                 rejected++;
-                foreach (var field in result.Errors.GroupBy(e => e.Path.Length == 0 ? $"[{index}]" : $"[{index}].{e.Path}"))
+                // A repeated id would be dropped silently as a duplicate, so the producer learns of it instead.
+                IEnumerable<TriggerError> reasons = result.Trigger is { } repeated
+                    ? [new("id", $"duplicates [{firstById[repeated.Id]}].id")]
+                    : result.Errors;
+                foreach (var field in reasons.GroupBy(e => e.Path.Length == 0 ? $"[{index}]" : $"[{index}].{e.Path}"))
                 {
                     errors[field.Key] = [.. field.Select(e => e.Message)];
                 }

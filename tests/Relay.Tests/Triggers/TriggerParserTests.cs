@@ -26,6 +26,9 @@ public sealed class TriggerParserTests
         }
         """;
 
+    /// <summary>The server clock the parser is given: a fixed time, so the five-minute boundary is exact.</summary>
+    private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
     [Fact]
     public void A_complete_trigger_is_read_into_the_record()
     {
@@ -174,10 +177,35 @@ public sealed class TriggerParserTests
     public void Every_problem_of_an_item_is_reported_at_once() =>
         Parse("""{"type":"nope","contact":{}}""").Errors.Count.ShouldBe(5);
 
+    [Theory]
+    [InlineData("2026-11-29T12:05:00Z")]
+    [InlineData("2026-11-29T13:05:00+01:00")]
+    [InlineData("2020-01-01T00:00:00Z")]
+    public void A_consent_change_dated_at_most_five_minutes_after_the_server_clock_is_accepted(string occurredAt) =>
+        Parse(Consent(occurredAt)).IsValid.ShouldBeTrue();
+
+    [Theory]
+    [InlineData("2026-11-29T12:05:01Z")]
+    [InlineData("2099-01-01T00:00:00Z")]
+    public void A_consent_change_dated_more_than_five_minutes_after_the_server_clock_is_rejected(string occurredAt)
+    {
+        var result = Parse(Consent(occurredAt));
+
+        result.IsValid.ShouldBeFalse();
+        result.Errors.ShouldBe([new TriggerError("occurredAt", "a consent change may not be dated more than 5 minutes after the server's time (2026-11-29T12:00:00Z)")]);
+    }
+
+    [Fact]
+    public void Other_triggers_dated_in_the_future_are_accepted() =>
+        Parse(Edit(n => n["occurredAt"] = "2099-01-01T00:00:00Z")).IsValid.ShouldBeTrue();
+
+    private static string Consent(string occurredAt) =>
+        $$$"""{"id":"e","type":"consent.changed","occurredAt":"{{{occurredAt}}}","contact":{"id":"c","email":"a@b.se"},"consent":{"purpose":"email-marketing","legalBasis":"consent","granted":true}}""";
+
     private static TriggerParseResult Parse(string json)
     {
         using var doc = JsonDocument.Parse(json);
-        return TriggerParser.Parse(doc.RootElement);
+        return TriggerParser.Parse(doc.RootElement, Now);
     }
 
     private static string Edit(Action<JsonObject> edit)

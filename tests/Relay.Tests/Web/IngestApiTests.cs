@@ -172,6 +172,60 @@ public sealed class IngestApiTests(RelayWebFactory factory) : IClassFixture<Rela
     }
 
     [Fact]
+    public async Task A_body_with_invalid_utf8_inside_a_string_is_a_bad_request_without_exception_details()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        byte[] body = [.. Encoding.UTF8.GetBytes("""[{"id":"evt-utf8","type":"email.opened","occurredAt":"2026-11-29T10:15:00Z","contact":{"id":"c-utf8","email":"a@b.se","firstName":"A"""), 0xC3, 0x28, .. Encoding.UTF8.GetBytes("\"}}]")];
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+
+        var response = await _client.PostAsync($"/api/tenants/{tenant}/triggers", content);
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest, "The body is not valid UTF-8");
+        problem.ToJsonString().ShouldNotContain("Exception");
+        await ShouldNotExistAsync(tenant, "c-utf8");
+    }
+
+    [Fact]
+    public async Task Two_triggers_with_the_same_id_are_refused_naming_both_positions_and_nothing_is_queued()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var first = Trigger("c-dup-0");
+        var again = Trigger("c-dup-3");
+        again["id"] = first["id"]!.GetValue<string>();
+
+        var response = await PostAsync(tenant, new JsonArray(first, Trigger("c-dup-1"), Trigger("c-dup-2"), again));
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest, "The batch was rejected");
+        problem["errors"]!.AsObject().Select(e => e.Key).ShouldBe(["[3].id"]);
+        problem["errors"]!["[3].id"]!.AsArray().Select(n => n!.GetValue<string>()).ShouldBe(["duplicates [0].id"]);
+        problem["detail"]!.GetValue<string>().ShouldStartWith("1 of 4 triggers are invalid; nothing was queued.");
+        foreach (var contact in new[] { "c-dup-0", "c-dup-1", "c-dup-2", "c-dup-3" })
+        {
+            await ShouldNotExistAsync(tenant, contact);
+        }
+    }
+
+    [Fact]
+    public async Task A_consent_change_dated_far_in_the_future_is_refused_naming_its_time()
+    {
+        var tenant = await factory.CreateTenantAsync();
+        var consent = Trigger("c-future");
+        consent["type"] = "consent.changed";
+        consent["occurredAt"] = "2099-01-01T00:00:00Z";
+        consent["consent"] = new JsonObject { ["purpose"] = "email-marketing", ["legalBasis"] = "consent", ["granted"] = true };
+        var opened = Trigger("c-future-open");
+        opened["occurredAt"] = "2099-01-01T00:00:00Z";
+
+        var response = await PostAsync(tenant, new JsonArray(opened, consent));
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest, "The batch was rejected");
+        problem["errors"]!.AsObject().Select(e => e.Key).ShouldBe(["[1].occurredAt"]);
+        problem["errors"]!["[1].occurredAt"]![0]!.GetValue<string>().ShouldStartWith("a consent change may not be dated more than 5 minutes after the server's time");
+        await ShouldNotExistAsync(tenant, "c-future");
+    }
+
+    [Fact]
     public async Task Health_endpoints_answer()
     {
         (await _client.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
