@@ -8,6 +8,9 @@ namespace Relay.Web.Admin;
 /// </summary>
 public static class DeadLettersApi
 {
+    /// <summary>The largest page.</summary>
+    public const int MaxPage = 500;
+
     /// <summary>Maps the dead-letter endpoints.</summary>
     public static IEndpointRouteBuilder MapDeadLettersApi(this IEndpointRouteBuilder app)
     {
@@ -20,7 +23,7 @@ public static class DeadLettersApi
     }
 
     private static Task<Results<Ok<DeadLetterPage>, ProblemHttpResult>> GetAsync(string tenant, IGrainFactory grains, string? errorType = null, int skip = 0, int take = 50) =>
-        AdminApi.ForTenantAsync(grains, tenant, () => Letters(grains, tenant).GetAsync(errorType, skip, take));
+        AdminApi.ForTenantAsync(grains, tenant, () => Letters(grains, tenant).GetAsync(errorType, Paging.Skip(skip), Paging.Take(take, MaxPage)));
 
     private static Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAllAsync(string tenant, IGrainFactory grains, string? errorType = null) =>
         AdminApi.ForTenantAsync(grains, tenant, async () => new ReplayResult(await Letters(grains, tenant).ReplayAllAsync(errorType)));

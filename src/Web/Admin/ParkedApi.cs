@@ -8,6 +8,9 @@ namespace Relay.Web.Admin;
 /// </summary>
 public static class ParkedApi
 {
+    /// <summary>The largest page.</summary>
+    public const int MaxPage = 500;
+
     /// <summary>Maps the parked-actions endpoints.</summary>
     public static IEndpointRouteBuilder MapParkedApi(this IEndpointRouteBuilder app)
     {
@@ -19,7 +22,7 @@ public static class ParkedApi
     }
 
     private static Task<Results<Ok<ParkedReport>, ProblemHttpResult>> GetAsync(string tenant, IGrainFactory grains, string? errorType = null, int skip = 0, int take = 50) =>
-        AdminApi.ForTenantAsync(grains, tenant, () => grains.GetGrain<IParkedIndexGrain>(tenant).GetAsync(errorType, skip, take));
+        AdminApi.ForTenantAsync(grains, tenant, () => grains.GetGrain<IParkedIndexGrain>(tenant).GetAsync(errorType, Paging.Skip(skip), Paging.Take(take, MaxPage)));
 
     private static Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAllAsync(string tenant, IGrainFactory grains, string? errorType = null) =>
         AdminApi.ForTenantAsync(grains, tenant, async () => new ReplayResult(await ParkedReplay.ReplayAsync(grains, tenant, errorType)));

@@ -48,7 +48,7 @@ public static class ConsentApi
         admin.MapPost("/reconcile", (string tenant, IGrainFactory grains) =>
             AdminApi.ForTenantAsync(grains, tenant, () => grains.GetGrain<IConsentReconcilerGrain>(tenant).ReconcileAsync()));
         admin.MapGet("/conflicts", (string tenant, IGrainFactory grains, int take = 100) =>
-            AdminApi.ForTenantAsync(grains, tenant, () => grains.GetGrain<IConsentReconcilerGrain>(tenant).GetConflictsAsync(Math.Clamp(take, 1, 1000))));
+            AdminApi.ForTenantAsync(grains, tenant, () => grains.GetGrain<IConsentReconcilerGrain>(tenant).GetConflictsAsync(Paging.Take(take, MaxPage))));
         return app;
     }
 
@@ -109,7 +109,7 @@ public static class ConsentApi
     private static Task<Results<Ok<ConsentLogView>, ProblemHttpResult>> GetLogAsync(string tenant, IGrainFactory grains, long since = 0, int take = 500) =>
         AdminApi.ForTenantAsync(grains, tenant, async () =>
         {
-            var page = await grains.GetGrain<IConsentLogGrain>(tenant).GetSinceAsync(Math.Max(0, since), Math.Clamp(take, 1, MaxPage));
+            var page = await grains.GetGrain<IConsentLogGrain>(tenant).GetSinceAsync(Paging.Since(since), Paging.Take(take, MaxPage));
             return new ConsentLogView(page.Entries.Select(ConsentLogEntryView.From), page.Next, page.HasMore);
         });
 }

@@ -28,7 +28,7 @@ public static class ContactsApi
             return Problems.Create(StatusCodes.Status400BadRequest, "Invalid contact id", $"A contact id has 1–{Triggers.TriggerParser.MaxIdLength} characters.");
         }
 
-        var view = await grains.GetGrain<IContactGrain>(ContactKey.Of(tenant, contactId)).GetViewAsync(Math.Max(0, skip), Math.Clamp(take, 0, MaxPage));
+        var view = await grains.GetGrain<IContactGrain>(ContactKey.Of(tenant, contactId)).GetViewAsync(Paging.Skip(skip), Paging.Take(take, MaxPage));
         return view is null
             ? Problems.Create(StatusCodes.Status404NotFound, "Unknown contact", $"Relay has received no trigger for contact '{contactId}' of tenant '{tenant}'.")
             : TypedResults.Ok(view);

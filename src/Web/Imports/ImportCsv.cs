@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Relay.Imports;
 
@@ -5,10 +6,14 @@ namespace Relay.Web.Imports;
 
 /// <summary>
 /// The import result as CSV (RFC 4180): one header row with the mapped columns, one row per person, fields
-/// quoted when they hold a comma, quote or line break, CRLF line ends, UTF-8.
+/// quoted when they hold a comma, quote or line break, CRLF line ends, UTF-8. A field a spreadsheet would run as a
+/// formula is written as text (see <see cref="Neutralise"/>).
 /// </summary>
 public static class ImportCsv
 {
+    // Excel, LibreOffice and Google Sheets start a formula at any of these (OWASP's CSV injection list).
+    private static readonly SearchValues<char> FormulaStarts = SearchValues.Create("=+-@\t\r");
+
     /// <summary>The columns, in order.</summary>
     public static readonly IReadOnlyList<string> Columns =
         ["personId", "firstName", "lastName", "email", "phone", "mobile", "title", "companyId", "companyName", "country", "category", "industry", "duplicateOf"];
@@ -31,11 +36,19 @@ public static class ImportCsv
                 line.Append(',');
             }
 
-            line.Append(Quote(fields[i]));
+            line.Append(Quote(Neutralise(fields[i])));
         }
 
         return line.Append("\r\n").ToString();
     }
+
+    /// <summary>
+    /// The value a spreadsheet shows as text: one starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR gets
+    /// a leading single quote (OWASP's advice), so an imported name like <c>=HYPERLINK(…)</c> cannot run when opened.
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    public static string? Neutralise(string? value) =>
+        value is { Length: > 0 } && FormulaStarts.Contains(value[0]) ? "'" + value : value;
 
     private static string? Number(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

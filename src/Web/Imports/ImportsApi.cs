@@ -14,6 +14,9 @@ public sealed record StartImportRequest(ImportSourceKind? Source, int? Id, int? 
 /// </summary>
 public static class ImportsApi
 {
+    /// <summary>The most jobs one list answers.</summary>
+    public const int MaxJobs = 500;
+
     /// <summary>Which rows a CSV holds.</summary>
     public enum CsvList
     {
@@ -73,7 +76,7 @@ public static class ImportsApi
     }
 
     private static Task<Results<Ok<ImportJobView[]>, ProblemHttpResult>> ListAsync(string tenant, IGrainFactory grains, int take = 50) =>
-        AdminApi.ForTenantAsync(grains, tenant, async () => (await ListJobsAsync(grains, tenant, Math.Clamp(take, 1, 500))).Select(ImportJobView.From).ToArray());
+        AdminApi.ForTenantAsync(grains, tenant, async () => (await ListJobsAsync(grains, tenant, Paging.Take(take, MaxJobs))).Select(ImportJobView.From).ToArray());
 
     private static async Task<Results<Ok<ImportJobView>, ProblemHttpResult>> GetAsync(string tenant, string jobId, IGrainFactory grains) =>
         await ProgressAsync(grains, tenant, jobId) is { } progress ? TypedResults.Ok(ImportJobView.From(progress)) : UnknownJob(tenant, jobId);
@@ -96,7 +99,8 @@ public static class ImportsApi
             return UnknownJob(tenant, jobId);
         }
 
-        if (page < 0 || page >= progress.PagesDone)
+        page = Paging.Skip(page);
+        if (page >= progress.PagesDone)
         {
             return Problems.Create(StatusCodes.Status404NotFound, "No such page", $"The job has {progress.PagesDone} page(s) so far, numbered from 0.");
         }

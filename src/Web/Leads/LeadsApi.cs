@@ -97,6 +97,6 @@ public static class LeadsApi
             return Problems.UnknownTenant(tenant);
         }
 
-        return TypedResults.Ok(await LeadIndex.GetPageAsync(grains, tenant, Math.Max(0, skip), Math.Clamp(take, 0, MaxPage)));
+        return TypedResults.Ok(await LeadIndex.GetPageAsync(grains, tenant, Paging.Skip(skip), Paging.Take(take, MaxPage)));
     }
 }

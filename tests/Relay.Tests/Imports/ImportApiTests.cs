@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Relay.Contacts;
+using Relay.NetServerEmulator.Data;
 using Relay.Tests.Panels;
 using Relay.Web.Imports;
 
@@ -50,7 +51,7 @@ public sealed class ImportApiTests(PanelHost host) : IClassFixture<PanelHost>
         for (var i = 0; i < fromJson.Count; i++)
         {
             var json = fromJson[i];
-            var fields = ImportCsv.Columns.Select(c => json[c] is { } v ? v.ToString() : "").ToList();
+            var fields = ImportCsv.Columns.Select(c => json[c] is { } v ? ImportCsv.Neutralise(v.ToString()) : "").ToList();
             records[i + 1].ShouldBe(fields, $"CSV record {i + 1}");
         }
 
@@ -123,6 +124,34 @@ public sealed class ImportApiTests(PanelHost host) : IClassFixture<PanelHost>
         view!.Link!.PersonId.ShouldBe(personId);
         view.Link.Source.ShouldBe(LinkSource.GivenPersonId);
         host.Emulator.Requests.Snapshot().ShouldNotContain(r => r.Operation == "FindAddress" && r.RequestEnvelope.Contains(email, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task The_results_CSV_writes_a_hostile_imported_name_as_text_so_a_spreadsheet_does_not_run_it()
+    {
+        using var http = Client();
+        var hostile = "=HYPERLINK(\"http://x\",\"y\")";
+        var selectionId = host.Emulator.Store.Write(s =>
+        {
+            var selection = new SelectionRecord { SelectionId = s.NextId(), Name = $"Hostile {Guid.NewGuid():N}", SelectionType = "Static" };
+            s.Selections[selection.SelectionId] = selection;
+            return selection.SelectionId;
+        });
+        var person = host.Emulator.Store.AddPerson(hostile, "-2", $"hostile-{Guid.NewGuid():N}@example.com");
+        host.Emulator.Store.AddSelectionMembers(selectionId, [person]);
+
+        var started = await http.PostAsJsonAsync($"/api/tenants/{host.Tenant}/imports", new { source = "selection", id = selectionId, requestedBy = "test" });
+        started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
+        var location = started.Headers.Location!.ToString();
+        await Eventually.GetAsync(
+            async () => JsonNode.Parse(await http.GetStringAsync(location))!,
+            j => (string?)j["status"] == "completed",
+            "the hostile import to complete");
+
+        var records = CsvReader.Parse(await http.GetStringAsync($"{location}/results.csv"));
+        var row = records.Single(r => r[0] == person.PersonId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        row[ImportCsv.Columns.ToList().IndexOf("firstName")].ShouldBe("'" + hostile);
+        row[ImportCsv.Columns.ToList().IndexOf("lastName")].ShouldBe("'-2");
     }
 
     private HttpClient Client()

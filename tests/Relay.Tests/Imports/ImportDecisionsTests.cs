@@ -43,7 +43,42 @@ public sealed class ImportDecisionsTests
         var parsed = CsvReader.Parse(csv);
         parsed.Count.ShouldBe(2);
         parsed[0].ShouldBe(ImportCsv.Columns);
-        parsed[1].ShouldBe(["7", "Ann, \"Annie\"", "Berg\nLund", "ann@example.com", "+46 8 1", "", "CFO", "3", "Berg AB", "Sweden", "Customer", "Retail", ""]);
+        parsed[1].ShouldBe(["7", "Ann, \"Annie\"", "Berg\nLund", "ann@example.com", "'+46 8 1", "", "CFO", "3", "Berg AB", "Sweden", "Customer", "Retail", ""]);
+    }
+
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x\",\"y\")")]
+    [InlineData("+1")]
+    [InlineData("-2")]
+    [InlineData("@SUM(A1)")]
+    [InlineData("\tAnn")]
+    [InlineData("\rAnn")]
+    public void A_CSV_field_a_spreadsheet_would_run_as_a_formula_is_written_as_text_behind_a_single_quote(string hostile)
+    {
+        var row = new ImportRow(ImportRowKind.Addressable, 7, hostile, hostile, "ann@example.com", null, null, hostile, 3, hostile, null, null, null);
+
+        var parsed = CsvReader.Parse(ImportCsv.Header + ImportCsv.Row(row));
+
+        parsed.Count.ShouldBe(2, "the quoting still keeps one record per row");
+        var fields = parsed[1];
+        foreach (var column in new[] { "firstName", "lastName", "title", "companyName" })
+        {
+            fields[ImportCsv.Columns.ToList().IndexOf(column)].ShouldBe("'" + hostile, column);
+        }
+    }
+
+    [Theory]
+    [InlineData("Ann=Berg")]
+    [InlineData("Down -2 percent")]
+    [InlineData("Ann@Berg")]
+    [InlineData("Anna-Lena")]
+    [InlineData("O'Brien")]
+    [InlineData("")]
+    public void An_ordinary_CSV_field_with_a_formula_character_inside_is_written_unchanged(string ordinary)
+    {
+        var row = new ImportRow(ImportRowKind.Addressable, 7, ordinary, "Berg", "ann@example.com", null, null, null, 3, null, null, null, null);
+
+        CsvReader.Parse(ImportCsv.Header + ImportCsv.Row(row))[1][1].ShouldBe(ordinary);
     }
 }
 

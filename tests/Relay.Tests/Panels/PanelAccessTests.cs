@@ -126,6 +126,25 @@ public sealed class PanelAccessTests(PanelHost host) : IClassFixture<PanelHost>
         nobody.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task A_panel_page_number_out_of_range_is_clamped_a_negative_one_to_the_first_page_a_huge_one_past_the_leads()
+    {
+        var contactId = "pg-" + Guid.NewGuid().ToString("N")[..8];
+        await host.SendAsync(host.Tenant, PanelHost.FormTrigger(contactId, Build.Email(), "Paged", "Lead"));
+        await host.WaitForLeadAsync(host.Tenant, contactId);
+        var cookie = await SessionCookieAsync(host.Tenant);
+
+        var negative = await GetWithCookieAsync($"/panels/{host.Tenant}/leads?page=-3", $"relay-panel-{host.Tenant}", cookie);
+        var huge = await GetWithCookieAsync($"/panels/{host.Tenant}/leads?page=2147483647", $"relay-panel-{host.Tenant}", cookie);
+        var timeline = await GetWithCookieAsync($"/panels/{host.Tenant}/timeline?atid=42&page=2147483647", $"relay-panel-{host.Tenant}", cookie);
+
+        negative.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await negative.Content.ReadAsStringAsync()).ShouldContain(contactId);
+        huge.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await huge.Content.ReadAsStringAsync()).ShouldNotContain(contactId, customMessage: "page × size would overflow to a negative offset, which reads the first page");
+        timeline.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
     private HttpClient NoRedirects() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = host.BaseUrl };
 
     private async Task<string> SessionCookieAsync(string tenant)

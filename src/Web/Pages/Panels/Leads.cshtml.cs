@@ -20,7 +20,7 @@ public sealed class LeadsModel(IGrainFactory grains) : PanelPageModel
 
     public async Task OnGetAsync()
     {
-        PageNumber = Math.Max(1, PageNumber);
+        PageNumber = Paging.PageNumber(PageNumber, PageSize);
         Leads = await LeadIndex.GetPageAsync(grains, Tenant, (PageNumber - 1) * PageSize, PageSize);
     }
 

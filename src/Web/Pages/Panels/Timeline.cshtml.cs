@@ -30,7 +30,7 @@ public sealed class TimelineModel(TimelineReader reader) : PanelPageModel
 
     public async Task OnGetAsync()
     {
-        PageNumber = Math.Max(1, PageNumber);
+        PageNumber = Paging.PageNumber(PageNumber, PageSize);
         var skip = (PageNumber - 1) * PageSize;
         Timeline = (PersonId, CompanyId) switch
         {
