@@ -32,10 +32,7 @@ public sealed class ClientModePanelTests(ChromiumFixture chromium, ITestOutputHe
         }
         catch
         {
-            foreach (var process in cluster.Silos.Select(s => s.Process).Append(cluster.Web).OfType<ChildProcess>())
-            {
-                output.WriteLine($"--- {process.Name} ---\n{process.Tail}");
-            }
+            output.WriteLine(cluster.Tails());
 
             throw;
         }

@@ -38,10 +38,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         }
         catch
         {
-            foreach (var process in cluster.Silos.Select(s => s.Process).Append(cluster.Web).OfType<ChildProcess>())
-            {
-                output.WriteLine($"--- {process.Name} ---\n{process.Tail}");
-            }
+            output.WriteLine(cluster.Tails());
 
             throw;
         }

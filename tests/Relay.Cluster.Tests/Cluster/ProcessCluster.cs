@@ -74,6 +74,10 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         await WaitReadyAsync(Web, WebUrl);
     }
 
+    /// <summary>The last lines each process started so far wrote, for a failing test's output.</summary>
+    public string Tails() =>
+        string.Join("\n", _silos.Select(s => s.Process).Append(Web).OfType<ChildProcess>().Select(p => $"--- {p.Name} ---\n{p.Tail}"));
+
     /// <summary>The value of a Prometheus sample on a process's <c>/metrics</c>, summed over its labels; 0 when absent.</summary>
     public static async Task<double> ScrapeAsync(Uri baseUrl, string metric)
     {
