@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
@@ -18,9 +19,9 @@ public static class RelayHealth
     /// <summary><c>/health/startup</c> and <c>/health/live</c> answer while the process runs; <c>/health/ready</c> once the cluster answers.</summary>
     public static IEndpointRouteBuilder MapRelayHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         return app;
     }
 }

@@ -89,10 +89,11 @@ public static class TelemetryHosting
         return builder;
     }
 
-    /// <summary>Maps the Prometheus scrape endpoint.</summary>
+    /// <summary>Maps the Prometheus scrape endpoint, for the operator key or the metrics key only (<see cref="Relay.Hosting.Security.OperatorAccess"/>).</summary>
     public static WebApplication MapRelayMetrics(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint(RelayHostOptions.From(app.Configuration).Observability.MetricsPath);
+        app.MapPrometheusScrapingEndpoint(RelayHostOptions.From(app.Configuration).Observability.MetricsPath)
+            .RequireAuthorization(Relay.Hosting.Security.OperatorAccess.Metrics);
         return app;
     }
 }

@@ -6,11 +6,11 @@ namespace Relay.Web.Admin;
 /// <summary>Tenant settings and automations: <c>PUT</c>/<c>GET /api/admin/tenants/{tenant}</c> and <c>…/automations</c>.</summary>
 public static class AdminApi
 {
-    /// <summary>The <c>/api/admin</c> route group behind the admin key; every admin area maps its endpoints on one.</summary>
+    /// <summary>The <c>/api/admin</c> route group behind the tenant's <c>admin</c> scope; every admin area maps its endpoints on one.</summary>
     public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder app) =>
         app.MapGroup("/api/admin").RequireAuthorization(RelayPolicies.Admin);
 
-    /// <summary>Maps the admin endpoints behind the admin key.</summary>
+    /// <summary>Maps the admin endpoints behind the <c>admin</c> scope; creating a tenant is the operator's.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapAdminGroup();
@@ -26,6 +26,11 @@ public static class AdminApi
 
     private static async Task<Results<Ok<TenantResource>, Created<TenantResource>, ProblemHttpResult>> PutTenantAsync(string tenant, HttpRequest request, IGrainFactory grains)
     {
+        if (!request.HttpContext.User.IsInRole(Relay.Hosting.Security.OperatorAccess.Operator) && await ConfigAsync(grains, tenant) is null)
+        {
+            return Problems.Create(StatusCodes.Status403Forbidden, "Only the operator creates tenants", "Send the operator key to create a tenant.");
+        }
+
         if (!TenantRules.IsValidTenantId(tenant))
         {
             return InvalidTenantId(tenant);

@@ -3,14 +3,17 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
+using Relay.Access;
+using Relay.Hosting.Security;
 
 namespace Relay.Web.Admin;
 
 /// <summary>
-/// Sign-in for the admin pages (<c>/admin/…</c>): a form posts the admin key once; Relay answers with the
-/// <see cref="AdminAuthentication.CookieScheme"/> cookie, <c>HttpOnly</c>, <c>SameSite=Strict</c>, holding a
-/// Data Protection–sealed ticket (never the key), valid for <see cref="Lifetime"/> and scoped to <c>/admin</c>.
-/// Scripts and tools may send the <c>X-Api-Key</c> header instead. A key in the URL is never accepted.
+/// Sign-in for the admin pages (<c>/admin/…</c>): a form posts the operator key or a tenant credential with the
+/// <c>admin</c> scope once; Relay answers with the <see cref="RelayAuthentication.CookieScheme"/> cookie, <c>HttpOnly</c>, <c>SameSite=Strict</c>, holding a
+/// Data Protection–sealed ticket (never the key), valid for <see cref="Lifetime"/> and scoped to <c>/admin</c>;
+/// a session signed in with a credential ends when the credential is revoked. Scripts and tools send their
+/// credential with each request instead. A key in the URL is never accepted.
 /// </summary>
 public static class AdminSession
 {
@@ -29,10 +32,10 @@ public static class AdminSession
     /// <summary>Maps the sign-in form and sign-out.</summary>
     public static IEndpointRouteBuilder MapAdminSession(this IEndpointRouteBuilder app)
     {
-        app.MapGet(LoginPath, (string? returnUrl) => LoginPage(returnUrl, failed: false));
-        app.MapPost(LoginPath, LoginAsync).DisableAntiforgery();
-        app.MapPost(LogoutPath, () => TypedResults.SignOut(new AuthenticationProperties { RedirectUri = LoginPath }, [AdminAuthentication.CookieScheme]))
-            .DisableAntiforgery();
+        app.MapGet(LoginPath, (string? returnUrl) => LoginPage(returnUrl, failed: false)).AllowAnonymous();
+        app.MapPost(LoginPath, LoginAsync).DisableAntiforgery().AllowAnonymous();
+        app.MapPost(LogoutPath, () => TypedResults.SignOut(new AuthenticationProperties { RedirectUri = LoginPath }, [RelayAuthentication.CookieScheme]))
+            .DisableAntiforgery().AllowAnonymous();
         return app;
     }
 
@@ -56,6 +59,16 @@ public static class AdminSession
             context.Response.Redirect($"{LoginPath}?returnUrl={Uri.EscapeDataString(context.Request.PathBase + context.Request.Path)}");
             return Task.CompletedTask;
         };
+        options.Events.OnValidatePrincipal = async context =>
+        {
+            // A session signed in with a credential lasts only as long as the credential.
+            if (context.Principal?.FindFirst(RelayClaims.Credential)?.Value is { } id
+                && context.Principal.FindFirst(RelayClaims.Tenant)?.Value is { } tenant
+                && !await context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<ITenantAccessGrain>(tenant).IsActiveAsync(id))
+            {
+                context.RejectPrincipal();
+            }
+        };
     }
 
     /// <summary>A small page around <paramref name="bodyHtml"/> (already encoded by the caller).</summary>
@@ -75,19 +88,26 @@ public static class AdminSession
             Encoding.UTF8,
             status);
 
-    private static async Task<Results<SignInHttpResult, ContentHttpResult>> LoginAsync(HttpContext http, IOptions<AdminOptions> admin)
+    private static async Task<Results<SignInHttpResult, ContentHttpResult>> LoginAsync(HttpContext http, IOptionsMonitor<OperatorOptions> operatorKey, IGrainFactory grains)
     {
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var returnUrl = SafeReturnUrl(form["returnUrl"].ToString());
-        if (!AdminAuthentication.IsKey(form["key"].ToString(), admin.Value.ApiKey))
+        var key = form["key"].ToString();
+        var principal = OperatorAccess.Matches(key, operatorKey.CurrentValue.ApiKey)
+            ? OperatorAccess.OperatorPrincipal(RelayAuthentication.CookieScheme)
+            : await TenantCredentialHandler.AuthenticateAsync(grains, key, RelayAuthentication.CookieScheme) is { Succeeded: true } result
+                && result.Principal.HasClaim(RelayClaims.Scope, AccessScopeNames.Name(AccessScopes.Admin))
+                ? result.Principal
+                : null;
+        if (principal is null)
         {
             return LoginPage(returnUrl, failed: true);
         }
 
         return TypedResults.SignIn(
-            AdminAuthentication.Admin(AdminAuthentication.CookieScheme),
+            principal,
             new AuthenticationProperties { IsPersistent = true, RedirectUri = returnUrl ?? LoginPath },
-            AdminAuthentication.CookieScheme);
+            RelayAuthentication.CookieScheme);
     }
 
     private static ContentHttpResult LoginPage(string? returnUrl, bool failed)
@@ -98,9 +118,9 @@ public static class AdminSession
             "Relay admin sign-in",
             $"""
             <h1>Relay admin</h1>
-            {(failed ? "<p class=\"failed\">That key is not right (or no admin key is configured).</p>" : "")}
+            {(failed ? "<p class=\"failed\">That is neither the operator key nor an active credential with the admin scope.</p>" : "")}
             <form method="post" action="/admin/login">
-            <label>Admin key <input type="password" name="key" autocomplete="current-password" required></label>
+            <label>Operator key or admin credential <input type="password" name="key" autocomplete="current-password" required></label>
             <input type="hidden" name="returnUrl" value="{e.Encode(safe ?? "")}">
             <button type="submit">Sign in</button>
             </form>

@@ -28,8 +28,8 @@ public sealed record ConsentLogEntryView(
 public sealed record ConsentLogView(IEnumerable<ConsentLogEntryView> Entries, long Next, bool HasMore);
 
 /// <summary>
-/// Legal basis per contact (admin key, as every integration endpoint): post a change, read a contact's records,
-/// read the tenant's consent log with <c>since</c> paging (how Services75 installations get them), reconcile
+/// Legal basis per contact: post a change (the <c>ingest</c> scope), read a contact's records,
+/// read the tenant's consent log (the <c>read</c> scope) with <c>since</c> paging (how Services75 installations get them), reconcile
 /// with SuperOffice (Services88) and list the conflicts found.
 /// </summary>
 public static class ConsentApi
@@ -37,13 +37,13 @@ public static class ConsentApi
     /// <summary>The largest log page.</summary>
     public const int MaxPage = 1000;
 
-    /// <summary>Maps the consent endpoints behind the admin key.</summary>
+    /// <summary>Maps the consent endpoints, each behind its scope.</summary>
     public static IEndpointRouteBuilder MapConsentApi(this IEndpointRouteBuilder app)
     {
-        var tenant = app.MapGroup("/api/tenants/{tenant}").RequireAuthorization(RelayPolicies.Admin);
-        tenant.MapPost("/contacts/{contactId}/consents", PostAsync);
-        tenant.MapGet("/contacts/{contactId}/consents", GetContactAsync);
-        tenant.MapGet("/consents", GetLogAsync);
+        var tenant = app.MapGroup("/api/tenants/{tenant}");
+        tenant.MapPost("/contacts/{contactId}/consents", PostAsync).RequireAuthorization(RelayPolicies.Ingest);
+        tenant.MapGet("/contacts/{contactId}/consents", GetContactAsync).RequireAuthorization(RelayPolicies.Read);
+        tenant.MapGet("/consents", GetLogAsync).RequireAuthorization(RelayPolicies.Read);
         var admin = app.MapGroup("/api/admin/tenants/{tenant}/consents").RequireAuthorization(RelayPolicies.Admin);
         admin.MapPost("/reconcile", (string tenant, IGrainFactory grains) =>
             AdminApi.ForTenantAsync(grains, tenant, () => grains.GetGrain<IConsentReconcilerGrain>(tenant).ReconcileAsync()));

@@ -12,7 +12,7 @@ public static class ContactsApi
     /// <summary>Maps the contact endpoint.</summary>
     public static IEndpointRouteBuilder MapContactsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/tenants/{tenant}/contacts/{contactId}", GetContactAsync).WithName("GetContact");
+        app.MapGet("/api/tenants/{tenant}/contacts/{contactId}", GetContactAsync).WithName("GetContact").RequireAuthorization(RelayPolicies.Read);
         return app;
     }
 

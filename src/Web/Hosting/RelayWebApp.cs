@@ -6,6 +6,7 @@ using Relay.Web.Imports;
 using Relay.Web.Ingest;
 using Relay.Web.Leads;
 using Relay.Web.Observability;
+using Relay.Web.Operator;
 
 namespace Relay.Web.Hosting;
 
@@ -34,6 +35,12 @@ public static class RelayWebApp
         // Before everything else, and instead of the developer exception page even in Development: no answer shows internals.
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.WriteUnexpectedAsync });
         app.UseStatusCodePages();
+        app.UseStaticFiles();
+
+        // Credentials are checked here, after routing chose the endpoint and before any endpoint reads a body.
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapRelayPanels();
         app.MapRelayHealth();
         app.MapRelayOperations();
@@ -47,6 +54,7 @@ public static class RelayWebApp
         app.MapAdminSession();
         app.MapImportsPage();
         app.MapConsentApi();
+        app.MapOperatorApi();
         return app;
     }
 }

@@ -1,6 +1,5 @@
 using Relay.Hosting;
 using Relay.Tenants;
-using Relay.Web.Admin;
 using Relay.Web.Ingest;
 using Relay.Web.Panels;
 using Relay.Web.Observability;
@@ -33,7 +32,8 @@ public static class WebHosting
         builder.Services.TryAddTimeProvider();
         builder.Services.AddSingleton<TriggerIngest>();
         builder.Services.AddRelayReaders();
-        builder.Services.AddRazorPages();
+        // The panels sign in with SuperOffice's ticket (the panel gate), not with a Relay credential.
+        builder.Services.AddRazorPages(o => o.Conventions.AllowAnonymousToFolder("/Panels"));
         builder.Services.AddSingleton<PanelSessions>();
         builder.Services.AddAntiforgery(o =>
         {
@@ -47,7 +47,7 @@ public static class WebHosting
             o.Cookie.Extensions.Add("Partitioned");
             o.SuppressXFrameOptionsHeader = true;
         });
-        builder.Services.AddRelayAdminAuthentication(configuration);
+        builder.Services.AddRelayAuthentication(configuration);
         builder.Services.AddRelayHealthChecks();
         if (configuration.GetValue($"{EmulatorSettings.Section}:Enabled", false))
         {
@@ -63,10 +63,9 @@ public static class WebHosting
         return builder;
     }
 
-    /// <summary>The SuperOffice panels behind the panel gate, and their stylesheet.</summary>
+    /// <summary>The SuperOffice panels behind the panel gate.</summary>
     public static WebApplication MapRelayPanels(this WebApplication app)
     {
-        app.UseStaticFiles();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/panels"), panels => panels.UseMiddleware<PanelGate>());
         app.MapRazorPages();
         return app;
@@ -77,38 +76,6 @@ public static class WebHosting
         if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
         {
             services.AddSingleton(TimeProvider.System);
-        }
-    }
-}
-
-/// <summary>Creates the demo tenant and its automations at start-up (embedded default only).</summary>
-/// <remarks>Against the embedded emulator when it runs, else against the in-memory CRM's demo data.</remarks>
-internal sealed class DemoTenantSeeder(IGrainFactory grains, IConfiguration configuration, ILogger<DemoTenantSeeder> logger, EmbeddedEmulator? emulator = null) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var demo = RelayOptions.From(configuration).Demo;
-        var tenant = grains.GetGrain<ITenantGrain>(demo.TenantId);
-        if (await tenant.GetConfigAsync() is not null)
-        {
-            return;
-        }
-
-        var (settings, automations) = emulator is not null
-            ? emulator.DemoTenant()
-            : (DemoData.Settings(new TenantCrmSettings($"memory://{demo.TenantId}")), DemoData.Automations);
-        Check(await tenant.PutSettingsAsync(settings));
-        Check(await tenant.PutAutomationsAsync(automations));
-        logger.LogInformation("Demo tenant '{TenantId}' created with {Count} automations against {Crm}", demo.TenantId, automations.Length, settings.Crm.BaseUrl);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private static void Check(ValidationResult result)
-    {
-        if (!result.IsValid)
-        {
-            throw new InvalidOperationException("The demo tenant is invalid: " + string.Join("; ", result.Errors));
         }
     }
 }

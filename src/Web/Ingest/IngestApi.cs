@@ -17,7 +17,7 @@ public static class IngestApi
     /// <summary>Maps the ingest endpoint.</summary>
     public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/tenants/{tenant}/triggers", PostTriggersAsync).WithName("PostTriggers");
+        app.MapPost("/api/tenants/{tenant}/triggers", PostTriggersAsync).WithName("PostTriggers").RequireAuthorization(RelayPolicies.Ingest);
         return app;
     }
 
@@ -133,7 +133,8 @@ public static class IngestApi
     private static ProblemHttpResult TooLarge(string detail) =>
         Problems.Create(StatusCodes.Status413PayloadTooLarge, "The batch is too large", $"{detail} At most {MaxBatchBytes} bytes per request.");
 
-    private static async Task<byte[]?> ReadLimitedAsync(Stream body, int limit, CancellationToken cancellationToken)
+    /// <summary>The body, or null when it is longer than <paramref name="limit"/>.</summary>
+    internal static async Task<byte[]?> ReadLimitedAsync(Stream body, int limit, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];

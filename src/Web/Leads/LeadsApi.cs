@@ -29,8 +29,8 @@ public static class LeadsApi
     /// <summary>Maps the leads endpoints: the list, and the decisions (behind the admin key).</summary>
     public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/tenants/{tenant}/leads", GetLeadsAsync).WithName("GetLeads");
-        var decisions = app.MapGroup("/api/tenants/{tenant}/leads").RequireAuthorization(RelayPolicies.Admin);
+        app.MapGet("/api/tenants/{tenant}/leads", GetLeadsAsync).WithName("GetLeads").RequireAuthorization(RelayPolicies.Read);
+        var decisions = app.MapGroup("/api/tenants/{tenant}/leads").RequireAuthorization(RelayPolicies.Decide);
         decisions.MapPost("/{contactId}/approve", (string tenant, string contactId, DecisionRequest request, IGrainFactory grains) =>
             DecideAsync(grains, tenant, contactId, request, (g, by) => g.ApproveAsync(by)));
         decisions.MapPost("/{contactId}/dismiss", (string tenant, string contactId, DecisionRequest request, IGrainFactory grains) =>

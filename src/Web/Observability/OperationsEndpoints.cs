@@ -1,11 +1,10 @@
 using Orleans.Dashboard;
 using Relay.Hosting;
 using Relay.Observability;
-using Relay.Web.Admin;
 
 namespace Relay.Web.Observability;
 
-/// <summary>What ops look at on the web host: the Prometheus scrape endpoint and, behind the admin key, the Orleans Dashboard.</summary>
+/// <summary>What ops look at on the web host: the Prometheus scrape endpoint and, for the operator only, the Orleans Dashboard.</summary>
 public static class OperationsEndpoints
 {
     /// <summary>Where the dashboard is served.</summary>
@@ -24,7 +23,7 @@ public static class OperationsEndpoints
         app.MapRelayMetrics();
         if (RelayHostOptions.From(app.Configuration).Observability.Dashboard)
         {
-            app.MapOrleansDashboard(DashboardPath).RequireAuthorization(RelayPolicies.Admin);
+            app.MapOrleansDashboard(DashboardPath).RequireAuthorization(RelayPolicies.Operator);
         }
 
         return app;
