@@ -83,6 +83,15 @@ public sealed class BenchHost : IAsyncDisposable
         Check(await grain.PutSettingsAsync((change ?? (s => s))(new TenantSettings("Bench", crm, DefaultOwnerAssociateId: 102))));
         Check(await grain.PutAutomationsAsync([.. automations]));
 
+        // Triggers are sent as eMarketeer sends them: with an ingest credential, checked on every batch.
+        var token = Relay.Access.AccessTokens.NewCredential(tenant);
+        if ((await Grains.GetGrain<Relay.Access.ITenantAccessGrain>(tenant).AddCredentialAsync("bench", Relay.Access.AccessScopes.Ingest | Relay.Access.AccessScopes.Read, token)).Error is { } error)
+        {
+            throw new InvalidOperationException(error);
+        }
+
+        _credentials[tenant] = token;
+
         static void Check(ValidationResult result)
         {
             if (!result.IsValid)
@@ -97,6 +106,8 @@ public sealed class BenchHost : IAsyncDisposable
 
     private long _refused;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _credentials = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Posts triggers through the ingest API in batches of up to 1,000. A 503 (the trigger queues are full) is
     /// answered as eMarketeer would: the same batch again a little later; queued triggers are recognised by id.
@@ -107,7 +118,9 @@ public sealed class BenchHost : IAsyncDisposable
         {
             while (true)
             {
-                using var response = await Http.PostAsJsonAsync($"/api/tenants/{tenant}/triggers", new JsonArray([.. batch.Select(t => t.DeepClone())]));
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{tenant}/triggers") { Content = JsonContent.Create(new JsonArray([.. batch.Select(t => t.DeepClone())])) };
+                request.Headers.Authorization = new("Bearer", _credentials[tenant]);
+                using var response = await Http.SendAsync(request);
                 if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
                 {
                     response.EnsureSuccessStatusCode();

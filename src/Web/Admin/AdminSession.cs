@@ -59,6 +59,12 @@ public static class AdminSession
             context.Response.Redirect($"{LoginPath}?returnUrl={Uri.EscapeDataString(context.Request.PathBase + context.Request.Path)}");
             return Task.CompletedTask;
         };
+        options.Events.OnRedirectToAccessDenied = context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page("Not allowed", "<h1>Not allowed</h1><p>You are signed in for another tenant. <a href=\"/admin/login\">Sign in</a> again with its admin credential.</p>", StatusCodes.Status403Forbidden)
+                .ExecuteAsync(context.HttpContext);
+        };
         options.Events.OnValidatePrincipal = async context =>
         {
             // A session signed in with a credential lasts only as long as the credential.

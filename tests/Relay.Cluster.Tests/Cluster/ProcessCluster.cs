@@ -68,7 +68,7 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         WebUrl = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
         var env = Common();
         env["Relay__Web__CoHostSilo"] = "false";
-        env["Relay__Admin__ApiKey"] = AdminKey;
+        env["Relay__Operator__ApiKey"] = AdminKey;
         // Its content root is the project folder, as the published image's is its app folder: the panels' stylesheet is in wwwroot.
         Web = ChildProcess.Start("web", "dotnet", [Artifacts.BuiltHost("Web", "Relay.Web"), "--urls", WebUrl.ToString()], env, Path.Combine(Artifacts.RepoRoot, "src", "Web"));
         await WaitReadyAsync(Web, WebUrl);

@@ -9,10 +9,11 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Relay.Cluster.Tests.Observability;
 
-/// <summary>The web host's Prometheus endpoint after a few triggers, and the dashboard behind the admin key.</summary>
+/// <summary>The web host's Prometheus endpoint after a few triggers (metrics key only, no personal data), and the dashboard behind the operator key.</summary>
 public sealed class MetricsEndpointTests : IAsyncLifetime
 {
     private const string AdminKey = "metrics-admin-key";
+    private const string MetricsKey = "metrics-scrape-key";
     private readonly WebApplicationFactory<web::Program> _web = new EmbeddedWeb();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -20,9 +21,15 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     public async Task DisposeAsync() => await _web.DisposeAsync();
 
     [Fact]
-    public async Task The_metrics_endpoint_exposes_the_pipeline_instruments_after_a_few_triggers()
+    public async Task The_metrics_endpoint_exposes_the_pipeline_instruments_to_the_metrics_key_only_and_no_personal_data()
     {
         using var http = _web.CreateClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        using var scraper = _web.CreateClient();
+        scraper.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("prometheus:" + MetricsKey)));
+        using var anonymous = _web.CreateClient();
+        (await anonymous.GetAsync("/metrics")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await scraper.GetAsync("/api/tenants/demo/contacts/c-10293")).StatusCode.ShouldBe(HttpStatusCode.Forbidden, "the metrics key opens nothing else");
         // The demo tenant's pricing automation: Ann is one person (three actions), info@nordic.example two (a lead).
         // Ann's click is sent again in a batch of its own (a batch may not repeat an id), and is dropped as a duplicate.
         const string ann = """{"id":"m-1","type":"email.clicked","occurredAt":"2026-11-29T10:15:00Z","contact":{"id":"c-10293","email":"ann.berg@example.com"},"link":{"url":"https://example.com/pricing"}}""";
@@ -40,17 +47,21 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
             "relay_trigger_lag_seconds_bucket",
         ];
         var metrics = await Eventually.GetAsync(
-            () => http.GetStringAsync("/metrics"),
+            () => scraper.GetStringAsync("/metrics"),
             text => instruments.All(i => text.Contains("\n" + i, StringComparison.Ordinal)) && text.Contains("relay_actions_total{otel_scope_name=\"Relay\",outcome=\"succeeded\",type=\"createSale\"} 1", StringComparison.Ordinal),
             "every pipeline instrument to be exported");
         metrics.ShouldContain("relay_triggers_received_total{otel_scope_name=\"Relay\",tenant=\"demo\",type=\"email.clicked\"} 3");
         metrics.ShouldContain("relay_triggers_processed_total{otel_scope_name=\"Relay\",type=\"email.clicked\"} 2");
         metrics.ShouldContain("relay_triggers_deduplicated_total{otel_scope_name=\"Relay\",tenant=\"demo\"} 1");
         metrics.ShouldContain("relay_leads_created_total{otel_scope_name=\"Relay\",reason=\"ambiguous\"} 1");
+        foreach (var personal in new[] { "c-10293", "c-20411", "ann.berg", "nordic.example", "Berg" })
+        {
+            metrics.ShouldNotContain(personal);
+        }
     }
 
     [Fact]
-    public async Task The_dashboard_is_served_only_with_the_admin_key()
+    public async Task The_dashboard_is_served_only_with_the_operator_key()
     {
         using var http = _web.CreateClient();
         var anonymous = await http.GetAsync("/admin/dashboard/");
@@ -81,7 +92,8 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
             builder.UseSetting("Relay:Orleans:SiloPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Relay:Orleans:GatewayPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Relay:Orleans:ClusterId", "metrics-" + Guid.NewGuid().ToString("N")[..8]);
-            builder.UseSetting("Relay:Admin:ApiKey", AdminKey);
+            builder.UseSetting("Relay:Operator:ApiKey", AdminKey);
+            builder.UseSetting("Relay:Operator:MetricsKey", MetricsKey);
             builder.UseSetting("Relay:Demo:Enabled", "true");
         }
     }

@@ -26,6 +26,9 @@ public sealed class PanelHost : IAsyncLifetime
     /// <summary>The emulator's demo user: associate 101, groups Sales and Marketing.</summary>
     public const int DemoUser = 101;
 
+    /// <summary>The operator key the host is configured with.</summary>
+    public const string OperatorKey = "panel-test-key";
+
     private WebApplication _app = null!;
 
     /// <summary>The web host's base URL.</summary>
@@ -56,7 +59,7 @@ public sealed class PanelHost : IAsyncLifetime
                 ["Relay:Emulator:Enabled"] = "true",
                 ["Relay:Emulator:Port"] = "0",
                 ["Relay:Demo:Enabled"] = "false",
-                ["Relay:Admin:ApiKey"] = "panel-test-key",
+                ["Relay:Operator:ApiKey"] = OperatorKey,
                 ["Logging:LogLevel:Default"] = "Warning",
             }),
             Path.Combine(Web.RepoRoot.Find(), "src", "Web"));
@@ -90,6 +93,7 @@ public sealed class PanelHost : IAsyncLifetime
     public async Task SendAsync(string tenant, params JsonObject[] triggers)
     {
         using var http = new HttpClient { BaseAddress = BaseUrl };
+        http.DefaultRequestHeaders.Add("X-Api-Key", OperatorKey);
         var response = await http.PostAsJsonAsync($"/api/tenants/{tenant}/triggers", new JsonArray([.. triggers]));
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
     }

@@ -11,9 +11,9 @@ public sealed class AdminApiTests(RelayWebFactory factory) : IClassFixture<Relay
     [Theory]
     [InlineData(null)]
     [InlineData("wrong-key")]
-    public async Task Without_the_admin_key_nothing_is_read_or_changed(string? key)
+    public async Task Without_the_operator_key_nothing_is_read_or_changed(string? key)
     {
-        using var client = factory.CreateClient();
+        using var client = factory.CreateAnonymousClient();
         if (key is not null)
         {
             client.DefaultRequestHeaders.Add("X-Api-Key", key);

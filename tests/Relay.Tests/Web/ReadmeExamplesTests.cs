@@ -31,6 +31,7 @@ public sealed partial class ReadmeExamplesTests
         }
 
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", ReadmeSalesCredential);
         var ann = await Eventually.GetAsync(
             async () => await http.GetFromJsonAsync<JsonNode>("/api/tenants/demo/contacts/c-10293"),
             c => c!["outcomes"]!.AsArray().Count == 3,
@@ -44,6 +45,25 @@ public sealed partial class ReadmeExamplesTests
         leads!["items"]![0]!["reason"]!.GetValue<string>().ShouldBe("ambiguous");
         leads["items"]![0]!["candidates"]!.AsArray().Count.ShouldBe(2);
         leads["items"]![0]!["pendingActions"]!.GetValue<int>().ShouldBe(3);
+    }
+
+    /// <summary>The demo tenant's documented <c>read</c>/<c>decide</c> credential (Development only).</summary>
+    public const string ReadmeSalesCredential = "rly_demo_DevelopmentOnlyReadCredentialOfTheReadme000";
+
+    [Fact]
+    public void The_documented_development_credentials_are_those_the_development_settings_seed()
+    {
+        var root = RepoRoot.Find();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "src", "Web", "appsettings.Development.json")))!["Relay"]!;
+        var tokens = settings["Demo"]!["Credentials"]!.AsArray().Select(c => c!["Token"]!.GetValue<string>()).ToList();
+        tokens.ShouldContain(ReadmeSalesCredential);
+        foreach (var token in tokens.Append(settings["Demo"]!["SigningSecret"]!.GetValue<string>()))
+        {
+            readme.ShouldContain(token);
+        }
+
+        File.ReadAllText(Path.Combine(root, "src", "Web", "appsettings.json")).ShouldNotContain("DevelopmentOnly");
     }
 
     private static IEnumerable<string> ShellBlocks(string markdown) =>

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Relay.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Relay.NetServerEmulator;
 using Relay.NetServerEmulator.Data;
@@ -10,11 +11,12 @@ namespace Relay.Tests.Web;
 
 /// <summary>
 /// The real web host with its co-hosted silo (the embedded default), on ports of its own so that
-/// several can run at once. Admin key: <see cref="AdminKey"/>.
+/// several can run at once. Operator key: <see cref="AdminKey"/>; clients from <see cref="WebApplicationFactory{T}.CreateClient()"/>
+/// send it, so tests about something else need no credential of their own; <see cref="CreateAnonymousClient"/> sends none.
 /// </summary>
 public sealed class RelayWebFactory : WebApplicationFactory<Relay.Web.Ingest.TriggerIngest>
 {
-    /// <summary>The admin key the host is configured with.</summary>
+    /// <summary>The operator key the host is configured with.</summary>
     public const string AdminKey = "test-admin-key";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -23,7 +25,7 @@ public sealed class RelayWebFactory : WebApplicationFactory<Relay.Web.Ingest.Tri
         builder.UseSetting("Relay:Orleans:SiloPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Relay:Orleans:GatewayPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Relay:Orleans:ClusterId", "web-test-" + Guid.NewGuid().ToString("N")[..8]);
-        builder.UseSetting("Relay:Admin:ApiKey", AdminKey);
+        builder.UseSetting("Relay:Operator:ApiKey", AdminKey);
         builder.UseSetting("Relay:Demo:Enabled", "true");
         builder.UseSetting("Relay:Emulator:Enabled", "true");
         builder.UseSetting("Relay:Emulator:Port", "0");
@@ -32,12 +34,32 @@ public sealed class RelayWebFactory : WebApplicationFactory<Relay.Web.Ingest.Tri
     /// <summary>The NetServer emulator the host runs, which every test tenant uses as its SuperOffice.</summary>
     public RunningEmulator Emulator => Services.GetRequiredService<EmbeddedEmulator>().Running!;
 
-    /// <summary>A client that sends the admin key.</summary>
-    public HttpClient CreateAdminClient()
+    /// <summary>A client that sends the operator key.</summary>
+    public HttpClient CreateAdminClient() => CreateClient();
+
+    /// <summary>A client that sends no credential.</summary>
+    public HttpClient CreateAnonymousClient(WebApplicationFactoryClientOptions? options = null)
     {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        var client = CreateClient(options ?? new WebApplicationFactoryClientOptions());
+        client.DefaultRequestHeaders.Remove("X-Api-Key");
         return client;
+    }
+
+    /// <summary>A client that sends a new credential of <paramref name="tenant"/> with <paramref name="scopes"/>.</summary>
+    public async Task<HttpClient> CreateTenantClientAsync(string tenant, params string[] scopes)
+    {
+        using var admin = CreateAdminClient();
+        var issued = await admin.PostAsJsonAsync($"/api/operator/tenants/{tenant}/credentials", new { name = "test " + string.Join('+', scopes), scopes });
+        issued.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await issued.Content.ReadAsStringAsync());
+        var client = CreateAnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", (await issued.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonNode>())!["token"]!.GetValue<string>());
+        return client;
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
     }
 
     /// <summary>Creates a tenant with its own id, whose CRM is the host's emulator.</summary>

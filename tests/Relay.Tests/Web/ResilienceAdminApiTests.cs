@@ -43,11 +43,11 @@ public sealed class ResilienceAdminApiTests(RelayWebFactory factory) : IClassFix
     }
 
     [Fact]
-    public async Task Dead_letters_are_listed_with_counts_per_error_type_and_need_the_admin_key()
+    public async Task Dead_letters_are_listed_with_counts_per_error_type_and_need_an_admin_credential()
     {
         var tenant = await factory.CreateTenantAsync();
         using var admin = factory.CreateAdminClient();
-        using var anonymous = factory.CreateClient();
+        using var anonymous = factory.CreateAnonymousClient();
 
         var page = JsonNode.Parse(await admin.GetStringAsync($"/api/admin/tenants/{tenant}/dead-letters"))!;
 
