@@ -156,7 +156,7 @@ public sealed partial class DeployFilesTests
     private static bool IsSetting(string key)
     {
         var parts = key.Split("__")[1..];
-        if (parts is ["Admin", "ApiKey"] or ["Web", "CoHostSilo"])
+        if (parts is ["Operator", "ApiKey" or "MetricsKey"] or ["Web", "CoHostSilo"])
         {
             return true;
         }

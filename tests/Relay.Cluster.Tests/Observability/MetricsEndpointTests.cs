@@ -83,7 +83,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         (await http.SendAsync(header)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
-    /// <summary>The embedded default (co-hosted silo, demo tenant, in-memory CRM) on ports of its own.</summary>
+    /// <summary>The embedded default (co-hosted silo, demo tenant, the NetServer emulator) on ports of its own.</summary>
     private sealed class EmbeddedWeb : WebApplicationFactory<web::Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -95,6 +95,8 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
             builder.UseSetting("Relay:Operator:ApiKey", AdminKey);
             builder.UseSetting("Relay:Operator:MetricsKey", MetricsKey);
             builder.UseSetting("Relay:Demo:Enabled", "true");
+            builder.UseSetting("Relay:Emulator:Enabled", "true");
+            builder.UseSetting("Relay:Emulator:Port", "0");
         }
     }
 }
