@@ -35,6 +35,7 @@ public static class WebHosting
         builder.Services.AddRelayReaders();
         builder.Services.AddRazorPages();
         builder.Services.AddSingleton<PanelSessions>();
+        builder.Services.AddPanelRateLimiting();
         builder.Services.AddAntiforgery(o =>
         {
             // The panels live in SuperOffice's iframe, a third-party context: SameSite=None, which browsers
@@ -67,7 +68,7 @@ public static class WebHosting
     public static WebApplication MapRelayPanels(this WebApplication app)
     {
         app.UseStaticFiles();
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/panels"), panels => panels.UseMiddleware<PanelGate>());
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/panels"), panels => panels.UseRateLimiter().UseMiddleware<PanelGate>());
         app.MapRazorPages();
         return app;
     }

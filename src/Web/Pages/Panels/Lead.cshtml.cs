@@ -7,7 +7,10 @@ using Relay.Web.Panels;
 
 namespace Relay.Web.Pages.Panels;
 
-/// <summary>One lead: who it is, what waits, and the persons sales can link it to (candidates or a search).</summary>
+/// <summary>
+/// One lead: who it is, what waits, and the persons sales can link it to (candidates or a search). Searching and
+/// linking run with the signed-in user's own SuperOffice ticket when the session has one.
+/// </summary>
 public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
 {
     /// <summary>The contact id in the URL.</summary>
@@ -48,11 +51,33 @@ public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
 
     public async Task<IActionResult> OnPostDismissAsync() => Done("leads", $"{ContactId}: {(await Grain.DismissAsync(By)).Message}");
 
-    public async Task<IActionResult> OnPostLinkAsync(int personId) => Done(Here, (await Grain.LinkToPersonAsync(personId, By)).Message);
+    public async Task<IActionResult> OnPostLinkAsync(int personId)
+    {
+        // The contact links with the tenant's sign-in, which may read more than this user: a person the user cannot
+        // read in SuperOffice is refused here, so the form cannot be used to link (and name) a hidden person.
+        if (Session.UserTicket is { } ticket)
+        {
+            try
+            {
+                if (await Lookups.GetPersonAsync(personId, ticket, HttpContext.RequestAborted) is null)
+                {
+                    return Done(Here, $"You cannot link person {personId}: SuperOffice has no such person, or your SuperOffice rights do not let you see it.");
+                }
+            }
+            catch (CrmException ex)
+            {
+                return Done(Here, $"SuperOffice did not answer ({ex.Message}). Nothing changed; try again.");
+            }
+        }
+
+        return Done(Here, (await Grain.LinkToPersonAsync(personId, By)).Message);
+    }
 
     private string Here => "leads/" + Uri.EscapeDataString(ContactId);
 
     private IContactGrain Grain => grains.GetGrain<IContactGrain>(ContactKey.Of(Tenant, ContactId));
+
+    private ICrmLookupGrain Lookups => grains.GetGrain<ICrmLookupGrain>(Tenant);
 
     private async Task SearchAsync(string q)
     {
@@ -64,7 +89,8 @@ public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
 
         try
         {
-            Found = await grains.GetGrain<ICrmLookupGrain>(Tenant).SearchPersonsAsync(q, 20, HttpContext.RequestAborted);
+            // As the signed-in user, so the search shows only persons their SuperOffice rights let them see.
+            Found = await Lookups.SearchPersonsAsync(q, 20, Session.UserTicket, HttpContext.RequestAborted);
         }
         catch (CrmException ex)
         {
