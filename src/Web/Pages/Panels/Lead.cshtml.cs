@@ -30,6 +30,12 @@ public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
     /// <summary>Why the search found nothing, if it could not run.</summary>
     public string? SearchProblem { get; private set; }
 
+    /// <summary>The lead's candidate persons (sharing its e-mail) that the user may see in SuperOffice.</summary>
+    public IReadOnlyList<CrmPersonMatch> Candidates { get; private set; } = [];
+
+    /// <summary>How many candidates the user's SuperOffice rights hide (or could not be checked).</summary>
+    public int HiddenCandidates { get; private set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
         Contact = await Grain.GetViewAsync(0, 20);
@@ -37,6 +43,12 @@ public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
         {
             Response.StatusCode = StatusCodes.Status404NotFound;
             return Page();
+        }
+
+        if (Contact.Lead is { Candidates.Length: > 0 } lead)
+        {
+            Candidates = await VisibleAsync(lead.Candidates);
+            HiddenCandidates = lead.Candidates.Length - Candidates.Count;
         }
 
         if (Query is { Length: > 0 } q)
@@ -78,6 +90,28 @@ public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
     private IContactGrain Grain => grains.GetGrain<IContactGrain>(ContactKey.Of(Tenant, ContactId));
 
     private ICrmLookupGrain Lookups => grains.GetGrain<ICrmLookupGrain>(Tenant);
+
+    /// <summary>
+    /// The candidates were found with the tenant's sign-in; each is read again as the user, so one their rights hide
+    /// is not shown. A candidate that cannot be checked is not shown either.
+    /// </summary>
+    private async Task<IReadOnlyList<CrmPersonMatch>> VisibleAsync(ImmutableArray<CrmPersonMatch> candidates)
+    {
+        if (Session.UserTicket is not { } ticket)
+        {
+            return candidates;
+        }
+
+        try
+        {
+            var readable = await Task.WhenAll(candidates.Select(c => Lookups.GetPersonAsync(c.PersonId, ticket, HttpContext.RequestAborted)));
+            return [.. candidates.Where((_, i) => readable[i] is not null)];
+        }
+        catch (CrmException)
+        {
+            return [];
+        }
+    }
 
     private async Task SearchAsync(string q)
     {
