@@ -78,7 +78,7 @@ public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
             }
             catch (CrmException ex)
             {
-                return Done(Here, $"SuperOffice did not answer ({ex.Message}). Nothing changed; try again.");
+                return Done(Here, ex.Kind == CrmErrorKind.Permanent ? ex.Message : $"SuperOffice did not answer ({ex.Message}). Nothing changed; try again.");
             }
         }
 
