@@ -14,7 +14,17 @@ public sealed record CrmConnection(
     /// <summary>A connection for tests and the in-memory CRM, where no server is called.</summary>
     public static CrmConnection Local(string tenantId) => new(tenantId, "memory://" + tenantId);
 
-    /// <summary>Never print the password.</summary>
+    /// <summary>
+    /// A SuperOffice user's own ticket (a panel's verified <c>usec</c>): when set, calls run as that user, with
+    /// that user's rights, instead of the tenant's system sign-in; a rejected user ticket is not renewed.
+    /// </summary>
+    [Id(7)]
+    public string? UserTicket { get; init; }
+
+    /// <summary>The same connection, calling as the user whose ticket this is.</summary>
+    public CrmConnection AsUser(string userTicket) => this with { UserTicket = userTicket };
+
+    /// <summary>Never print the password or a ticket.</summary>
     public override string ToString() => $"{TenantId} @ {BaseUrl} (Services{ServicesVersion})";
 }
 

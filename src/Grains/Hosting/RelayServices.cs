@@ -68,6 +68,7 @@ public static class RelayServices
         services.AddOptions<CrmRetryOptions>().BindConfiguration(CrmRetryOptions.Section)
             .Validate(o => o.MaxBackoff >= TimeSpan.FromSeconds(1), $"{CrmRetryOptions.Section}:MaxBackoff must be at least one second").ValidateOnStart();
         services.TryAddSingleton<ActionExecutor>();
+        services.AddOptions<Crm.Lookups.TicketCheckOptions>().BindConfiguration(Crm.Lookups.TicketCheckOptions.Section);
         return services;
     }
 

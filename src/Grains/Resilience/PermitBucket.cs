@@ -3,10 +3,11 @@ namespace Relay.Resilience;
 /// <summary>
 /// A token bucket that refills continuously at <see cref="Rate"/> permits per second up to a small burst: the
 /// cluster-wide budget of one tenant. Plain arithmetic over a clock, so it is exact and testable without a cluster.
+/// A fixed <paramref name="burst"/> replaces the default <see cref="Burst(double)"/> (the panels' ticket checks).
 /// </summary>
-public sealed class PermitBucket(double rate, DateTimeOffset now)
+public sealed class PermitBucket(double rate, DateTimeOffset now, double? burst = null)
 {
-    private double _tokens = Burst(rate);
+    private double _tokens = burst ?? Burst(rate);
     private DateTimeOffset _last = now;
 
     /// <summary>Permits per second.</summary>
@@ -18,12 +19,31 @@ public sealed class PermitBucket(double rate, DateTimeOffset now)
     /// </summary>
     public static double Burst(double rate) => Math.Max(3, Math.Ceiling(rate / 2));
 
+    /// <summary>The most permits that pile up.</summary>
+    public double Capacity => burst ?? Burst(Rate);
+
+    /// <summary>A bucket at <paramref name="rate"/>: a new one when there is none, else <paramref name="bucket"/> with its rate changed from now on.</summary>
+    public static PermitBucket Follow(PermitBucket? bucket, double rate, DateTimeOffset now, double? burst = null)
+    {
+        if (bucket is null)
+        {
+            return new PermitBucket(rate, now, burst);
+        }
+
+        if (bucket.Rate != rate)
+        {
+            bucket.SetRate(rate, now);
+        }
+
+        return bucket;
+    }
+
     /// <summary>Changes the rate from now on.</summary>
     public void SetRate(double rate, DateTimeOffset now)
     {
         Refill(now);
         Rate = rate;
-        _tokens = Math.Min(_tokens, Burst(rate));
+        _tokens = Math.Min(_tokens, Capacity);
     }
 
     /// <summary>Takes up to <paramref name="wanted"/> permits, keeping <paramref name="reserve"/> back; when none are granted, says when to ask again.</summary>
@@ -46,7 +66,7 @@ public sealed class PermitBucket(double rate, DateTimeOffset now)
         var elapsed = (now - _last).TotalSeconds;
         if (elapsed > 0)
         {
-            _tokens = Math.Min(Burst(Rate), _tokens + (elapsed * Rate));
+            _tokens = Math.Min(Capacity, _tokens + (elapsed * Rate));
             _last = now;
         }
     }

@@ -35,14 +35,7 @@ public sealed class TenantBudgetGrain(TimeProvider time) : Grain, ITenantBudgetG
             var rate = config?.Settings.CrmCallsPerSecond ?? TenantSettings.DefaultCrmCallsPerSecond;
             now = time.GetUtcNow();
             _settingsReadAt = now;
-            if (_bucket is null)
-            {
-                _bucket = new PermitBucket(rate, now);
-            }
-            else if (_bucket.Rate != rate)
-            {
-                _bucket.SetRate(rate, now);
-            }
+            _bucket = PermitBucket.Follow(_bucket, rate, now);
         }
 
         if (priority == CrmPriority.RepFacing)

@@ -4,7 +4,7 @@ using Relay.NetServerEmulator.Soap;
 
 namespace Relay.NetServerEmulator.Admin;
 
-/// <summary>The emulator's admin HTTP API: ledger, faults, reset, request log and ticket expiry.</summary>
+/// <summary>The emulator's admin HTTP API: ledger, faults, reset, request log, ticket expiry and who may read a person.</summary>
 public static class AdminApi
 {
     /// <summary>Maps <c>/admin/*</c>.</summary>
@@ -29,6 +29,8 @@ public static class AdminApi
         admin.MapGet("/requests", (RequestLog log, int? take) =>
             TypedResults.Ok(log.Snapshot().TakeLast(take ?? 200).Select(r => new RequestView(r.Sequence, r.At, r.Version, r.Agent, r.Operation, r.Status, r.Outcome, r.DurationMs)).ToList()));
         admin.MapPost("/tickets/expire", (EmulatorStore store, string? ticket) => TypedResults.Ok(new { expired = store.ExpireTickets(ticket) }));
+        admin.MapPut("/persons/{personId:int}/visibility", (EmulatorStore store, int personId, int[] groups) =>
+            store.RestrictPerson(personId, groups) ? Results.NoContent() : Results.NotFound());
         admin.MapPost("/tickets/lifetime", (EmulatorStore store, int seconds) =>
         {
             store.TicketLifetime = TimeSpan.FromSeconds(seconds);

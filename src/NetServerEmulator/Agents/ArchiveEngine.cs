@@ -9,6 +9,7 @@ namespace Relay.NetServerEmulator.Agents;
 /// The archive providers the emulator knows (<c>Person</c>, <c>Sale</c>, <c>Appointment</c>, <c>Selection</c>,
 /// <c>SelectionMember</c>, <c>Project</c>, <c>ProjectMember</c>), shared by <c>Archive.GetArchiveListByColumns</c>
 /// and <c>Find.FindFromRestrictionsColumns</c>. Restrictions are ANDed; paging is zero-based.
+/// The <c>Person</c> provider leaves out persons the calling user may not read.
 /// </summary>
 internal static class ArchiveEngine
 {
@@ -56,33 +57,33 @@ internal static class ArchiveEngine
         ["ProjectMember"] = ("projectId", (s, id) => s.Projects.TryGetValue(id, out var x) ? ProjectMemberRows(s, x) : []),
     };
 
-    private static readonly Dictionary<string, Func<EmulatorStore, IEnumerable<Row>>> Providers = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, Func<EmulatorStore, AssociateRecord?, IEnumerable<Row>>> Providers = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Person"] = s => s.Persons.Values.Select(p => new Row("person", p.PersonId, PersonColumns(s, p))),
-        ["Sale"] = s => s.Sales.Values.Select(x => new Row("sale", x.SaleId, new(StringComparer.OrdinalIgnoreCase)
+        ["Person"] = (s, user) => s.Persons.Values.Where(p => p.IsVisibleTo(user)).Select(p => new Row("person", p.PersonId, PersonColumns(s, p))),
+        ["Sale"] = (s, _) => s.Sales.Values.Select(x => new Row("sale", x.SaleId, new(StringComparer.OrdinalIgnoreCase)
         {
             ["saleId"] = x.SaleId, ["heading"] = x.Heading, ["saleText"] = x.SaleText, ["personId"] = x.PersonId,
             ["contactId"] = x.CompanyId, ["amount"] = x.Amount, ["associateId"] = x.AssociateId,
         })),
-        ["Appointment"] = s => s.Appointments.Values.Select(x => new Row("appointment", x.AppointmentId, new(StringComparer.OrdinalIgnoreCase)
+        ["Appointment"] = (s, _) => s.Appointments.Values.Select(x => new Row("appointment", x.AppointmentId, new(StringComparer.OrdinalIgnoreCase)
         {
             ["appointmentId"] = x.AppointmentId, ["text"] = x.Description, ["personId"] = x.PersonId, ["contactId"] = x.CompanyId,
             ["associateId"] = x.AssociateId, ["completed"] = x.Completed, ["type"] = x.Type,
         })),
-        ["Selection"] = s => s.Selections.Values.Select(x => new Row("selection", x.SelectionId, new(StringComparer.OrdinalIgnoreCase)
+        ["Selection"] = (s, _) => s.Selections.Values.Select(x => new Row("selection", x.SelectionId, new(StringComparer.OrdinalIgnoreCase)
         {
             ["selectionId"] = x.SelectionId, ["name"] = x.Name, ["selectionType"] = x.SelectionType, ["memberCount"] = x.Members.Count,
         })),
-        ["SelectionMember"] = s => s.Selections.Values.SelectMany(x => SelectionMemberRows(s, x)),
-        ["Project"] = s => s.Projects.Values.Select(x => new Row("project", x.ProjectId, new(StringComparer.OrdinalIgnoreCase)
+        ["SelectionMember"] = (s, _) => s.Selections.Values.SelectMany(x => SelectionMemberRows(s, x)),
+        ["Project"] = (s, _) => s.Projects.Values.Select(x => new Row("project", x.ProjectId, new(StringComparer.OrdinalIgnoreCase)
         {
             ["projectId"] = x.ProjectId, ["name"] = x.Name, ["memberCount"] = x.Members.Count,
         })),
-        ["ProjectMember"] = s => s.Projects.Values.SelectMany(x => ProjectMemberRows(s, x)),
+        ["ProjectMember"] = (s, _) => s.Projects.Values.SelectMany(x => ProjectMemberRows(s, x)),
     };
 
     /// <summary>Runs a query; returns the page of rows and the total row count.</summary>
-    public static (SoapList Rows, int Total) Query(EmulatorStore store, string? provider, IReadOnlyList<string> columns, XElement? restrictions, XElement? sortOrder, int page, int pageSize)
+    public static (SoapList Rows, int Total) Query(EmulatorStore store, AssociateRecord? user, string? provider, IReadOnlyList<string> columns, XElement? restrictions, XElement? sortOrder, int page, int pageSize)
     {
         if (provider is null || !Providers.TryGetValue(provider, out var source))
         {
@@ -113,7 +114,7 @@ internal static class ArchiveEngine
 
         return store.Read(s =>
         {
-            var rows = (scopeId is { } owner ? scoped.Rows(s, owner) : source(s)).ToList();
+            var rows = (scopeId is { } owner ? scoped.Rows(s, owner) : source(s, user)).ToList();
             var known = rows.Count > 0 ? rows[0].Columns.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
             foreach (var name in columns.Concat(active.Select(r => r.Str("Name") ?? string.Empty)))
             {

@@ -8,7 +8,7 @@ namespace Relay.NetServerEmulator.Agents;
 internal static class PersonAgent
 {
     public static SoapObject GetPersonEntity(SoapCall c) =>
-        Response(c.Store.Read(s => s.Persons.TryGetValue(c.Int("PersonEntityId"), out var p) ? Carriers.PersonEntity(s, p) : null));
+        Response(c.Store.Read(s => s.Persons.TryGetValue(c.Int("PersonEntityId"), out var p) && p.IsVisibleTo(c.User) ? Carriers.PersonEntity(s, p) : null));
 
     public static SoapObject CreateDefaultPersonEntity(SoapCall c) => Response(c.Store.Read(s => Carriers.PersonEntity(s, null)));
 
@@ -16,7 +16,7 @@ internal static class PersonAgent
     {
         var address = c.Str("Address") ?? string.Empty;
         return Response(c.Store.Read(s => SoapList.Of("EMailAddress", s.Persons.Values
-            .Where(p => p.Emails.Any(e => string.Equals(e, address, StringComparison.OrdinalIgnoreCase)))
+            .Where(p => p.IsVisibleTo(c.User) && p.Emails.Any(e => string.Equals(e, address, StringComparison.OrdinalIgnoreCase)))
             .OrderBy(p => p.PersonId)
             .Select(p => new SoapObject
             {

@@ -172,6 +172,19 @@ public sealed class EmulatorStore
         return person;
     });
 
+    /// <summary>Lets only members of <paramref name="groups"/> read the person (none: everyone again); false when there is no such person.</summary>
+    public bool RestrictPerson(int personId, IEnumerable<int> groups) => Write(s =>
+    {
+        if (!s.Persons.TryGetValue(personId, out var person))
+        {
+            return false;
+        }
+
+        person.VisibleToGroups.Clear();
+        person.VisibleToGroups.UnionWith(groups);
+        return true;
+    });
+
     /// <summary>Adds a company directly (no ledger entry).</summary>
     public CompanyRecord AddCompany(string name, int associateId = 0) => Write(s =>
     {

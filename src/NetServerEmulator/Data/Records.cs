@@ -15,8 +15,18 @@ public sealed class PersonRecord
     public DateTime CreatedDate { get; set; }
     public DateTime UpdatedDate { get; set; }
 
+    /// <summary>
+    /// The user groups whose members may read this person, as SuperOffice's Sentry rights would allow; empty
+    /// means everyone. Archive queries, e-mail lookups and <c>GetPersonEntity</c> leave a hidden person out.
+    /// </summary>
+    public HashSet<int> VisibleToGroups { get; } = [];
+
     /// <summary>First and last name as SuperOffice shows them.</summary>
     public string FullName => $"{FirstName} {LastName}".Trim();
+
+    /// <summary>Whether <paramref name="user"/> may read the person; a call without a user (none in practice) sees everything.</summary>
+    public bool IsVisibleTo(AssociateRecord? user) =>
+        user is null || VisibleToGroups.Count == 0 || VisibleToGroups.Contains(user.GroupId) || user.SecondaryGroups.Any(VisibleToGroups.Contains);
 }
 
 /// <summary>A SuperOffice company (table <c>contact</c>).</summary>

@@ -35,6 +35,7 @@ public static class WebHosting
         // The panels sign in with SuperOffice's ticket (the panel gate), not with a Relay credential.
         builder.Services.AddRazorPages(o => o.Conventions.AllowAnonymousToFolder("/Panels"));
         builder.Services.AddSingleton<PanelSessions>();
+        builder.Services.AddPanelRateLimiting();
         builder.Services.AddAntiforgery(o =>
         {
             // The panels live in SuperOffice's iframe, a third-party context: SameSite=None, which browsers
@@ -66,7 +67,7 @@ public static class WebHosting
     /// <summary>The SuperOffice panels behind the panel gate.</summary>
     public static WebApplication MapRelayPanels(this WebApplication app)
     {
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/panels"), panels => panels.UseMiddleware<PanelGate>());
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/panels"), panels => panels.UseRateLimiter().UseMiddleware<PanelGate>());
         app.MapRazorPages();
         return app;
     }

@@ -14,6 +14,8 @@ namespace Relay.Web.Panels;
 /// redirects to the same URL without the ticket, so it is neither re-validated on every click nor left in
 /// the history. Everything else gets a 401 or 403 page, never data. The ticket check runs on a silo
 /// (<see cref="ICrmLookupGrain"/>): the web host holds no CRM adapter, so it works as a plain cluster client.
+/// A ticket check the tenant's budget for them cannot take now is a quick 429 (<see cref="ITicketCheckGrain"/>);
+/// requests without a session are rate-limited before they get here (<see cref="PanelRateLimiting"/>).
 /// </summary>
 public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelSessions sessions, TimeProvider time, ILogger<PanelGate> logger)
 {
@@ -88,6 +90,12 @@ public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelS
         {
             user = await grains.GetGrain<ICrmLookupGrain>(config.TenantId).ResolveUserTicketAsync(ticket, context.RequestAborted);
         }
+        catch (CrmException ex) when (ex.ErrorType == TicketCheckAdmission.BusyErrorType)
+        {
+            context.Response.Headers.RetryAfter = PanelRateLimiting.RetryAfterSeconds(ex.RetryAfter);
+            await PanelPages.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests, "Too many sign-ins just now", "Relay is checking many SuperOffice sign-ins for this installation at the moment. Try again in a moment.");
+            return;
+        }
         catch (CrmException ex) when (ex.Kind != CrmErrorKind.Permanent)
         {
             logger.LogWarning(ex, "Ticket check for tenant {Tenant} failed", config.TenantId);
@@ -118,7 +126,7 @@ public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelS
         }
 
         var groups = user.GroupIds.Prepend(user.PrimaryGroupId).Distinct().ToArray();
-        var session = new PanelSession(config.TenantId, user.AssociateId, user.FullName ?? user.UserName ?? $"User {user.AssociateId}", groups, time.GetUtcNow().AddMinutes(panels.SessionMinutes));
+        var session = new PanelSession(config.TenantId, user.AssociateId, user.FullName ?? user.UserName ?? $"User {user.AssociateId}", groups, time.GetUtcNow().AddMinutes(panels.SessionMinutes), ticket);
         context.Response.Cookies.Append(PanelSessions.CookieName(config.TenantId), sessions.Protect(session), new CookieOptions
         {
             HttpOnly = true,

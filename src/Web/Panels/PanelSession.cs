@@ -17,8 +17,16 @@ public enum PanelKind
     EventDetails = 2,
 }
 
-/// <summary>A SuperOffice user whose ticket Relay verified, for one tenant, until <see cref="ExpiresAt"/>.</summary>
-public sealed record PanelSession(string Tenant, int AssociateId, string Name, IReadOnlyList<int> Groups, DateTimeOffset ExpiresAt);
+/// <summary>
+/// A SuperOffice user whose ticket Relay verified, for one tenant, until <see cref="ExpiresAt"/>. <see cref="UserTicket"/>
+/// is that ticket, kept (inside the encrypted cookie only) so that person searches and links run with the user's own
+/// SuperOffice rights; null when the user signed in some other way.
+/// </summary>
+public sealed record PanelSession(string Tenant, int AssociateId, string Name, IReadOnlyList<int> Groups, DateTimeOffset ExpiresAt, string? UserTicket = null)
+{
+    /// <summary>Never print the ticket.</summary>
+    public override string ToString() => $"{Name} ({AssociateId}) @ {Tenant} until {ExpiresAt:O}";
+}
 
 /// <summary>
 /// Issues and reads the panel session cookie: signed and encrypted with ASP.NET Core Data Protection,

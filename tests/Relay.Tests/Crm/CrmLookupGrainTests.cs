@@ -19,6 +19,60 @@ public sealed class CrmLookupGrainTests(PanelHost host) : IClassFixture<PanelHos
         (await Lookups.ResolveUserTicketAsync("7T:Zm9yZ2VkLXRpY2tldA==")).ShouldBeNull();
     }
 
+    [Fact]
+    public async Task A_refused_ticket_is_remembered_by_its_hash_so_checking_it_again_costs_no_second_login()
+    {
+        var junk = "7T:remembered" + Guid.NewGuid().ToString("N");
+
+        (await Lookups.ResolveUserTicketAsync(junk)).ShouldBeNull();
+        (await Lookups.ResolveUserTicketAsync(junk)).ShouldBeNull();
+
+        host.LoginsWith(junk).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_valid_ticket_checked_again_soon_costs_no_second_login()
+    {
+        var ticket = host.Emulator.Store.IssueTicket(102).Ticket;
+
+        (await Lookups.ResolveUserTicketAsync(ticket)).ShouldNotBeNull().AssociateId.ShouldBe(102);
+        (await Lookups.ResolveUserTicketAsync(ticket)).ShouldNotBeNull().AssociateId.ShouldBe(102);
+
+        host.LoginsWith(ticket).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task With_a_users_ticket_a_person_their_groups_may_not_read_is_neither_found_nor_readable_while_the_tenants_sign_in_sees_it()
+    {
+        var surname = "Hidden" + Guid.NewGuid().ToString("N")[..8];
+        var crm = new EmulatorTestCrm(host.Emulator);
+        var visible = crm.SeedPerson("Vera", surname, Build.Email());
+        var hidden = crm.SeedPerson("Hanna", surname, Build.Email());
+        host.Emulator.Store.RestrictPerson(hidden, [2]).ShouldBeTrue();
+        var salesOnly = host.Emulator.Store.IssueTicket(102).Ticket;
+
+        var asUser = await Lookups.SearchPersonsAsync(surname, 20, salesOnly);
+        var asTenant = await Lookups.SearchPersonsAsync(surname, 20);
+
+        asUser.Select(p => p.PersonId).ShouldBe([visible]);
+        asTenant.Select(p => p.PersonId).ShouldBe([visible, hidden], ignoreOrder: true);
+        (await Lookups.GetPersonAsync(hidden, salesOnly)).ShouldBeNull();
+        (await Lookups.GetPersonAsync(visible, salesOnly)).ShouldNotBeNull();
+        (await Lookups.GetPersonAsync(hidden)).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task A_users_ticket_SuperOffice_no_longer_accepts_is_a_permanent_failure_not_a_silent_fall_back_to_the_tenants_sign_in()
+    {
+        var ticket = host.Emulator.Store.IssueTicket(102).Ticket;
+        host.Emulator.Store.ExpireTickets(ticket);
+
+        var refused = await Should.ThrowAsync<CrmException>(() => Lookups.SearchPersonsAsync("Berg", 5, ticket));
+
+        refused.ErrorType.ShouldBe("UserTicketRejected");
+        refused.Kind.ShouldBe(CrmErrorKind.Permanent);
+    }
+
     [Theory]
     [InlineData(CrmList.UserGroups, "Sales")]
     [InlineData(CrmList.SaleTypes, "Upsell")]

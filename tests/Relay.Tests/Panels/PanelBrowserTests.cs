@@ -135,6 +135,35 @@ public sealed class PanelBrowserTests(PanelHost host, ChromiumFixture chromium) 
         messages.Count(m => m!.Contains("Already approved", StringComparison.Ordinal)).ShouldBe(1);
     }
 
+    [Fact]
+    public async Task A_sales_user_on_the_Lead_Report_sees_only_candidates_and_search_results_their_SuperOffice_rights_allow_and_cannot_link_a_hidden_person()
+    {
+        var surname = "Rights" + Guid.NewGuid().ToString("N")[..8];
+        var shared = Build.Email();
+        var visible = Crm.SeedPerson("Vera", surname, shared);
+        var hidden = Crm.SeedPerson("Hanna", surname, shared);
+        host.Emulator.Store.RestrictPerson(hidden, [2]).ShouldBeTrue();
+        var contactId = "rights-" + Guid.NewGuid().ToString("N")[..8];
+        await host.SendAsync(host.Tenant, PanelHost.FormTrigger(contactId, shared, "Rita", "Rights"));
+        await host.WaitForLeadAsync(host.Tenant, contactId);
+        var salesOnly = host.Emulator.Store.IssueTicket(102).Ticket;
+        await using var panel = await OpenAsync(host.PanelUrl(host.Tenant, $"leads/{contactId}", salesOnly, userId: 102, extra: "&q=" + surname));
+
+        var main = panel.Frame.Locator("main");
+        await Assertions.Expect(main).ToContainTextAsync($"Vera {surname}");
+        await Assertions.Expect(main).Not.ToContainTextAsync("Hanna");
+        await Assertions.Expect(main).ToContainTextAsync("1 person(s) with this e-mail are not shown");
+
+        // The form is changed to the hidden person's id, as by someone who guessed it.
+        await panel.Frame.Locator($"input[name=personId][value='{visible}']").First.EvaluateAsync("(e, id) => e.value = id", hidden.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await panel.Frame.Locator("tr", new() { HasText = $"Vera {surname}" }).First.GetByRole(AriaRole.Button, new() { Name = "Link to this person" }).ClickAsync();
+
+        await Assertions.Expect(panel.Frame.Locator(".message")).ToContainTextAsync($"You cannot link person {hidden}");
+        (await host.Grains.GetGrain<Relay.Contacts.IContactGrain>(Relay.Contacts.ContactKey.Of(host.Tenant, contactId)).GetViewAsync(0, 0))!.Link.ShouldBeNull();
+        await panel.GotoAsync(host.PanelUrl(host.Tenant, $"leads/{contactId}", DemoTicket, extra: "&q=" + surname));
+        await Assertions.Expect(panel.Frame.Locator("main")).ToContainTextAsync($"Hanna {surname}");
+    }
+
     private string Expired()
     {
         var ticket = host.Emulator.Store.IssueTicket(PanelHost.DemoUser).Ticket;

@@ -17,8 +17,9 @@ namespace Relay.Tests.Panels;
 /// The real web host on a real port (Kestrel, co-hosted silo, embedded NetServer emulator), with a
 /// tenant whose panels are set up the way a SuperOffice admin would: context <c>Cust12345</c>, embedded
 /// by <see cref="SuperOfficeOrigin"/>; the Sales group (1) sees every panel, Marketing (2) only the timeline.
+/// A subclass may add settings (<see cref="Settings"/>).
 /// </summary>
-public sealed class PanelHost : IAsyncLifetime
+public class PanelHost : IAsyncLifetime
 {
     /// <summary>The origin of the fake SuperOffice page that embeds the panels.</summary>
     public const string SuperOfficeOrigin = EmbeddedPanel.SuperOfficeOrigin;
@@ -46,6 +47,9 @@ public sealed class PanelHost : IAsyncLifetime
     /// <summary>Grains of the co-hosted silo.</summary>
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>Settings on top of the host's, for variants of the host.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         _app = RelayWebApp.Create(
@@ -61,7 +65,7 @@ public sealed class PanelHost : IAsyncLifetime
                 ["Relay:Demo:Enabled"] = "false",
                 ["Relay:Operator:ApiKey"] = OperatorKey,
                 ["Logging:LogLevel:Default"] = "Warning",
-            }),
+            }).AddInMemoryCollection(Settings),
             Path.Combine(Web.RepoRoot.Find(), "src", "Web"));
         await _app.StartAsync();
         BaseUrl = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -113,6 +117,10 @@ public sealed class PanelHost : IAsyncLifetime
         ["content"] = new JsonObject { ["id"] = "form-page", ["name"] = "Demo request page" },
         ["form"] = new JsonObject { ["id"] = "form-demo", ["fields"] = new JsonObject { ["message"] = "Call me" } },
     };
+
+    /// <summary>How many NetServer logins were made with a user name (a ticket, for ticket checks) containing <paramref name="marker"/>.</summary>
+    public int LoginsWith(string marker) =>
+        Emulator.Requests.Snapshot().Count(r => r.Operation == "AuthenticateUsernamePassword" && r.RequestEnvelope.Contains(marker, StringComparison.Ordinal));
 
     /// <summary>Waits for the contact to be a lead in the tenant's index.</summary>
     public Task WaitForLeadAsync(string tenant, string contactId) =>

@@ -4,27 +4,53 @@ using Relay.Tenants;
 namespace Relay.Crm.Lookups;
 
 /// <summary>
-/// Answers <see cref="ICrmLookupGrain"/> through the silo's decorated <see cref="ICrmCatalog"/>. Stateless: each
-/// silo runs as many activations as callers need, and the tenant's connection is read per call, so a changed
-/// password or address takes effect at once.
+/// Answers <see cref="ICrmLookupGrain"/> through the silo's decorated <see cref="ICrmCatalog"/> and <see cref="ICrm"/>.
+/// Stateless: each silo runs as many activations as callers need, and the tenant's connection is read per call, so
+/// a changed password or address takes effect at once. Ticket checks are admitted by the tenant's
+/// <see cref="ITicketCheckGrain"/>, which holds what must be shared across the cluster.
 /// </summary>
 [StatelessWorker]
-internal sealed class CrmLookupGrain(ICrmCatalog catalog) : Grain, ICrmLookupGrain
+internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm) : Grain, ICrmLookupGrain
 {
     private const int MinimumSearchLength = 3;
 
-    async Task<CrmUser?> ICrmLookupGrain.ResolveUserTicketAsync(string userTicket, CancellationToken cancellationToken) =>
-        await catalog.ResolveUserTicketAsync(await ConnectionAsync(), userTicket, cancellationToken);
+    async Task<CrmUser?> ICrmLookupGrain.ResolveUserTicketAsync(string userTicket, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectionAsync();
+        var checks = GrainFactory.GetGrain<ITicketCheckGrain>(connection.TenantId);
+        var hash = TicketHash.Of(userTicket);
+        var admission = await checks.AdmitAsync(hash);
+        switch (admission.Verdict)
+        {
+            case TicketCheckVerdict.RefusedLately:
+                return null;
+            case TicketCheckVerdict.ValidLately:
+                return admission.User;
+            case TicketCheckVerdict.Busy:
+                throw new CrmException(CrmErrorKind.Transient, TicketCheckAdmission.BusyErrorType, $"Tenant {connection.TenantId}: too many sign-ins are being checked; try again shortly.")
+                {
+                    RetryAfter = admission.RetryAfter,
+                };
+        }
 
-    async Task<IReadOnlyList<CrmPersonMatch>> ICrmLookupGrain.SearchPersonsAsync(string text, int max, CancellationToken cancellationToken)
+        // Bulk priority: after the rep-facing pipeline work, in turn with imports, so a large import cannot lock users out either.
+        var user = await CrmCallContext.WithPriorityAsync(CrmPriority.Bulk, () => catalog.ResolveUserTicketAsync(connection, userTicket, cancellationToken));
+        await checks.RememberAsync(hash, user);
+        return user;
+    }
+
+    async Task<IReadOnlyList<CrmPersonMatch>> ICrmLookupGrain.SearchPersonsAsync(string text, int max, string? userTicket, CancellationToken cancellationToken)
     {
         if (text.Trim().Length < MinimumSearchLength)
         {
             throw new CrmException(CrmErrorKind.Permanent, "SearchTooShort", $"Type at least {MinimumSearchLength} characters.");
         }
 
-        return await catalog.SearchPersonsAsync(await ConnectionAsync(), text.Trim(), Math.Clamp(max, 1, 100), cancellationToken);
+        return await catalog.SearchPersonsAsync(await ConnectionAsync(userTicket), text.Trim(), Math.Clamp(max, 1, 100), cancellationToken);
     }
+
+    async Task<CrmPerson?> ICrmLookupGrain.GetPersonAsync(int personId, string? userTicket, CancellationToken cancellationToken) =>
+        await crm.GetPersonAsync(await ConnectionAsync(userTicket), personId, cancellationToken);
 
     async Task<IReadOnlyList<CrmListItem>> ICrmLookupGrain.GetListAsync(CrmList list, CancellationToken cancellationToken)
     {
@@ -42,10 +68,12 @@ internal sealed class CrmLookupGrain(ICrmCatalog catalog) : Grain, ICrmLookupGra
         };
     }
 
-    private async Task<CrmConnection> ConnectionAsync()
+    /// <summary>The tenant's connection; as the given user when there is a ticket.</summary>
+    private async Task<CrmConnection> ConnectionAsync(string? userTicket = null)
     {
         var tenant = this.GetPrimaryKeyString();
-        return (await GrainFactory.GetGrain<ITenantGrain>(tenant).GetConfigAsync())?.Connection
+        var connection = (await GrainFactory.GetGrain<ITenantGrain>(tenant).GetConfigAsync())?.Connection
             ?? throw new CrmException(CrmErrorKind.Permanent, "TenantNotFound", $"There is no tenant '{tenant}'.");
+        return string.IsNullOrEmpty(userTicket) ? connection : connection.AsUser(userTicket);
     }
 }

@@ -9,13 +9,24 @@ namespace Relay.Crm.Lookups;
 [Alias("relay.ICrmLookupGrain")]
 public interface ICrmLookupGrain : IGrainWithStringKey
 {
-    /// <summary>The user behind a NetServer ticket (a panel's <c>usec</c>), or null when the ticket is not valid.</summary>
+    /// <summary>
+    /// The user behind a NetServer ticket (a panel's <c>usec</c>), or null when the ticket is not valid. Admitted by the
+    /// tenant's <see cref="ITicketCheckGrain"/>: a ticket refused lately is null at once, and when the tenant's slice for
+    /// ticket checks is spent this throws a transient <see cref="CrmException"/> (<c>TicketChecksBusy</c>) with a <c>RetryAfter</c>.
+    /// </summary>
     [Alias("ResolveUserTicket")]
     Task<CrmUser?> ResolveUserTicketAsync(string userTicket, CancellationToken cancellationToken = default);
 
-    /// <summary>Persons whose e-mail or name contains <paramref name="text"/> (at least 3 characters), at most <paramref name="max"/>.</summary>
+    /// <summary>
+    /// Persons whose e-mail or name contains <paramref name="text"/> (at least 3 characters), at most <paramref name="max"/>;
+    /// with a user's ticket, only those that user may see in SuperOffice.
+    /// </summary>
     [Alias("SearchPersons")]
-    Task<IReadOnlyList<CrmPersonMatch>> SearchPersonsAsync(string text, int max, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<CrmPersonMatch>> SearchPersonsAsync(string text, int max, string? userTicket = null, CancellationToken cancellationToken = default);
+
+    /// <summary>A person, or null when there is none; with a user's ticket, also null when that user may not read it.</summary>
+    [Alias("GetPerson")]
+    Task<CrmPerson?> GetPersonAsync(int personId, string? userTicket = null, CancellationToken cancellationToken = default);
 
     /// <summary>One of SuperOffice's pick lists.</summary>
     [Alias("GetList")]

@@ -60,13 +60,23 @@ public sealed partial class NetServerCrm
     }
 
     /// <summary>
-    /// One NetServer call with the tenant's ticket; a rejected ticket is renewed and the call made once more.
+    /// One NetServer call with the tenant's ticket; a rejected ticket is renewed and the call made once more. With a
+    /// user's ticket (<see cref="CrmConnection.UserTicket"/>) the call runs as that user, and a rejected one is final:
+    /// Relay cannot sign in as the user again.
     /// </summary>
     private async Task<XElement> CallAsync(
         CrmConnection connection, string agent, string operation, Func<XNamespace, object[]> content, bool write, string? notFound, CancellationToken cancellationToken)
     {
         var endpoint = NetServerEndpoint.From(connection);
         var body = new XElement(endpoint.Namespace + operation, new XAttribute(XNamespace.Xmlns + "i", Xsi.NamespaceName), content(endpoint.Namespace));
+        if (connection.UserTicket is { } userTicket)
+        {
+            var asUser = await _transport.CallAsync(endpoint, agent, operation, body, connection.ApplicationToken, userTicket, write, cancellationToken).ConfigureAwait(false);
+            return NetServerErrors.IsTicketRejected(asUser)
+                ? throw new CrmException(CrmErrorKind.Permanent, "UserTicketRejected", "SuperOffice no longer accepts your sign-in. Open the panel again from SuperOffice.")
+                : asUser.Failed ? throw NetServerErrors.FromExceptionInfo(asUser, agent, operation, notFound) : asUser.Body;
+        }
+
         var ticket = await _sessions.GetTicketAsync(connection, endpoint, cancellationToken).ConfigureAwait(false);
         var reply = await _transport.CallAsync(endpoint, agent, operation, body, connection.ApplicationToken, ticket, write, cancellationToken).ConfigureAwait(false);
         if (NetServerErrors.IsTicketRejected(reply))
