@@ -13,7 +13,7 @@ namespace Relay.Hosting;
 /// </summary>
 public sealed class BlobXmlRepository : IXmlRepository
 {
-    private const int MaxAttempts = 10;
+    private const int MaxAttempts = 20;
     private readonly BlobContainerClient _container;
     private readonly BlobClient _blob;
 
@@ -43,7 +43,10 @@ public sealed class BlobXmlRepository : IXmlRepository
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {
-                // Another process stored a key since the read: read its ring and add this key to it.
+                // Another process stored a key since the read: read its ring and add this key to it, after a random
+                // pause that grows, so processes starting together stop colliding. Keys are created rarely (once per
+                // key lifetime), and Data Protection's own API here is synchronous.
+                Thread.Sleep(Random.Shared.Next(10, 50 * attempt));
             }
         }
 
