@@ -77,7 +77,7 @@ public sealed class BenchHost : IAsyncDisposable
     /// <summary>Creates a tenant whose SuperOffice is the emulator.</summary>
     public async Task CreateTenantAsync(string tenant, Func<TenantSettings, TenantSettings>? change = null, params Automation[] automations)
     {
-        var baseUrl = InMemoryCrm is null ? Emulator.BaseUrl.ToString().TrimEnd('/') : "http://in-memory.invalid";
+        var baseUrl = InMemoryCrm is null ? Emulator.BaseUrl.ToString().TrimEnd('/') : "memory://" + tenant;
         var crm = new TenantCrmSettings(baseUrl, "75", DemoSeed.UserName, DemoSeed.Password);
         var grain = Grains.GetGrain<ITenantGrain>(tenant);
         Check(await grain.PutSettingsAsync((change ?? (s => s))(new TenantSettings("Bench", crm, DefaultOwnerAssociateId: 102))));

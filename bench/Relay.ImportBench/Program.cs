@@ -31,6 +31,8 @@ builder.UseOrleans(silo =>
 {
     silo.UseLocalhostClustering(FreePort(), FreePort());
     silo.AddRelayProviders();
+    silo.Services.AddRelayKeyRing(new RelayHostOptions());
+    silo.Services.AddSingleton(new Relay.Crm.CrmAddressPolicy([emulator.BaseUrl.Authority]));
     silo.Services.AddNetServerCrm();
     silo.Services.AddRelayCrmPipeline();
 });

@@ -13,6 +13,9 @@ public sealed class RelayHostOptions
     /// <summary>Metrics, traces, logs and the dashboard.</summary>
     public ObservabilitySettings Observability { get; set; } = new();
 
+    /// <summary>The Data Protection key ring every process shares (<c>Relay:DataProtection</c>).</summary>
+    public KeyRingSettings DataProtection { get; set; } = new();
+
     /// <summary>Reads the section and fails fast, naming the setting, when something is wrong.</summary>
     public static RelayHostOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
         RelayOptions.Read<RelayHostOptions>(configuration, o => o.Validate());
@@ -47,6 +50,7 @@ public sealed class RelayHostOptions
         }
 
         errors.AddRange(Orleans.ValidateEndpoints());
+        errors.AddRange(DataProtection.Validate());
         return errors;
     }
 }

@@ -43,6 +43,7 @@ public static class RelayHosting
         }
 
         silo.AddRelayTelemetry(options.Observability);
+        silo.Services.AddRelayKeyRing(options);
         silo.Services.AddRelayDomain(RelayOptions.From(configuration));
         return silo;
     }
@@ -68,6 +69,7 @@ public static class RelayHosting
         }
 
         client.AddRelayTelemetry(options.Observability);
+        client.Services.AddRelayKeyRing(options);
         return client;
     }
 }

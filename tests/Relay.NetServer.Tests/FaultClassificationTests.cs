@@ -129,7 +129,7 @@ public sealed class FaultClassificationTests
     {
         // Nothing listens on port 1 of the loopback address, so the connection is refused before anything is sent.
         const string deadUrl = "http://127.0.0.1:1/Cust12345";
-        using var crm = new Crm.NetServer.NetServerCrm();
+        using var crm = new Crm.NetServer.NetServerCrm(Microsoft.Extensions.Options.Options.Create(new Crm.NetServer.NetServerOptions()), addresses: EmulatorSession.EmulatorAddresses);
         var error = await Should.ThrowAsync<CrmException>(() => crm.GetPersonAsync(new CrmConnection("dead", deadUrl, "75", "demo", "demo"), 1));
         (error.Kind, error.ErrorType).ShouldBe((CrmErrorKind.Transient, "ConnectionFailed"));
     }

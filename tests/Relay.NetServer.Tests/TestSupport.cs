@@ -21,6 +21,9 @@ internal sealed class EmulatorSession : IAsyncDisposable
     /// <summary>An empty folder: pointed at it, the emulator runs as from a bare clone, without SuperOffice's WSDL files.</summary>
     public static readonly Lazy<string> NoWsdlFolder = new(() => Directory.CreateTempSubdirectory("relay-no-wsdl-").FullName);
 
+    /// <summary>The address policy of the tests' adapters: the emulators listen on the loopback address, so it is listed.</summary>
+    public static CrmAddressPolicy EmulatorAddresses => new(["127.0.0.1"]);
+
     public RunningEmulator Emulator { get; }
 
     public NetServerCrm Crm { get; }
@@ -53,7 +56,7 @@ internal sealed class EmulatorSession : IAsyncDisposable
             time: time);
         var options = new NetServerOptions { CallTimeout = callTimeout ?? TimeSpan.FromSeconds(20) };
         options.MaxReceivedMessageSize = maxResponseBytes ?? options.MaxReceivedMessageSize;
-        var crm = new NetServerCrm(Options.Create(options));
+        var crm = new NetServerCrm(Options.Create(options), addresses: EmulatorAddresses);
         var connection = new CrmConnection(
             "tenant-" + Guid.NewGuid().ToString("N")[..8],
             emulator.BaseUrl + pathPrefix.TrimStart('/'),

@@ -49,6 +49,13 @@ public sealed class CrmSettings
 {
     /// <summary>Which implementation serves every tenant.</summary>
     public CrmMode Mode { get; set; } = CrmMode.NetServer;
+
+    /// <summary>
+    /// Hosts a tenant's NetServer address may name although they are, or resolve to, loopback, link-local or private
+    /// addresses (an onsite NetServer on a private network), each a host name or IP address, optionally with <c>:port</c>.
+    /// A listed host may also use http. See <see cref="Crm.CrmAddressPolicy"/>.
+    /// </summary>
+    public string[] AllowedHosts { get; set; } = [];
 }
 
 /// <summary>The CRM port implementations.</summary>

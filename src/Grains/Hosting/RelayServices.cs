@@ -21,6 +21,7 @@ public static class RelayServices
     /// </summary>
     public static IServiceCollection AddRelayDomain(this IServiceCollection services, RelayOptions options)
     {
+        services.TryAddSingleton(new CrmAddressPolicy(options.Crm.AllowedHosts));
         switch (options.Crm.Mode)
         {
             case CrmMode.NetServer:
@@ -41,6 +42,10 @@ public static class RelayServices
     public static IServiceCollection AddRelayCrmPipeline(this IServiceCollection services)
     {
         services.TryAddSingleton(RelayClock.System);
+
+        // The key ring itself (IDataProtectionProvider) is the host's: one ring shared by every process.
+        services.TryAddSingleton<CrmSecrets>();
+        services.TryAddSingleton(_ => new CrmAddressPolicy());
         services.AddMetrics();
         services.TryAddSingleton<RelayMetrics>();
         services.TryAddSingleton<PipelineMetrics>();

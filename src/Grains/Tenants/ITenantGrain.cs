@@ -8,7 +8,10 @@ public interface ITenantGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("GetConfig")]
     Task<TenantConfig?> GetConfigAsync();
 
-    /// <summary>Creates the tenant or replaces its settings. A null password keeps the stored one.</summary>
+    /// <summary>
+    /// Creates the tenant or replaces its settings, protecting its CRM secrets. An omitted (null) password or application
+    /// token keeps the stored one unless the NetServer address or user name changes, which drops it; an empty one removes it.
+    /// </summary>
     [Alias("PutSettings")]
     Task<ValidationResult> PutSettingsAsync(TenantSettings settings);
 

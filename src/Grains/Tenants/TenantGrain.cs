@@ -1,12 +1,43 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Relay.Crm;
 
 namespace Relay.Tenants;
 
 /// <inheritdoc cref="ITenantGrain"/>
 public sealed class TenantGrain(
-    [PersistentState("tenant", RelayStorage.Name)] IPersistentState<TenantState> state) : Grain, ITenantGrain
+    [PersistentState("tenant", RelayStorage.Name)] IPersistentState<TenantState> state,
+    CrmSecrets secrets,
+    CrmAddressPolicy addresses,
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
     private TenantConfig? _config;
+
+    /// <summary>
+    /// Settings stored before secrets were protected carry them in plaintext: they are protected and written back when
+    /// the grain activates, which every contact of the tenant causes, so no plaintext outlives the first use.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Settings is not { Crm: var crm } settings || !(IsPlain(crm.Password) || IsPlain(crm.ApplicationToken)))
+        {
+            return;
+        }
+
+        state.State.Settings = settings with { Crm = crm with { Password = ProtectPlain(crm.Password), ApplicationToken = ProtectPlain(crm.ApplicationToken) } };
+        try
+        {
+            // The settings mean the same, so the version (which makes contact grains reload them) stays.
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Tenant {TenantId}: its plaintext CRM secrets could not be stored protected yet; the next write stores them", this.GetPrimaryKeyString());
+        }
+
+        static bool IsPlain(string? secret) => !string.IsNullOrEmpty(secret) && !CrmSecrets.IsProtected(secret);
+        string? ProtectPlain(string? secret) => IsPlain(secret) ? secrets.Protect(secret!) : secret;
+    }
 
     Task<TenantConfig?> ITenantGrain.GetConfigAsync()
     {
@@ -21,17 +52,28 @@ public sealed class TenantGrain(
 
     async Task<ValidationResult> ITenantGrain.PutSettingsAsync(TenantSettings settings)
     {
-        var errors = TenantRules.Validate(settings);
+        var errors = TenantRules.Validate(settings, addresses);
+        if (errors.Count == 0 && await addresses.CheckAsync(settings.Crm.BaseUrl) is { } unreachable)
+        {
+            errors = [unreachable];
+        }
+
         if (errors.Count > 0)
         {
             return ValidationResult.Fail(errors);
         }
 
-        if (settings.Crm.Password is null && state.State.Settings?.Crm.Password is { } kept)
+        // An omitted secret is kept only while the tenant signs in as the same user at the same address; an empty one removes it.
+        var stored = state.State.Settings?.Crm;
+        var keep = stored is not null && TenantRules.SameSignIn(stored, settings.Crm);
+        settings = settings with
         {
-            settings = settings with { Crm = settings.Crm with { Password = kept } };
-        }
-
+            Crm = settings.Crm with
+            {
+                Password = Secret(settings.Crm.Password, stored?.Password, keep),
+                ApplicationToken = Secret(settings.Crm.ApplicationToken, stored?.ApplicationToken, keep),
+            },
+        };
         state.State.Settings = settings;
         await SaveAsync();
         return ValidationResult.Ok;
@@ -54,6 +96,13 @@ public sealed class TenantGrain(
         await SaveAsync();
         return ValidationResult.Ok;
     }
+
+    private string? Secret(string? sent, string? stored, bool keep) => sent switch
+    {
+        null => keep ? stored : null,
+        "" => null,
+        _ => secrets.Protect(sent),
+    };
 
     private async Task SaveAsync()
     {

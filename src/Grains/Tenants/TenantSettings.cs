@@ -36,7 +36,10 @@ public sealed record PanelSettings(
     [property: Id(4)] ImmutableArray<int> EventDetailsGroups,
     [property: Id(5)] int SessionMinutes = 20);
 
-/// <summary>How Relay reaches the tenant's NetServer. The password is write-only through the API.</summary>
+/// <summary>
+/// How Relay reaches the tenant's NetServer. The password and application token are write-only through the API and
+/// stored protected (<see cref="CrmSecrets"/>); the NetServer adapter reveals them when it signs in.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("relay.tenant-crm-settings")]
 public sealed record TenantCrmSettings(
     [property: Id(0)] string BaseUrl,
@@ -69,8 +72,11 @@ public static partial class TenantRules
     /// <summary>Whether the id is a valid tenant id: lowercase letters, digits and dashes, 2–63 characters.</summary>
     public static bool IsValidTenantId(string? tenantId) => tenantId is not null && TenantIdShape().IsMatch(tenantId);
 
-    /// <summary>Every problem with the settings; none means they may be stored.</summary>
-    public static IReadOnlyList<string> Validate(TenantSettings? settings)
+    /// <summary>
+    /// Every problem with the settings; none means they may be stored. The NetServer address follows
+    /// <paramref name="addresses"/> (without one, only public https hosts); the grain also checks where its host resolves.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(TenantSettings? settings, CrmAddressPolicy? addresses = null)
     {
         if (settings is null)
         {
@@ -89,10 +95,9 @@ public static partial class TenantRules
         }
         else
         {
-            if (!Uri.TryCreate(settings.Crm.BaseUrl, UriKind.Absolute, out var uri) ||
-                uri.Scheme is not ("http" or "https" or "memory"))
+            if ((addresses ?? new CrmAddressPolicy()).CheckShape(settings.Crm.BaseUrl) is { } problem)
             {
-                errors.Add("crm.baseUrl: must be an absolute http(s) URL, e.g. https://crm.example.com/SuperOffice or https://online.superoffice.com/Cust12345");
+                errors.Add(problem);
             }
 
             if (settings.Crm.ServicesVersion is not ("75" or "88"))
@@ -148,6 +153,21 @@ public static partial class TenantRules
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// Whether new CRM settings sign in as the same user at the same NetServer as the stored ones. Only then may the
+    /// stored password and application token be kept when the new settings omit them: sent to another address or used
+    /// for another user, they would reach someone they were not given to.
+    /// </summary>
+    public static bool SameSignIn(TenantCrmSettings stored, TenantCrmSettings sent)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(sent);
+
+        // Case alone changes neither the host nor a SuperOffice user; a trailing slash changes nothing.
+        return string.Equals(stored.BaseUrl?.Trim().TrimEnd('/'), sent.BaseUrl?.Trim().TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
+            && string.Equals(stored.UserName?.Trim(), sent.UserName?.Trim(), StringComparison.OrdinalIgnoreCase);
     }
 
     [GeneratedRegex(@"^https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$")]

@@ -102,7 +102,7 @@ public static class AzureProviders
     }
 
     /// <summary>The three storage clients, from a connection string or from service URIs and one credential.</summary>
-    private sealed class AzureClients
+    internal sealed class AzureClients
     {
         public AzureClients(AzureSettings s)
         {

@@ -125,10 +125,19 @@ public static class AdminApi
         Problems.Create(StatusCodes.Status400BadRequest, "Invalid tenant id", $"'{tenant}' is not a tenant id: use 2–63 lowercase letters, digits and dashes.");
 }
 
-/// <summary>A tenant as the admin API shows it: the password never leaves Relay.</summary>
-public sealed record TenantResource(string TenantId, long Version, TenantSettings Settings, bool HasPassword, int Automations)
+/// <summary>A tenant as the admin API shows it: the password and application token never leave Relay, only whether they are set.</summary>
+public sealed record TenantResource(string TenantId, long Version, TenantSettings Settings, bool HasPassword, bool HasApplicationToken, int Automations)
 {
     /// <summary>The resource of a tenant's configuration.</summary>
-    public static TenantResource From(TenantConfig config) =>
-        new(config.TenantId, config.Version, config.Settings with { Crm = config.Settings.Crm with { Password = null } }, config.Settings.Crm.Password is not null, config.Automations.Length);
+    public static TenantResource From(TenantConfig config)
+    {
+        var crm = config.Settings.Crm;
+        return new(
+            config.TenantId,
+            config.Version,
+            config.Settings with { Crm = crm with { Password = null, ApplicationToken = null } },
+            !string.IsNullOrEmpty(crm.Password),
+            !string.IsNullOrEmpty(crm.ApplicationToken),
+            config.Automations.Length);
+    }
 }

@@ -1,3 +1,4 @@
+using Relay.Crm;
 using Relay.Hosting;
 using Relay.NetServerEmulator;
 using Relay.NetServerEmulator.Data;
@@ -28,7 +29,11 @@ public sealed class EmulatorSettings
 /// Runs the NetServer emulator with its demo data in the web host's process, so the embedded default
 /// talks real SOAP over HTTP to something that answers like SuperOffice.
 /// </summary>
-public sealed class EmbeddedEmulator(IConfiguration configuration, ILogger<EmbeddedEmulator> logger) : IHostedService, IAsyncDisposable
+/// <remarks>
+/// The emulator listens on 127.0.0.1, which tenants may not name unless allowed: when this process hosts a silo, its
+/// own port is allowed (<see cref="CrmAddressPolicy"/>), and only that port.
+/// </remarks>
+public sealed class EmbeddedEmulator(IConfiguration configuration, ILogger<EmbeddedEmulator> logger, CrmAddressPolicy? addresses = null) : IHostedService, IAsyncDisposable
 {
     private RunningEmulator? _running;
 
@@ -43,6 +48,7 @@ public sealed class EmbeddedEmulator(IConfiguration configuration, ILogger<Embed
             AddReadmePersons(store);
             options.WsdlFolder = settings.WsdlFolder;
         });
+        addresses?.Allow(_running.BaseUrl.Host, _running.BaseUrl.Port);
         logger.LogInformation("NetServer emulator listening on {BaseUrl} (login {User}/{Password}; ledger at {BaseUrl}/admin/ledger)", _running.BaseUrl, DemoSeed.UserName, DemoSeed.Password, _running.BaseUrl);
     }
 

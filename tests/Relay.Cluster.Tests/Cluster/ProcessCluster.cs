@@ -136,6 +136,9 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         ["Relay__Orleans__Azure__QueueCount"] = Port(QueueCount),
         ["Relay__Demo__Enabled"] = "false",
         ["Relay__Observability__Dashboard"] = "false",
+
+        // The tests' NetServer emulator listens on the loopback address, which tenants may name only when it is listed.
+        ["Relay__Crm__AllowedHosts__0"] = "127.0.0.1",
     };
 
     [GeneratedRegex(@"^(?<name>[a-z_]+)(?:\{[^}]*\})? (?<value>[0-9.eE+-]+)", RegexOptions.Multiline)]

@@ -43,6 +43,12 @@ public sealed class RelayTestClusterOptions
     /// <summary>The cluster's Azure settings; required with <see cref="TestProviders.Azure"/>, whose service id the cluster takes.</summary>
     public OrleansSettings? Azure { get; set; }
 
+    /// <summary>
+    /// The hosts tenants may name although they are not public (<c>Relay:Crm:AllowedHosts</c>): by default the
+    /// loopback address the tests' NetServer emulators listen on.
+    /// </summary>
+    public IReadOnlyList<string> AllowedCrmHosts { get; set; } = ["127.0.0.1"];
+
     /// <summary>Changes to each silo's services after Relay's own (a clock, options), so they win.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; set; }
 }
@@ -54,8 +60,11 @@ public sealed class RelayTestClusterOptions
 /// </summary>
 public sealed class RelayTestCluster : IAsyncDisposable
 {
-    private RelayTestCluster(InProcessTestCluster cluster, GrainCallFaults faults, SharedGrainStore storage, SharedGrainStore largeStorage)
+    private readonly string? _keysFolder;
+
+    private RelayTestCluster(InProcessTestCluster cluster, GrainCallFaults faults, SharedGrainStore storage, SharedGrainStore largeStorage, string? keysFolder)
     {
+        _keysFolder = keysFolder;
         Cluster = cluster;
         Faults = faults;
         Storage = storage;
@@ -86,6 +95,10 @@ public sealed class RelayTestCluster : IAsyncDisposable
         var faults = new GrainCallFaults();
         var storage = new SharedGrainStore();
         var largeStorage = new SharedGrainStore();
+
+        // One key ring for the cluster's silos, as production shares one: in the Azure blob, or in a folder of the cluster's own.
+        var keyRing = new RelayHostOptions { Orleans = azure ?? new OrleansSettings() };
+        keyRing.DataProtection.KeysFolder = azure is null ? Directory.CreateTempSubdirectory("relay-keys-").FullName : null;
         var builder = new InProcessTestClusterBuilder(options.Silos);
         if (azure is not null)
         {
@@ -109,6 +122,7 @@ public sealed class RelayTestCluster : IAsyncDisposable
                 silo.Services.AddKeyedSingleton<IGrainStorage>(RelayStorage.Large, (sp, _) => largeStorage.For(sp.GetRequiredService<Serializer>()));
             }
 
+            silo.Services.AddRelayKeyRing(keyRing);
             AddDomain(silo.Services, options);
             silo.AddIncomingGrainCallFilter(faults);
         });
@@ -125,13 +139,14 @@ public sealed class RelayTestCluster : IAsyncDisposable
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new RelayTestCluster(cluster, faults, storage, largeStorage);
+        return new RelayTestCluster(cluster, faults, storage, largeStorage, keyRing.DataProtection.KeysFolder);
     }
 
     /// <summary>The test's CRM, or the NetServer adapter, under Relay's production service registration.</summary>
     private static void AddDomain(IServiceCollection services, RelayTestClusterOptions options)
     {
         var relay = new RelayOptions();
+        relay.Crm.AllowedHosts = [.. options.AllowedCrmHosts];
         if (options.Crm is { } crm)
         {
             if (crm is InMemoryCrm memory)
@@ -152,5 +167,12 @@ public sealed class RelayTestCluster : IAsyncDisposable
         options.ConfigureServices?.Invoke(services);
     }
 
-    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        if (_keysFolder is not null)
+        {
+            Directory.Delete(_keysFolder, recursive: true);
+        }
+    }
 }

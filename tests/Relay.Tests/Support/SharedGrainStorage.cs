@@ -41,6 +41,17 @@ public sealed class SharedGrainStore
         where T : class =>
         _rows.TryGetValue(Storage.Key(stateName, grainId), out var row) ? serializer.Deserialize<T>(row.Data) : null;
 
+    /// <summary>The stored bytes of a grain's state, exactly as the storage holds them; null when nothing is stored.</summary>
+    public byte[]? Raw(string stateName, GrainId grainId) =>
+        _rows.TryGetValue(Storage.Key(stateName, grainId), out var row) ? row.Data : null;
+
+    /// <summary>Stores a grain's state as an earlier version of Relay would have, for the next activation to read.</summary>
+    public void Write<T>(Serializer serializer, string stateName, GrainId grainId, T state)
+    {
+        var etag = Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _rows[Storage.Key(stateName, grainId)] = (etag, serializer.SerializeToArray(state));
+    }
+
     /// <summary>The storage a silo uses, over this store.</summary>
     public IGrainStorage For(Serializer serializer) => new Storage(this, serializer);
 

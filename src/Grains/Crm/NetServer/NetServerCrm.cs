@@ -25,18 +25,16 @@ public sealed partial class NetServerCrm : ICrm, IDisposable
     private readonly NetServerSessions _sessions;
     private readonly ConcurrentDictionary<(string Tenant, string List), (DateTimeOffset At, IReadOnlyList<(int Id, string Name, string? Code)> Items)> _lists = new();
 
-    /// <summary>Creates the adapter with its options.</summary>
-    public NetServerCrm(IOptions<NetServerOptions> options)
-        : this(options, null)
-    {
-    }
-
-    /// <summary>Creates the adapter with its options and the gate every request waits at (the tenant's rate limit).</summary>
-    public NetServerCrm(IOptions<NetServerOptions> options, ICrmRequestGate? gate)
+    /// <summary>
+    /// Creates the adapter with its options, the gate every request waits at (the tenant's rate limit), the key ring that
+    /// reveals the tenants' secrets, and the policy on where they may be sent (without one, only public https hosts).
+    /// </summary>
+    public NetServerCrm(IOptions<NetServerOptions> options, ICrmRequestGate? gate = null, CrmSecrets? secrets = null, CrmAddressPolicy? addresses = null)
     {
         _options = options.Value;
-        _transport = new NetServerTransport(_options, gate);
-        _sessions = new NetServerSessions(_transport);
+        secrets ??= CrmSecrets.WithoutKeyRing;
+        _transport = new NetServerTransport(_options, gate, secrets, addresses ?? new CrmAddressPolicy());
+        _sessions = new NetServerSessions(_transport, secrets);
     }
 
     /// <summary>Creates the adapter with default options.</summary>

@@ -11,10 +11,12 @@ internal sealed class NetServerSessions
 {
     private readonly ConcurrentDictionary<SessionKey, Session> _sessions = new();
     private readonly NetServerTransport _transport;
+    private readonly CrmSecrets _secrets;
 
-    public NetServerSessions(NetServerTransport transport)
+    public NetServerSessions(NetServerTransport transport, CrmSecrets secrets)
     {
         _transport = transport;
+        _secrets = secrets;
     }
 
     /// <summary>The tenant's current ticket, logging in when there is none.</summary>
@@ -61,8 +63,9 @@ internal sealed class NetServerSessions
             throw new CrmException(CrmErrorKind.Permanent, "MissingCredentials", $"Tenant {connection.TenantId} has no NetServer user name configured.");
         }
 
+        // The stored password is protected; it is revealed only for the login request.
         var ns = endpoint.Namespace;
-        var body = new XElement(ns + "AuthenticateUsernamePassword", new XElement(ns + "UserName", userName), new XElement(ns + "Password", password ?? string.Empty));
+        var body = new XElement(ns + "AuthenticateUsernamePassword", new XElement(ns + "UserName", userName), new XElement(ns + "Password", _secrets.Reveal(password, connection.TenantId, "password") ?? string.Empty));
         var reply = await _transport.CallAsync(endpoint, "SoPrincipal", "AuthenticateUsernamePassword", body, connection.ApplicationToken, null, isWrite: false, cancellationToken)
             .ConfigureAwait(false);
         if (reply.Failed)

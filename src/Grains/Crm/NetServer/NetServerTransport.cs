@@ -55,11 +55,17 @@ internal sealed partial class NetServerTransport : IDisposable
     private readonly ConcurrentDictionary<(string Tenant, Uri Url), Lazy<ChannelFactory<IRequestChannel>>> _factories = new();
     private readonly NetServerOptions _options;
     private readonly ICrmRequestGate? _gate;
+    private readonly CrmSecrets _secrets;
+    private readonly CrmAddressPolicy _addresses;
+    private readonly NetServerConnector _connector;
 
-    public NetServerTransport(NetServerOptions options, ICrmRequestGate? gate = null)
+    public NetServerTransport(NetServerOptions options, ICrmRequestGate? gate, CrmSecrets secrets, CrmAddressPolicy addresses)
     {
         _options = options;
         _gate = gate;
+        _secrets = secrets;
+        _addresses = addresses;
+        _connector = new NetServerConnector(addresses);
     }
 
     /// <summary>Sends one call and returns the reply; throws <see cref="CrmException"/> for transport failures and SOAP faults.</summary>
@@ -74,6 +80,13 @@ internal sealed partial class NetServerTransport : IDisposable
     public async Task<NetServerReply> CallAsync(
         NetServerEndpoint endpoint, string agent, string operation, XElement body, string? applicationToken, string? ticket, bool isWrite, CancellationToken cancellationToken)
     {
+        // Settings stored before the address rules, or an operator list that no longer names the host, are refused here
+        // too; the resolved address is checked again when the connection is made (NetServerConnector).
+        if (_addresses.CheckShape(endpoint.BaseUrl) is { } problem)
+        {
+            throw new CrmException(CrmErrorKind.Permanent, NetServerConnector.AddressNotAllowed, $"Tenant {endpoint.TenantId}: {problem}");
+        }
+
         if (_gate is not null)
         {
             await _gate.WaitAsync(endpoint.TenantId, cancellationToken).ConfigureAwait(false);
@@ -92,7 +105,7 @@ internal sealed partial class NetServerTransport : IDisposable
     {
         var factory = _factories.GetOrAdd((endpoint.TenantId, endpoint.AgentUrl(agent)), key => new Lazy<ChannelFactory<IRequestChannel>>(() => CreateFactory(key.Url))).Value;
         var ns = endpoint.Namespace.NamespaceName;
-        using var request = CreateRequest(endpoint, agent, operation, body, applicationToken, ticket, _options);
+        using var request = CreateRequest(endpoint, agent, operation, body, _secrets.Reveal(applicationToken, endpoint.TenantId, "application token"), ticket, _options);
 
         var channel = factory.CreateChannel();
         try
@@ -199,6 +212,15 @@ internal sealed partial class NetServerTransport : IDisposable
     internal static CrmException Classify(Exception e, string agent, string operation, bool isWrite)
     {
         var call = $"NetServer {agent}.{operation}";
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            if (current is CrmException refused)
+            {
+                // The connector refused the resolved address: nothing was sent.
+                return refused;
+            }
+        }
+
         if (IsTooLarge(e))
         {
             // Before the status: the quota message "(500)" would otherwise read as HTTP 500. Asking again gets the same
@@ -323,6 +345,7 @@ internal sealed partial class NetServerTransport : IDisposable
             ReaderQuotas = XmlDictionaryReaderQuotas.Max,
         };
         var factory = new ChannelFactory<IRequestChannel>(binding, new EndpointAddress(url));
+        factory.Endpoint.EndpointBehaviors.Add(_connector);
         factory.Open();
         return factory;
     }
