@@ -42,6 +42,7 @@ public static class RelayHosting
             });
         }
 
+        silo.UseRelayTls(o.Tls);
         silo.AddRelayTelemetry(options.Observability);
         silo.Services.AddRelayDomain(RelayOptions.From(configuration));
         return silo;
@@ -67,6 +68,7 @@ public static class RelayHosting
             client.AddRelayClientStreams();
         }
 
+        client.UseRelayTls(o.Tls);
         client.AddRelayTelemetry(options.Observability);
         return client;
     }
