@@ -51,6 +51,7 @@ public sealed class RelayHostOptions
 
         errors.AddRange(Orleans.ValidateEndpoints());
         errors.AddRange(DataProtection.Validate());
+        errors.AddRange(Orleans.Tls.Validate());
         return errors;
     }
 }
@@ -85,6 +86,9 @@ public sealed class OrleansSettings
 
     /// <summary>The silo port of the primary silo, for several local silos; this silo's own port when unset.</summary>
     public int? PrimarySiloPort { get; set; }
+
+    /// <summary>TLS between silos and from clients to silos, section <c>Relay:Orleans:Tls</c>; off by default.</summary>
+    public OrleansTlsSettings Tls { get; set; } = new();
 
     /// <summary>The Azure providers' settings, section <c>Relay:Orleans:Azure</c>.</summary>
     public AzureSettings Azure { get; set; } = new();

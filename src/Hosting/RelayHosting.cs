@@ -42,6 +42,7 @@ public static class RelayHosting
             });
         }
 
+        silo.UseRelayTls(o.Tls);
         silo.AddRelayTelemetry(options.Observability);
         silo.Services.AddRelayKeyRing(options);
         silo.Services.AddRelayDomain(RelayOptions.From(configuration));
@@ -68,6 +69,7 @@ public static class RelayHosting
             client.AddRelayClientStreams();
         }
 
+        client.UseRelayTls(o.Tls);
         client.AddRelayTelemetry(options.Observability);
         client.Services.AddRelayKeyRing(options);
         return client;

@@ -4,6 +4,11 @@ using Relay.Triggers;
 namespace Relay.Automations;
 
 /// <summary>A tenant's rule: when a trigger matches <see cref="When"/>, run <see cref="Actions"/> in order.</summary>
+/// <remarks>
+/// While a contact waits as a lead, a run of an automation whose actions already wait is coalesced into them, unless
+/// <see cref="QueueRepeatsWhileLead"/> is set. The flag is phrased so that false, what automations stored before it
+/// read as, is the safe default.
+/// </remarks>
 [GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.automation")]
 public sealed record Automation(
     [property: Id(0)] string Id,
@@ -11,7 +16,8 @@ public sealed record Automation(
     [property: Id(2)] AutomationMatch When,
     [property: Id(3)] ImmutableArray<AutomationAction> Actions,
     [property: Id(4)] RunPolicy RunPolicy = RunPolicy.EveryTime,
-    [property: Id(5)] bool Enabled = true);
+    [property: Id(5)] bool Enabled = true,
+    [property: Id(6)] bool QueueRepeatsWhileLead = false);
 
 /// <summary>What a trigger must look like for an automation to run. Unset fields match anything.</summary>
 [GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.automation-match")]

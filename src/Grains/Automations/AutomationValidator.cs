@@ -54,6 +54,11 @@ public static partial class AutomationValidator
                 errors.Add($"{path}.name: longer than 200 characters");
             }
 
+            if (a.QueueRepeatsWhileLead && a.RunPolicy != RunPolicy.EveryTime)
+            {
+                errors.Add($"{path}.queueRepeatsWhileLead: only an automation with runPolicy 'everyTime' runs more than once");
+            }
+
             ValidateMatch(a.When, $"{path}.when", errors);
             ValidateActions(a.Actions, path, errors);
         }

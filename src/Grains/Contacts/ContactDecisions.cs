@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using Relay.Crm;
+using Relay.Leads;
 using Relay.Tenants;
 using Relay.Triggers;
 
@@ -65,7 +66,8 @@ public static class ContactDecisions
 
     /// <summary>
     /// Applies a trigger to the state: drops it if already seen, else records it on the timeline,
-    /// matches the automations and queues their actions with their idempotency keys.
+    /// matches the automations and queues their actions with their idempotency keys; a waiting lead's runs are
+    /// bounded (<see cref="LeadBacklog"/>).
     /// </summary>
     public static TriggerDisposition Accept(ContactState state, Trigger trigger, TenantConfig config, DateTimeOffset now)
     {
@@ -108,27 +110,31 @@ public static class ContactDecisions
             trigger.Id, trigger.Type, trigger.OccurredAt, now, trigger.Content, trigger.LinkUrl, trigger.Form?.Id,
             [.. matched.Select(a => a.Id)]));
 
+        if (state.Lead is not null)
+        {
+            LeadBacklog.Trim(state, config, now);
+            state.LeadIndexDirty = true;
+        }
+
+        var queued = false;
         foreach (var automation in matched)
         {
+            var run = automation.Actions.Select((action, i) => new OutboxItem(
+                $"{trigger.Id}:{automation.Id}:{i}", trigger.Id, automation.Id, i, action,
+                trigger.Type, trigger.OccurredAt, now, trigger.Content, trigger.LinkUrl)).ToList();
+            if (!LeadBacklog.Admit(state, automation, run, config.Settings, now))
+            {
+                continue;
+            }
+
+            queued = true;
             if (automation.RunPolicy == RunPolicy.OncePerContact)
             {
                 state.RanOnce.Add(automation.Id);
             }
-
-            for (var i = 0; i < automation.Actions.Length; i++)
-            {
-                state.Outbox.Add(new OutboxItem(
-                    $"{trigger.Id}:{automation.Id}:{i}", trigger.Id, automation.Id, i, automation.Actions[i],
-                    trigger.Type, trigger.OccurredAt, now, trigger.Content, trigger.LinkUrl));
-            }
         }
 
-        if (state.Lead is not null)
-        {
-            state.LeadIndexDirty = true;
-        }
-
-        return matched.Count > 0 ? TriggerDisposition.ActionsQueued
+        return queued ? TriggerDisposition.ActionsQueued
             : state.NeedsResolution ? TriggerDisposition.LookupQueued
             : TriggerDisposition.Recorded;
     }

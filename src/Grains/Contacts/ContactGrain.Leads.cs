@@ -37,7 +37,7 @@ public sealed partial class ContactGrain
 
             var person = await FindPersonFromEarlierAttemptAsync(connection) ?? await CreatePersonAsync(connection, fields);
             var decision = new LeadDecisionRecord(LeadDecisionKind.Approved, S.Approval.By, time.GetUtcNow(), person.PersonId, person.CompanyId, S.Outbox.Count);
-            return await LinkAndReplayAsync(person, LinkSource.Approved, decision, $"Created {fields.DisplayName} in SuperOffice");
+            return await LinkAndReplayAsync(config, person, LinkSource.Approved, decision, $"Created {fields.DisplayName} in SuperOffice");
         }
         catch (CrmException ex)
         {
@@ -64,7 +64,7 @@ public sealed partial class ContactGrain
 
             var decision = new LeadDecisionRecord(LeadDecisionKind.Linked, by, time.GetUtcNow(), person.PersonId, person.CompanyId, S.Outbox.Count);
             var name = $"{person.FirstName} {person.LastName}".Trim();
-            return await LinkAndReplayAsync(person, LinkSource.ChosenBySales, decision, $"Linked to {(name.Length > 0 ? name : $"person {personId}")}");
+            return await LinkAndReplayAsync(config, person, LinkSource.ChosenBySales, decision, $"Linked to {(name.Length > 0 ? name : $"person {personId}")}");
         }
         catch (CrmException ex)
         {
@@ -141,8 +141,11 @@ public sealed partial class ContactGrain
         return await crm.CreatePersonAsync(connection, new NewPerson(fields.FirstName, fields.LastName, fields.Email, fields.Phone, fields.Mobile, fields.Title, S.Approval.CompanyId));
     }
 
-    private async Task<LeadDecisionResult> LinkAndReplayAsync(CrmPerson person, LinkSource source, LeadDecisionRecord decision, string message)
+    private async Task<LeadDecisionResult> LinkAndReplayAsync(TenantConfig config, CrmPerson person, LinkSource source, LeadDecisionRecord decision, string message)
     {
+        // A lead stored before its waiting actions were bounded runs no more than one stored now would.
+        LeadBacklog.Trim(S, config, time.GetUtcNow());
+        decision = decision with { Actions = S.Outbox.Count };
         ContactDecisions.LinkTo(S, person, source, time.GetUtcNow());
         S.Approval = null;
         S.Decisions.Add(decision);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Relay.Crm;
 using Relay.Events;
+using Relay.Leads;
 using Relay.Tenants;
 
 namespace Relay.Contacts;
@@ -104,6 +105,7 @@ public sealed partial class ContactGrain
         else if (S.Outbox.Count > 0)
         {
             ContactDecisions.BecomeLead(S, resolution, now);
+            LeadBacklog.Trim(S, config, now);
             metrics.LeadCreated(resolution is PersonResolution.AmbiguousLead ? "ambiguous" : "new");
         }
         else

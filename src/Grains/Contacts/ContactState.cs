@@ -270,4 +270,13 @@ public enum OutcomeStatus
 
     /// <summary>The contact withdrew its e-mail marketing consent before it ran.</summary>
     Cancelled = 3,
+
+    /// <summary>
+    /// Never queued: the contact waited as a lead with the same automation's actions already waiting, and this run was
+    /// coalesced into them (<see cref="Leads.LeadBacklog"/>).
+    /// </summary>
+    Coalesced = 4,
+
+    /// <summary>Never queued: the lead already had as many waiting actions as the tenant allows (<see cref="Leads.LeadBacklog"/>).</summary>
+    NotQueued = 5,
 }

@@ -14,8 +14,15 @@ public sealed record TenantSettings(
     [property: Id(5)] int LeadExpiryWarningDays = 7,
     [property: Id(6)] PanelSettings? Panels = null,
     [property: Id(7)] bool LookUpNewContacts = true,
-    [property: Id(8)] int CrmCallsPerSecond = TenantSettings.DefaultCrmCallsPerSecond)
+    [property: Id(8)] int CrmCallsPerSecond = TenantSettings.DefaultCrmCallsPerSecond,
+    [property: Id(9)] int MaxWaitingLeadActions = TenantSettings.DefaultMaxWaitingLeadActions)
 {
+    /// <summary>How many actions a lead may have waiting when the tenant does not say (and in settings stored before it could).</summary>
+    public const int DefaultMaxWaitingLeadActions = 50;
+
+    /// <summary>The highest <see cref="MaxWaitingLeadActions"/> a tenant may be given.</summary>
+    public const int MaxMaxWaitingLeadActions = 1000;
+
     /// <summary>SuperOffice's published guidance: no more than 10 API calls per second.</summary>
     public const int DefaultCrmCallsPerSecond = 10;
 
@@ -129,6 +136,11 @@ public static partial class TenantRules
         if (settings.CrmCallsPerSecond is < 1 or > TenantSettings.MaxCrmCallsPerSecond)
         {
             errors.Add($"crmCallsPerSecond: must be between 1 and {TenantSettings.MaxCrmCallsPerSecond} (SuperOffice asks for no more than 10)");
+        }
+
+        if (settings.MaxWaitingLeadActions is < 1 or > TenantSettings.MaxMaxWaitingLeadActions)
+        {
+            errors.Add($"maxWaitingLeadActions: must be between 1 and {TenantSettings.MaxMaxWaitingLeadActions}");
         }
 
         if (settings.Panels is { } panels)

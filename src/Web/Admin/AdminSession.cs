@@ -46,6 +46,7 @@ public static class AdminSession
         options.Cookie.Path = "/admin";
         options.Cookie.HttpOnly = true;
         options.Cookie.SameSite = SameSiteMode.Strict;
+        // Secure on https requests; outside Development always (TlsOffload), as a proxy in front may end TLS.
         options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         options.ExpireTimeSpan = Lifetime;
         options.SlidingExpiration = false;

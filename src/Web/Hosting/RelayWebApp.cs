@@ -29,8 +29,10 @@ public static class RelayWebApp
         });
         configure?.Invoke(builder);
         builder.AddRelayWeb();
+        builder.AddRelayTlsOffload();
 
         var app = builder.Build();
+        app.UseRelayTlsOffload();
 
         // Before everything else, and instead of the developer exception page even in Development: no answer shows internals.
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.WriteUnexpectedAsync });

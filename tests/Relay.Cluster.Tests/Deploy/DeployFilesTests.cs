@@ -140,6 +140,28 @@ public sealed partial class DeployFilesTests
     }
 
     [Fact]
+    public void The_network_policies_open_the_silo_ports_only_to_silos_and_web_pods_and_web_http_only_to_the_ingress()
+    {
+        var manifests = Manifests().ToList();
+        Resources().ShouldContain("network-policy.yaml");
+        var silo = Deployment(manifests, "relay-silo");
+        var web = Deployment(manifests, "relay-web");
+        var siloPorts = ContainerPorts(silo);
+        siloPorts.Keys.Order().ShouldBe(["gateway", "http", "silo"]);
+
+        var siloPolicy = Policy(manifests, PodLabels(silo));
+        var rules = Rules(siloPolicy);
+        rules.Select(r => r.Port).Order().ShouldBe(siloPorts.Values.Order(), "the silo policy names every port the silo opens, and no other");
+        rules.Single(r => r.Port == siloPorts["silo"]).From.ShouldBe([$"pods {Label(PodLabels(silo))}"]);
+        rules.Single(r => r.Port == siloPorts["gateway"]).From.ShouldBe([$"pods {Label(PodLabels(web))}"]);
+        rules.Single(r => r.Port == siloPorts["http"]).From.ShouldBe(["namespace monitoring"]);
+
+        var webRules = Rules(Policy(manifests, PodLabels(web)));
+        webRules.Select(r => r.Port).ShouldBe([ContainerPorts(web)["http"]]);
+        webRules.Single().From.ShouldBe(["namespace ingress-nginx", "namespace monitoring"]);
+    }
+
+    [Fact]
     public void Every_relay_setting_in_deploy_is_a_real_setting()
     {
         var keys = Directory.EnumerateFiles(Deploy, "*", SearchOption.AllDirectories)
@@ -156,7 +178,8 @@ public sealed partial class DeployFilesTests
     private static bool IsSetting(string key)
     {
         var parts = key.Split("__")[1..];
-        if (parts is ["Operator", "ApiKey" or "MetricsKey"] or ["Web", "CoHostSilo"])
+        if (parts is ["Operator", "ApiKey" or "MetricsKey"] or ["Web", "CoHostSilo"] or ["Web", "ForwardedHeaders", "KnownProxies" or "KnownNetworks" or "ForwardLimit"]
+            or ["Web", "Hsts", "MaxAgeDays" or "IncludeSubDomains"])
         {
             return true;
         }
@@ -179,6 +202,44 @@ public sealed partial class DeployFilesTests
 
         return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(TimeSpan);
     }
+
+    private static YamlMappingNode Deployment(List<YamlMappingNode> manifests, string name) =>
+        manifests.Single(m => Scalar(m, "kind") == "Deployment" && Scalar(Map(m, "metadata"), "name") == name);
+
+    private static Dictionary<string, int> ContainerPorts(YamlMappingNode deployment) =>
+        Containers(deployment).SelectMany(c => Seq(c, "ports"))
+            .ToDictionary(p => Scalar(p, "name"), p => int.Parse(Scalar(p, "containerPort"), System.Globalization.CultureInfo.InvariantCulture));
+
+    private static Dictionary<string, string> PodLabels(YamlMappingNode deployment) => Labels(Map(Map(Map(deployment, "spec"), "template"), "metadata"), "labels");
+
+    private static Dictionary<string, string> Labels(YamlMappingNode node, string key) =>
+        Map(node, key).Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => ((YamlScalarNode)c.Value).Value!);
+
+    private static string Label(Dictionary<string, string> podLabels) => $"app.kubernetes.io/name={podLabels["app.kubernetes.io/name"]}";
+
+    /// <summary>The NetworkPolicy whose pod selector picks the pods with <paramref name="podLabels"/>.</summary>
+    private static YamlMappingNode Policy(List<YamlMappingNode> manifests, Dictionary<string, string> podLabels) =>
+        manifests.Where(m => Scalar(m, "kind") == "NetworkPolicy")
+            .Single(p => Labels(Map(Map(p, "spec"), "podSelector"), "matchLabels").All(l => podLabels.GetValueOrDefault(l.Key) == l.Value));
+
+    /// <summary>Each allowed port of the policy with its sources, as "pods name=value" (labels other pods must carry) or "namespace name".</summary>
+    private static List<(int Port, List<string> From)> Rules(YamlMappingNode policy)
+    {
+        ((YamlSequenceNode)Map(policy, "spec").Children[new YamlScalarNode("policyTypes")]).Children.Select(t => ((YamlScalarNode)t).Value).ShouldBe(["Ingress"]);
+        return [.. ((YamlSequenceNode)Map(policy, "spec").Children[new YamlScalarNode("ingress")]).Children.Cast<YamlMappingNode>().SelectMany(rule =>
+        {
+            var from = Seq(rule, "from").Select(f => f.Children.ContainsKey(new YamlScalarNode("podSelector"))
+                ? $"pods {string.Join(",", Labels(Map(f, "podSelector"), "matchLabels").Select(l => $"{l.Key}={l.Value}"))}"
+                : $"namespace {Labels(Map(f, "namespaceSelector"), "matchLabels")["kubernetes.io/metadata.name"]}").ToList();
+            return Seq(rule, "ports").Select(p => (int.Parse(Scalar(p, "port"), System.Globalization.CultureInfo.InvariantCulture), from));
+        })];
+    }
+
+    private static IEnumerable<YamlMappingNode> Seq(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var items) ? ((YamlSequenceNode)items).Children.OfType<YamlMappingNode>() : [];
+
+    private static IEnumerable<string> Resources() =>
+        ((YamlSequenceNode)Root(Path.Combine("kubernetes", "kustomization.yaml")).Children[new YamlScalarNode("resources")]).Children.Select(r => ((YamlScalarNode)r).Value!);
 
     /// <summary>Image name (without tag) → the Dockerfile (relative to deploy/) that builds it, from the compose file.</summary>
     private static Dictionary<string, string> BuiltImages() =>

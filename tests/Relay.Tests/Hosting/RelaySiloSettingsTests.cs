@@ -46,6 +46,22 @@ public sealed class RelaySiloSettingsTests
         error.Message.ShouldContain("Relay:Crm:Retry:MaxBackoff");
     }
 
+    [Fact]
+    public void Orleans_tls_without_its_certificate_file_stops_the_start_naming_the_setting()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "cluster.pfx");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Relay:Orleans:Tls:Enabled"] = "true",
+            ["Relay:Orleans:Tls:CertificatePath"] = missing,
+        }).Build();
+
+        var error = Should.Throw<InvalidOperationException>(() => RelayHostOptions.From(configuration));
+
+        error.Message.ShouldContain($"Relay:Orleans:Tls:CertificatePath: no file at '{missing}'");
+        RelayHostOptions.From(new ConfigurationBuilder().Build()).Orleans.Tls.Enabled.ShouldBeFalse("TLS is off unless switched on");
+    }
+
     private static GrainCollectionOptions SiloOptions(Dictionary<string, string?> settings) => SiloOptions<GrainCollectionOptions>(settings);
 
     private static T SiloOptions<T>(Dictionary<string, string?> settings)

@@ -90,6 +90,34 @@ public sealed class LeadLifecycleTests(EmulatorClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_lead_that_clicks_fifty_times_waits_with_one_sale_and_approving_creates_that_one()
+    {
+        var project = Crm.SeedProject();
+        var tenant = await fixture.CreateTenantAsync(
+            Build.Automation(TriggerType.EmailClicked, new CreateSaleAction("Pricing", 1, null, 10, ActionOwner.Associate(102)), new AddToProjectAction(project)));
+        var email = Build.Email();
+        await fixture.SendAsync(tenant, [.. Enumerable.Range(0, 50).Select(i => Build.Trigger(TriggerType.EmailClicked, "c1", email, id: $"click-{i}-{tenant}", second: i))]);
+        var waiting = await fixture.SettledAsync(tenant, "c1", 50);
+        await Eventually.GetAsync(
+            () => LeadIndex.GetPageAsync(fixture.Client, tenant, 0, 10),
+            p => p.Total == 1 && p.Items[0].PendingActions == 2 && p.Items[0].LastSeen == waiting.LastSeen,
+            "the Lead Report to count one waiting set");
+
+        waiting.Outbox.Select(o => o.TriggerId).ShouldBe([$"click-0-{tenant}", $"click-0-{tenant}"]);
+        waiting.Outcomes.Length.ShouldBe(98);
+        waiting.Outcomes.ShouldAllBe(o => o.Status == OutcomeStatus.Coalesced);
+        var result = await fixture.Contact(tenant, "c1").ApproveAsync(Anna);
+        var view = await fixture.SettledAsync(tenant, "c1", 50);
+
+        result.Message.ShouldContain("2 waiting action(s)");
+        var person = Crm.PersonsWithEmail(email).ShouldHaveSingleItem();
+        await Eventually.ThatAsync(() => Crm.IsProjectMember(project, person.PersonId), "the waiting project membership");
+        Crm.Sales(person.PersonId).ShouldHaveSingleItem().Heading.ShouldBe("Pricing");
+        view.Outcomes.Where(o => o.Status == OutcomeStatus.Succeeded).Select(o => o.Kind).ShouldBe([ActionKind.CreateSale, ActionKind.AddToProject]);
+        view.TimelineTotal.ShouldBe(50);
+    }
+
+    [Fact]
     public async Task Linking_to_a_person_that_does_not_exist_is_refused_and_the_lead_stays()
     {
         var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new AddInterestAction(4)));
