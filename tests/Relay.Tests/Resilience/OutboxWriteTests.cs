@@ -70,7 +70,8 @@ public sealed class OutboxWriteTests(ResilienceClusterFixture fixture)
     /// </summary>
     private async Task<(string Tenant, int PersonId, IContactGrain Contact)> QueueBehindLeadAsync(AutomationAction action, int count)
     {
-        var tenant = await Relay.CreateTenantAsync(1000, Build.Automation(TriggerType.FormSubmitted, action));
+        // Each form submission queues its own action: a lead's repeats are coalesced unless the automation says otherwise.
+        var tenant = await Relay.CreateTenantAsync(1000, Build.Automation(TriggerType.FormSubmitted, action) with { QueueRepeatsWhileLead = true });
         var email = Build.Email();
         await Relay.SendAsync(tenant, [.. Enumerable.Range(0, count).Select(n => Build.Trigger(TriggerType.FormSubmitted, "c1", email, id: $"backlog-{n}", second: n))]);
         await Eventually.GetAsync(() => Relay.ViewAsync(tenant, "c1"), v => v is { Status: ContactStatus.NewLead } && v.Outbox.Length == count, "every action queued behind the lead");
