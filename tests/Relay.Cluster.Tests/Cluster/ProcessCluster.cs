@@ -10,8 +10,11 @@ namespace Relay.Cluster.Tests.Cluster;
 /// </summary>
 public sealed partial class ProcessCluster : IAsyncDisposable
 {
-    /// <summary>The admin key the web host is configured with.</summary>
+    /// <summary>The operator key the web host is configured with.</summary>
     public const string AdminKey = "cluster-admin-key";
+
+    /// <summary>The key every process's <c>/metrics</c> answers.</summary>
+    public const string MetricsKey = "cluster-metrics-key";
 
     private readonly Azurite _azurite;
     private readonly string _serviceId = "relay" + Guid.NewGuid().ToString("N")[..8];
@@ -82,6 +85,7 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     public static async Task<double> ScrapeAsync(Uri baseUrl, string metric)
     {
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", MetricsKey);
         var text = await http.GetStringAsync("/metrics");
         return Sample().Matches(text).Where(m => m.Groups["name"].Value == metric)
             .Sum(m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture));
@@ -128,6 +132,7 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Logging__LogLevel__Default"] = "Warning",
+        ["Relay__Operator__MetricsKey"] = MetricsKey,
         ["Relay__Orleans__Providers"] = "Azure",
         ["Relay__Orleans__ClusterId"] = "cluster-test",
         ["Relay__Orleans__ServiceId"] = _serviceId,
