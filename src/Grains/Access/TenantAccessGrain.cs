@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
 using Relay.Hosting;
 
 namespace Relay.Access;
@@ -15,7 +16,8 @@ namespace Relay.Access;
 public sealed class TenantAccessGrain(
     [PersistentState("access", RelayStorage.Name)] IPersistentState<TenantAccessState> state,
     IDataProtectionProvider protection,
-    RelayClock clock) : Grain, ITenantAccessGrain
+    RelayClock clock,
+    ILogger<TenantAccessGrain> logger) : Grain, ITenantAccessGrain
 {
     /// <summary>How long a seen signature is remembered; signatures older than the tolerance are refused anyway.</summary>
     public static readonly TimeSpan ReplayMemory = TimeSpan.FromMinutes(10);
@@ -31,7 +33,18 @@ public sealed class TenantAccessGrain(
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushAsync(cancellationToken);
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Last use is informational, and storage may already be gone when the silo shuts down: never fail a deactivation for it.
+            logger.LogDebug(ex, "Last use of {Tenant}'s credentials not written on deactivation", this.GetPrimaryKeyString());
+        }
+    }
 
     async Task<AccessChange<CredentialInfo>> ITenantAccessGrain.AddCredentialAsync(string name, AccessScopes scopes, string token)
     {

@@ -200,6 +200,8 @@ public sealed partial class DeployFilesTests
             type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         }
 
+        // A list setting (Relay__Crm__AllowedHosts__0) is read here without its index.
+        type = type.IsArray ? type.GetElementType()! : type;
         return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(TimeSpan);
     }
 
