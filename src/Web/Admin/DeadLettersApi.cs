@@ -4,7 +4,7 @@ namespace Relay.Web.Admin;
 
 /// <summary>
 /// A tenant's dead letters (triggers that failed deterministically): list them by error type, replay one or all,
-/// discard one: <c>/api/admin/tenants/{tenant}/dead-letters</c>, behind the admin key.
+/// discard one: <c>/api/admin/tenants/{tenant}/dead-letters</c>, behind the tenant's <c>admin</c> scope.
 /// </summary>
 public static class DeadLettersApi
 {

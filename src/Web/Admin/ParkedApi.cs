@@ -4,7 +4,7 @@ namespace Relay.Web.Admin;
 
 /// <summary>
 /// A tenant's parked actions (permanent CRM failures), grouped by error type, and their replay once the cause is
-/// fixed: <c>/api/admin/tenants/{tenant}/parked</c>, behind the admin key.
+/// fixed: <c>/api/admin/tenants/{tenant}/parked</c>, behind the tenant's <c>admin</c> scope.
 /// </summary>
 public static class ParkedApi
 {

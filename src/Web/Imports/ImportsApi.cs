@@ -9,7 +9,7 @@ namespace Relay.Web.Imports;
 public sealed record StartImportRequest(ImportSourceKind? Source, int? Id, int? PageSize, string? RequestedBy);
 
 /// <summary>
-/// Import jobs (admin key, as every integration endpoint): start, list, status, cancel, results as JSON pages
+/// Import jobs (the <c>admin</c> scope): start, list, status, cancel, results as JSON pages
 /// and as CSV, under <c>/api/tenants/{tenant}/imports</c>.
 /// </summary>
 public static class ImportsApi
@@ -30,7 +30,7 @@ public static class ImportsApi
         Duplicates = 2,
     }
 
-    /// <summary>Maps the import endpoints behind the admin key.</summary>
+    /// <summary>Maps the import endpoints behind the <c>admin</c> scope.</summary>
     public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder app)
     {
         var imports = app.MapGroup("/api/tenants/{tenant}/imports").RequireAuthorization(RelayPolicies.Admin);

@@ -19,14 +19,14 @@ public sealed record LeadApproval(string ContactId, LeadDecisionStatus Status, s
 
 /// <summary>
 /// <c>GET /api/tenants/{tenant}/leads</c>: the tenant's lead index, most recently active first; and the
-/// decisions about a lead for integrations (admin key): approve, link, dismiss, bulk approve.
+/// decisions about a lead for integrations (the <c>decide</c> scope): approve, link, dismiss, bulk approve.
 /// </summary>
 public static class LeadsApi
 {
     /// <summary>The largest page.</summary>
     public const int MaxPage = 500;
 
-    /// <summary>Maps the leads endpoints: the list, and the decisions (behind the admin key).</summary>
+    /// <summary>Maps the leads endpoints: the list (<c>read</c>), and the decisions (<c>decide</c>).</summary>
     public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/tenants/{tenant}/leads", GetLeadsAsync).WithName("GetLeads").RequireAuthorization(RelayPolicies.Read);
