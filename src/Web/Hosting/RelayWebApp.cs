@@ -34,7 +34,7 @@ public static class RelayWebApp
         var app = builder.Build();
         app.UseRelayTlsOffload();
 
-        // Before everything else, and instead of the developer exception page even in Development: no answer shows internals.
+        // Before everything but the forwarded headers, and instead of the developer exception page even in Development: no answer shows internals.
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.WriteUnexpectedAsync });
         app.UseStatusCodePages();
         app.UseStaticFiles();
