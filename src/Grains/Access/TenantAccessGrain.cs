@@ -136,14 +136,16 @@ public sealed class TenantAccessGrain(
             return AccessChange.Refused<SigningSecretInfo>("a signing secret is made by AccessTokens.NewSigningSecret");
         }
 
-        if (state.State.SigningSecrets.Count(s => s.RevokedAt is null) >= ITenantAccessGrain.ActivePerName)
+        // The same secret again (the seeded development secret at every start) changes nothing, as for credentials.
+        var key = Encoding.UTF8.GetBytes(secret);
+        if (ActiveKeys().FirstOrDefault(k => k.Key.AsSpan().SequenceEqual(key)) is { } existing)
         {
-            return AccessChange.Refused<SigningSecretInfo>($"{ITenantAccessGrain.ActivePerName} signing secrets are active: revoke the older one first", conflict: true);
+            return new(state.State.SigningSecrets.Single(s => s.Id == existing.Id).Info, null);
         }
 
-        if (ActiveKeys().Any(k => k.Key.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(secret))))
+        if (ActiveKeys().Length >= ITenantAccessGrain.ActivePerName)
         {
-            return new(state.State.SigningSecrets.First(s => s.RevokedAt is null && _protector.Unprotect(s.Protected) == secret).Info, null);
+            return AccessChange.Refused<SigningSecretInfo>($"{ITenantAccessGrain.ActivePerName} signing secrets are active: revoke the older one first", conflict: true);
         }
 
         var stored = new StoredSigningSecret

@@ -49,13 +49,17 @@ public static class OperatorAccess
     /// <summary>The policy of <c>/metrics</c>: the operator or the metrics key.</summary>
     public const string Metrics = "metrics";
 
-    /// <summary>Registers the key scheme and the <see cref="Operator"/> and <see cref="Metrics"/> policies (every host serves <c>/metrics</c>).</summary>
-    public static AuthenticationBuilder AddRelayOperatorKey(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Registers the key scheme and the <see cref="Operator"/> and <see cref="Metrics"/> policies (every host serves
+    /// <c>/metrics</c>). The policies authenticate with <paramref name="policyScheme"/>: the key scheme itself on a
+    /// silo; on the web host the scheme that also knows tenant credentials, so that one is told 403 rather than 401.
+    /// </summary>
+    public static AuthenticationBuilder AddRelayOperatorKey(this IServiceCollection services, IConfiguration configuration, string policyScheme = Scheme)
     {
         services.Configure<OperatorOptions>(configuration.GetSection(OperatorOptions.Section));
         services.AddAuthorizationBuilder()
-            .AddPolicy(Operator, p => p.AddAuthenticationSchemes(Scheme).RequireRole(Operator))
-            .AddPolicy(Metrics, p => p.AddAuthenticationSchemes(Scheme).RequireRole(Operator, MetricsRole));
+            .AddPolicy(Operator, p => p.AddAuthenticationSchemes(policyScheme).RequireRole(Operator))
+            .AddPolicy(Metrics, p => p.AddAuthenticationSchemes(policyScheme).RequireRole(Operator, MetricsRole));
         return services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, OperatorKeyHandler>(Scheme, null);
     }
 

@@ -29,28 +29,32 @@ public static class OperatorApi
     /// <summary>Maps the operator endpoints behind the operator key.</summary>
     public static IEndpointRouteBuilder MapOperatorApi(this IEndpointRouteBuilder app)
     {
-        var tenant = app.MapGroup("/api/operator/tenants/{tenant}").RequireAuthorization(RelayPolicies.Operator);
+        var tenant = app.MapGroup("/api/operator/tenants/{tenant}").RequireAuthorization(RelayPolicies.Operator).AddEndpointFilter(ExistingTenantAsync);
         tenant.MapPost("/credentials", IssueAsync);
-        tenant.MapGet("/credentials", (string tenant, IGrainFactory grains) =>
-            AdminApi.ForTenantAsync(grains, tenant, async () => (await Access(grains, tenant).ListCredentialsAsync()).Select(CredentialView.From).ToArray()));
+        tenant.MapGet("/credentials", async (string tenant, IGrainFactory grains) =>
+            TypedResults.Ok((await Access(grains, tenant).ListCredentialsAsync()).Select(CredentialView.From).ToArray()));
         tenant.MapPost("/credentials/{id}/rotate", RotateAsync);
         tenant.MapDelete("/credentials/{id}", (string tenant, string id, IGrainFactory grains) =>
             RevokeAsync(grains, tenant, id, a => a.RevokeCredentialAsync(id)));
         tenant.MapPost("/signing-secrets", IssueSigningSecretAsync);
-        tenant.MapGet("/signing-secrets", (string tenant, IGrainFactory grains) =>
-            AdminApi.ForTenantAsync(grains, tenant, async () => await Access(grains, tenant).ListSigningSecretsAsync()));
+        tenant.MapGet("/signing-secrets", async (string tenant, IGrainFactory grains) =>
+            TypedResults.Ok(await Access(grains, tenant).ListSigningSecretsAsync()));
         tenant.MapDelete("/signing-secrets/{id}", (string tenant, string id, IGrainFactory grains) =>
             RevokeAsync(grains, tenant, id, a => a.RevokeSigningSecretAsync(id)));
         return app;
     }
 
+    /// <summary>Every operator endpoint is about an existing tenant: 404 for any other.</summary>
+    private static async ValueTask<object?> ExistingTenantAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var tenant = context.HttpContext.GetRouteValue("tenant") as string ?? "";
+        return await AdminApi.ConfigAsync(context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>(), tenant) is null
+            ? Problems.UnknownTenant(tenant)
+            : await next(context);
+    }
+
     private static async Task<Results<Created<IssuedCredential>, ProblemHttpResult>> IssueAsync(string tenant, CredentialRequest request, IGrainFactory grains)
     {
-        if (await AdminApi.ConfigAsync(grains, tenant) is null)
-        {
-            return Problems.UnknownTenant(tenant);
-        }
-
         var scopes = AccessScopeNames.Parse(request.Scopes, out var unknown);
         if (unknown.Count > 0)
         {
@@ -63,22 +67,12 @@ public static class OperatorApi
 
     private static async Task<Results<Created<IssuedCredential>, ProblemHttpResult>> RotateAsync(string tenant, string id, IGrainFactory grains)
     {
-        if (await AdminApi.ConfigAsync(grains, tenant) is null)
-        {
-            return Problems.UnknownTenant(tenant);
-        }
-
         var token = AccessTokens.NewCredential(tenant);
         return Issued(await Access(grains, tenant).RotateCredentialAsync(id, token), tenant, token);
     }
 
     private static async Task<Results<Created<IssuedSigningSecret>, ProblemHttpResult>> IssueSigningSecretAsync(string tenant, IGrainFactory grains)
     {
-        if (await AdminApi.ConfigAsync(grains, tenant) is null)
-        {
-            return Problems.UnknownTenant(tenant);
-        }
-
         var secret = AccessTokens.NewSigningSecret();
         var change = await Access(grains, tenant).AddSigningSecretAsync(secret);
         return change.Value is { } info
@@ -88,11 +82,6 @@ public static class OperatorApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(IGrainFactory grains, string tenant, string id, Func<ITenantAccessGrain, Task<bool>> revoke)
     {
-        if (await AdminApi.ConfigAsync(grains, tenant) is null)
-        {
-            return Problems.UnknownTenant(tenant);
-        }
-
         return await revoke(Access(grains, tenant))
             ? TypedResults.NoContent()
             : Problems.Create(StatusCodes.Status404NotFound, "Unknown id", $"Tenant '{tenant}' has nothing with id '{id}'.");

@@ -78,7 +78,7 @@ public static class RelayAuthentication
     /// <summary>Registers every scheme and policy.</summary>
     public static IServiceCollection AddRelayAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddRelayOperatorKey(configuration)
+        services.AddRelayOperatorKey(configuration, ApiScheme)
             .AddScheme<AuthenticationSchemeOptions, TenantCredentialHandler>(CredentialScheme, null)
             .AddScheme<AuthenticationSchemeOptions, SignatureHandler>(SignatureScheme, null)
             .AddCookie(CookieScheme, AdminSession.ConfigureCookie)
@@ -97,10 +97,6 @@ public static class RelayAuthentication
             .AddPolicy(RelayPolicies.Decide, p => p.AddAuthenticationSchemes(ApiScheme).AddRequirements(new TenantScopeRequirement(AccessScopes.Decide)))
             .AddPolicy(RelayPolicies.Admin, p => p.AddAuthenticationSchemes(ApiScheme).AddRequirements(new TenantScopeRequirement(AccessScopes.Admin)))
             .AddPolicy(RelayPolicies.AdminPages, p => p.AddAuthenticationSchemes(PagesScheme).AddRequirements(new TenantScopeRequirement(AccessScopes.Admin)))
-
-            // As on a silo, but through the API scheme, so a tenant credential is told 403 rather than 401.
-            .AddPolicy(OperatorAccess.Operator, p => p.AddAuthenticationSchemes(ApiScheme).RequireRole(OperatorAccess.Operator))
-            .AddPolicy(OperatorAccess.Metrics, p => p.AddAuthenticationSchemes(ApiScheme).RequireRole(OperatorAccess.Operator, OperatorAccess.MetricsRole))
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiScheme).RequireRole(OperatorAccess.Operator).Build());
         return services;
     }
