@@ -1,8 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Serialization;
 using Orleans.Streams;
+using Relay.Hosting.Storage;
+using Relay.Hosting.Streams;
 
 namespace Relay.Hosting;
 
@@ -15,11 +19,21 @@ public static class EmbeddedProviders
     /// <summary>Storage, trigger streams and reminders, without membership (test clusters bring their own).</summary>
     public static ISiloBuilder AddRelayProviders(this ISiloBuilder silo)
     {
+        silo.Services.AddRelayDeliveryWatch();
         silo.AddMemoryGrainStorage(RelayStorage.Name, UseBinaryFormat);
         silo.AddMemoryGrainStorage(RelayStorage.Large, UseBinaryFormat);
         silo.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
         silo.UseInMemoryReminderService();
         return silo;
+    }
+
+    /// <summary>What readiness reads about a silo's storage and given-back triggers, with any provider set.</summary>
+    internal static IServiceCollection AddRelayDeliveryWatch(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StorageHealth>();
+        services.TryAddSingleton<TriggerRedelivery>();
+        return services;
     }
 
     private static void UseBinaryFormat(OptionsBuilder<MemoryGrainStorageOptions> options) =>

@@ -7,10 +7,13 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Providers.Streams.AzureQueue;
 using Orleans.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
+using Relay.Hosting.Storage;
+using Relay.Hosting.Streams;
 
 namespace Relay.Hosting;
 
@@ -53,6 +56,7 @@ public static class AzureProviders
 
     private static ISiloBuilder AddRelayAzureProviders(this ISiloBuilder silo, OrleansSettings o, AzureClients clients)
     {
+        silo.Services.AddRelayDeliveryWatch();
         silo.AddAzureTableGrainStorage(RelayStorage.Name, ob => ob.Configure<Serializer>((t, serializer) =>
         {
             t.TableServiceClient = clients.Tables;
@@ -65,14 +69,26 @@ public static class AzureProviders
             b.ContainerName = LargeStateContainer;
             b.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
+        silo.Services.Observe(RelayStorage.Name, AzureTableGrainStorageFactory.Create);
+        silo.Services.Observe(RelayStorage.Large, AzureBlobGrainStorageFactory.Create);
         silo.AddAzureQueueStreams(RelayStorage.TriggerStreamProvider, s =>
         {
             s.ConfigureAzureQueue(ob => ob.Configure(q => ConfigureQueues(q, o, clients)));
             s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            s.ConfigurePullingAgent(ob => ob.Configure(a => a.MaxEventDeliveryTime = o.Azure.DeliveryWindow));
         });
+
+        // Registered after Orleans' own, so the provider gets this one: a trigger whose delivery fails stays in its queue.
+        silo.Services.AddKeyedSingleton<IQueueAdapterFactory>(RelayStorage.TriggerStreamProvider, (sp, key) =>
+            new RedeliveringQueueAdapterFactory(AzureQueueAdapterFactory.Create(sp, (string)key!), sp.GetRequiredService<TriggerRedelivery>()));
         silo.UseAzureTableReminderService(r => r.TableServiceClient = clients.Tables);
         return silo;
     }
+
+    /// <summary>Puts <see cref="ObservedGrainStorage"/> in front of the named storage, after Orleans registered it.</summary>
+    private static void Observe<T>(this IServiceCollection services, string name, Func<IServiceProvider, string, T> create)
+        where T : IGrainStorage =>
+        services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new ObservedGrainStorage(name, create(sp, name), sp.GetRequiredService<StorageHealth>()));
 
     /// <summary>Gateways from the membership table, and the trigger queues to produce into.</summary>
     public static IClientBuilder AddRelayAzureClient(this IClientBuilder client, OrleansSettings o)
@@ -106,18 +122,34 @@ public static class AzureProviders
     {
         public AzureClients(AzureSettings s)
         {
+            var (tables, blobs, queues) = (Retrying(new TableClientOptions(), s), Retrying(new BlobClientOptions(), s), Retrying(new QueueClientOptions(), s));
             if (!s.UsesServiceUris)
             {
-                Tables = new TableServiceClient(s.ConnectionString);
-                Blobs = new BlobServiceClient(s.ConnectionString);
-                Queues = new QueueServiceClient(s.ConnectionString);
+                Tables = new TableServiceClient(s.ConnectionString, tables);
+                Blobs = new BlobServiceClient(s.ConnectionString, blobs);
+                Queues = new QueueServiceClient(s.ConnectionString, queues);
                 return;
             }
 
             TokenCredential credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = s.ManagedIdentityClientId });
-            Tables = new TableServiceClient(new Uri(s.TableServiceUri!), credential);
-            Blobs = new BlobServiceClient(new Uri(s.BlobServiceUri!), credential);
-            Queues = new QueueServiceClient(new Uri(s.QueueServiceUri!), credential);
+            Tables = new TableServiceClient(new Uri(s.TableServiceUri!), credential, tables);
+            Blobs = new BlobServiceClient(new Uri(s.BlobServiceUri!), credential, blobs);
+            Queues = new QueueServiceClient(new Uri(s.QueueServiceUri!), credential, queues);
+        }
+
+        /// <summary>
+        /// The SDK's retry policy, bounded: exponential backoff from half a second, and a per-try timeout, so that every
+        /// storage call of a grain ends (succeeds or fails) within the grain call that made it.
+        /// </summary>
+        private static T Retrying<T>(T options, AzureSettings s)
+            where T : ClientOptions
+        {
+            options.Retry.Mode = RetryMode.Exponential;
+            options.Retry.MaxRetries = s.StorageRetries;
+            options.Retry.Delay = TimeSpan.FromMilliseconds(500);
+            options.Retry.MaxDelay = TimeSpan.FromSeconds(4);
+            options.Retry.NetworkTimeout = s.StorageTryTimeout;
+            return options;
         }
 
         public TableServiceClient Tables { get; }

@@ -34,6 +34,18 @@ public sealed partial class AzureSettings
     /// <summary>How long a trigger taken from a queue stays invisible before another silo may take it (a crashed silo's).</summary>
     public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a silo keeps trying to deliver one trigger batch to its contact (whose state cannot be read or written)
+    /// before it gives the batch back to its queue, to be delivered again once it is visible again.
+    /// </summary>
+    public TimeSpan DeliveryWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often one storage request is tried again, with exponential backoff, before the call fails.</summary>
+    public int StorageRetries { get; set; } = 4;
+
+    /// <summary>How long one try of a storage request may take; a frozen service then counts as failing, not as slow.</summary>
+    public TimeSpan StorageTryTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Whether the settings name service URIs (credential-based access) rather than a connection string.</summary>
     public bool UsesServiceUris => string.IsNullOrWhiteSpace(ConnectionString);
 
@@ -85,6 +97,21 @@ public sealed partial class AzureSettings
         if (MessageVisibilityTimeout < TimeSpan.FromSeconds(5))
         {
             yield return $"{prefix}MessageVisibilityTimeout must be at least 5 seconds (got {MessageVisibilityTimeout})";
+        }
+
+        if (DeliveryWindow < TimeSpan.FromSeconds(1))
+        {
+            yield return $"{prefix}DeliveryWindow must be at least 1 second (got {DeliveryWindow})";
+        }
+
+        if (StorageRetries is < 0 or > 10)
+        {
+            yield return $"{prefix}StorageRetries must be between 0 and 10 (got {StorageRetries})";
+        }
+
+        if (StorageTryTimeout < TimeSpan.FromSeconds(1) || StorageTryTimeout * (StorageRetries + 1) > TimeSpan.FromSeconds(25))
+        {
+            yield return $"{prefix}StorageTryTimeout must be at least 1 second, and all tries together ({prefix}StorageRetries + 1 of them) at most 25 seconds, within a grain call's 30 (got {StorageTryTimeout} × {StorageRetries + 1})";
         }
 
         // Queue names are {serviceId}-triggers-{n}: lowercase letters, digits and single dashes, at most 63 characters.

@@ -1,0 +1,60 @@
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace Relay.Hosting.Streams;
+
+/// <summary>
+/// Wraps a queue adapter factory (Azure Queue's) so that a message whose delivery failed is not deleted from its
+/// queue: the receiver passes on only the delivered batches, and Azure Queue makes the others visible again after
+/// their visibility timeout, to be delivered again. The failure handler is <see cref="TriggerRedelivery"/>.
+/// </summary>
+public sealed class RedeliveringQueueAdapterFactory(IQueueAdapterFactory inner, TriggerRedelivery redelivery) : IQueueAdapterFactory
+{
+    [Obsolete("Use the overload which accepts a CancellationToken.")]
+    public async Task<IQueueAdapter> CreateAdapter() => new Adapter(await inner.CreateAdapter(CancellationToken.None), redelivery);
+
+    public async Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken) => new Adapter(await inner.CreateAdapter(cancellationToken), redelivery);
+
+    public IQueueAdapterCache GetQueueAdapterCache() => inner.GetQueueAdapterCache();
+
+    public IStreamQueueMapper GetStreamQueueMapper() => inner.GetStreamQueueMapper();
+
+    public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) => Task.FromResult<IStreamFailureHandler>(redelivery);
+
+    private sealed class Adapter(IQueueAdapter inner, TriggerRedelivery redelivery) : IQueueAdapter
+    {
+        public string Name => inner.Name;
+
+        public bool IsRewindable => inner.IsRewindable;
+
+        public StreamProviderDirection Direction => inner.Direction;
+
+        public Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext) =>
+            inner.QueueMessageBatchAsync(streamId, events, token, requestContext);
+
+        public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new Receiver(inner.CreateReceiver(queueId), redelivery);
+    }
+
+    private sealed class Receiver(IQueueAdapterReceiver inner, TriggerRedelivery redelivery) : IQueueAdapterReceiver
+    {
+        public Task Initialize(TimeSpan timeout) => inner.Initialize(timeout);
+
+        [Obsolete("Use the overload which accepts a CancellationToken.")]
+        public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
+
+        public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+        {
+            var batches = await inner.GetQueueMessagesAsync(maxCount, cancellationToken);
+            redelivery.Read(batches);
+            return batches;
+        }
+
+        [Obsolete("Use the overload which accepts a CancellationToken.")]
+        public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => MessagesDeliveredAsync(messages, CancellationToken.None);
+
+        public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken) =>
+            inner.MessagesDeliveredAsync(redelivery.Settle(messages), cancellationToken);
+
+        public Task Shutdown(TimeSpan timeout) => inner.Shutdown(timeout);
+    }
+}
