@@ -16,7 +16,7 @@ namespace Relay.Cluster.Tests.Cluster;
 /// trigger is then on its contact's timeline once and in SuperOffice once, and the silos left share the queues.
 /// </summary>
 [Collection(ProcessClusterCollection.Name)]
-public sealed partial class FailoverTests(ITestOutputHelper output)
+public sealed class FailoverTests(ITestOutputHelper output)
 {
     private const int Contacts = 2_000;
     private const int TriggersPerContact = 10;
@@ -50,7 +50,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         await cluster.StartWebAsync();
         using var http = new HttpClient { BaseAddress = cluster.WebUrl, Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Add("X-Api-Key", ProcessCluster.AdminKey);
-        await CreateTenantAsync(http, emulator.BaseUrl);
+        await ClusterApi.CreateClickTaskTenantAsync(http, Tenant, emulator.BaseUrl);
 
         // Two passes over the contacts, five triggers each: batch k holds 200 contacts' triggers of pass k / 10.
         var batches = Enumerable.Range(0, Contacts * TriggersPerContact / BatchSize).Select(k => Batch(k, personIds)).ToList();
@@ -68,7 +68,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
                 output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: started silo-4");
             }
 
-            var sends = await Task.WhenAll(batches.Skip(k).Take(2).Select(b => SendAsync(http, b)));
+            var sends = await Task.WhenAll(batches.Skip(k).Take(2).Select(b => ClusterApi.SendUntilAcceptedAsync(http, Tenant, b, output)));
             resent += sends.Sum();
             if (hung is not null)
             {
@@ -86,7 +86,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
                       where IsClick(n)
                       select ActionExecutor.ReferenceFor(Tenant, $"c-{c}", $"f-{c}-{n}:click-task:0")).ToList();
         var ledger = await Eventually.GetAsync(
-            () => Task.FromResult(AppointmentReferences(emulator)),
+            () => Task.FromResult(ClusterApi.TaskReferences(emulator)),
             refs => refs.Count >= clicks.Count,
             $"SuperOffice to hold {clicks.Count} tasks",
             TimeSpan.FromMinutes(3));
@@ -105,17 +105,6 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         (await ProcessCluster.ScrapeAsync(live[^1].Url, "orleans_streams_persistent_stream_messages_read_total")).ShouldBeGreaterThan(0, "the newcomer reads triggers from its queues");
         newcomer.ShouldNotBeNull().HasExited.ShouldBeFalse();
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: verified");
-    }
-
-    private static async Task CreateTenantAsync(HttpClient http, Uri crm)
-    {
-        (await http.PutAsJsonAsync($"/api/admin/tenants/{Tenant}", new { displayName = "Failover", crm = new { baseUrl = crm.ToString(), userName = "demo", password = "demo" }, crmCallsPerSecond = 1000 }))
-            .EnsureSuccessStatusCode();
-        var automations = JsonNode.Parse("""
-            [{"id":"click-task","name":"Clicked","when":{"type":"email.clicked"},"runPolicy":"everyTime",
-              "actions":[{"type":"createTask","taskTypeId":3,"description":"Clicked","dueInDays":1,"owner":{"kind":"associate","associateId":101}}]}]
-            """);
-        (await http.PutAsJsonAsync($"/api/admin/tenants/{Tenant}/automations", automations)).EnsureSuccessStatusCode();
     }
 
     private static JsonArray Batch(int k, int[] personIds)
@@ -139,63 +128,11 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         return batch;
     }
 
-    /// <summary>Sends a batch until it is accepted, as eMarketeer would; returns how often it was sent again.</summary>
-    private async Task<int> SendAsync(HttpClient http, JsonArray batch)
-    {
-        var attempts = 0;
-        await Eventually.GetAsync(
-            async () =>
-            {
-                attempts++;
-                try
-                {
-                    using var response = await http.PostAsJsonAsync($"/api/tenants/{Tenant}/triggers", batch);
-                    if (response.StatusCode != HttpStatusCode.Accepted)
-                    {
-                        output.WriteLine($"batch answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                    }
-
-                    return response.StatusCode == HttpStatusCode.Accepted;
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-                {
-                    output.WriteLine($"batch failed: {ex.Message}");
-                    return false;
-                }
-            },
-            accepted => accepted,
-            "a batch to be accepted",
-            TimeSpan.FromMinutes(4));
-        return attempts - 1;
-    }
-
     /// <summary>Every fifth trigger of a contact is a click, which the automation turns into a task in SuperOffice.</summary>
     private static bool IsClick(int sequence) => sequence % 5 == 4;
 
-    private static List<string> AppointmentReferences(RunningEmulator emulator) =>
-        [.. emulator.Store.Ledger().Where(e => e.Operation == "SaveAppointmentEntity").Select(e => Reference().Match(e.Summary).Groups[1].Value)];
-
-    private static async Task AllContactsRecordedOnceAsync(HttpClient http)
-    {
-        var wrong = new List<string>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, Contacts), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (c, _) =>
-        {
-            var contact = await http.GetFromJsonAsync<JsonNode>($"/api/tenants/{Tenant}/contacts/c-{c}?take=0", CancellationToken.None);
-            var total = contact!["timelineTotal"]!.GetValue<int>();
-            var succeeded = contact["outcomes"]!.AsArray().Count(o => o!["status"]!.GetValue<string>() == "succeeded");
-            if (total != TriggersPerContact || succeeded != TriggersPerContact / 5)
-            {
-                lock (wrong)
-                {
-                    wrong.Add($"c-{c}: timeline {total}, succeeded {succeeded}");
-                }
-            }
-        });
-        wrong.ShouldBeEmpty();
-    }
-
-    [GeneratedRegex("#relay-ref:([^#]+)#")]
-    private static partial Regex Reference();
+    private static async Task AllContactsRecordedOnceAsync(HttpClient http) =>
+        (await ClusterApi.MisrecordedAsync(http, Tenant, Enumerable.Range(0, Contacts).Select(c => $"c-{c}"), _ => (TriggersPerContact, TriggersPerContact / 5))).ShouldBeEmpty();
 }
 
 /// <summary>Multi-process tests load the whole machine: they run alone, after the others.</summary>

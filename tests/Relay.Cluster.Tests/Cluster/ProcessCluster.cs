@@ -38,10 +38,16 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     /// <summary>The silos started so far, killed ones included.</summary>
     public IReadOnlyList<(ChildProcess Process, Uri Url)> Silos => _silos;
 
-    /// <summary>Starts Azurite; silos and the web host are started by the test.</summary>
-    public static async Task<ProcessCluster> StartAzuriteAsync(int queueCount)
+    /// <summary>The storage emulator the processes use.</summary>
+    public Azurite Azurite => _azurite;
+
+    /// <summary>Settings every process started from now on gets, as <c>Relay__…</c> environment variables.</summary>
+    public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Starts Azurite (its services as separate processes when asked); silos and the web host are started by the test.</summary>
+    public static async Task<ProcessCluster> StartAzuriteAsync(int queueCount, bool separateServices = false)
     {
-        var azurite = new Azurite();
+        var azurite = new Azurite(separateServices);
         await azurite.InitializeAsync();
         return new ProcessCluster(azurite, queueCount);
     }
@@ -128,7 +134,7 @@ public sealed partial class ProcessCluster : IAsyncDisposable
             $"{process.Name} to be ready");
     }
 
-    private Dictionary<string, string> Common() => new()
+    private Dictionary<string, string> Common() => new Dictionary<string, string>(Settings)
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Logging__LogLevel__Default"] = "Warning",

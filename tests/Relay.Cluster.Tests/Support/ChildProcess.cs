@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Relay.Cluster.Tests.Support;
@@ -6,6 +7,9 @@ namespace Relay.Cluster.Tests.Support;
 /// <summary>A process a test started, with its output kept for failure messages; killed (SIGKILL) on dispose.</summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    /// <summary>The Linux signals the tests send.</summary>
+    public const int SigInt = 2, SigCont = 18, SigStop = 19;
+
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
@@ -77,6 +81,15 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends a signal to the process, not to its children.</summary>
+    public void Signal(int signal)
+    {
+        if (!_process.HasExited && Kill(_process.Id, signal) != 0 && !_process.HasExited)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
@@ -90,4 +103,10 @@ public sealed class ChildProcess : IAsyncDisposable
             _log.AppendLine(line);
         }
     }
+
+    // DllImport rather than LibraryImport: two ints need no marshalling, and the test project needs no unsafe code.
+#pragma warning disable SYSLIB1054
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+#pragma warning restore SYSLIB1054
 }

@@ -38,4 +38,8 @@ public static class Eventually
     /// <summary>Returns once <paramref name="condition"/> holds.</summary>
     public static Task ThatAsync(Func<bool> condition, string waitingFor, TimeSpan? timeout = null) =>
         GetAsync(() => Task.FromResult(condition()), ok => ok, waitingFor, timeout);
+
+    /// <summary>Returns once the asynchronous <paramref name="condition"/> holds.</summary>
+    public static Task ThatAsync(Func<Task<bool>> condition, string waitingFor, TimeSpan? timeout = null) =>
+        GetAsync(condition, ok => ok, waitingFor, timeout);
 }
