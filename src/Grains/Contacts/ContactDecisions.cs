@@ -122,7 +122,7 @@ public static class ContactDecisions
             var run = automation.Actions.Select((action, i) => new OutboxItem(
                 $"{trigger.Id}:{automation.Id}:{i}", trigger.Id, automation.Id, i, action,
                 trigger.Type, trigger.OccurredAt, now, trigger.Content, trigger.LinkUrl)).ToList();
-            // A run whose every action a later-occurring trigger already decided has run all the same: it adds nothing.
+            // A run whose every action a trigger that occurred later already decided still counts as run, but adds nothing.
             var allSuperseded = SetOperations.TakeSuperseded(state, run, now) > 0 && run.Count == 0;
             if (!allSuperseded)
             {
