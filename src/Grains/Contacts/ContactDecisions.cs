@@ -122,12 +122,19 @@ public static class ContactDecisions
             var run = automation.Actions.Select((action, i) => new OutboxItem(
                 $"{trigger.Id}:{automation.Id}:{i}", trigger.Id, automation.Id, i, action,
                 trigger.Type, trigger.OccurredAt, now, trigger.Content, trigger.LinkUrl)).ToList();
-            if (!LeadBacklog.Admit(state, automation, run, config.Settings, now))
+            // A run whose every action a trigger that occurred later already decided still counts as run, but adds nothing.
+            var allSuperseded = SetOperations.TakeSuperseded(state, run, now) > 0 && run.Count == 0;
+            if (!allSuperseded)
             {
-                continue;
+                if (!LeadBacklog.Admit(state, automation, run, config.Settings, now))
+                {
+                    continue;
+                }
+
+                SetOperations.Queued(state, run);
+                queued = true;
             }
 
-            queued = true;
             if (automation.RunPolicy == RunPolicy.OncePerContact)
             {
                 state.RanOnce.Add(automation.Id);
@@ -195,7 +202,10 @@ public static class ContactDecisions
         return dropped;
     }
 
-    /// <summary>The first outbox item, if it may be attempted now; actions run strictly in order.</summary>
+    /// <summary>
+    /// The first outbox item, if it may be attempted now; actions run strictly in order, except that membership and
+    /// interest changes held back by a fence (<see cref="SetOperations"/>) are passed over, and shown as waiting.
+    /// </summary>
     public static OutboxItem? NextDue(ContactState state, DateTimeOffset now, out TimeSpan? wait)
     {
         wait = null;
@@ -204,14 +214,27 @@ public static class ContactDecisions
             return null;
         }
 
-        var item = state.Outbox[0];
-        if (item.NextAttemptAt is { } at && at > now)
+        Dictionary<string, DateTimeOffset>? held = null;
+        for (var i = 0; i < state.Outbox.Count; i++)
         {
-            wait = at - now;
-            return null;
+            var item = state.Outbox[i];
+            if (SetOperations.HeldUntil(state, item, now, ref held) is { } until)
+            {
+                state.Outbox[i] = SetOperations.Waiting(item, until);
+                wait = wait is { } w && w < until - now ? w : until - now;
+                continue;
+            }
+
+            if (item.NextAttemptAt is { } at && at > now)
+            {
+                wait = wait is { } w && w < at - now ? w : at - now;
+                return null;
+            }
+
+            return item;
         }
 
-        return item;
+        return null;
     }
 
     /// <summary>Records success: the item leaves the outbox and its outcome is kept.</summary>
@@ -313,12 +336,19 @@ public static class ContactDecisions
     /// Puts parked actions back at the end of the outbox to be tried again: the one with <paramref name="key"/>,
     /// or all with <paramref name="errorType"/>, or all. Returns how many.
     /// </summary>
-    public static int Replay(ContactState state, string? key, string? errorType)
+    public static int Replay(ContactState state, string? key, string? errorType, DateTimeOffset now)
     {
         var chosen = state.Parked.Where(p => (key is null || p.Key == key) && (errorType is null || p.LastErrorType == errorType)).ToList();
         foreach (var item in chosen)
         {
             state.Parked.Remove(item);
+            if (SetOperations.NewerIntent(state, item) is { } newer)
+            {
+                // Replayed now, it would undo what a trigger that occurred after it asked for.
+                SetOperations.RecordSuperseded(state, item, newer, now);
+                continue;
+            }
+
             state.Outbox.Add(item with { Attempts = 0, NextAttemptAt = null });
         }
 

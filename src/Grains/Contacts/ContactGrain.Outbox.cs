@@ -32,6 +32,7 @@ public sealed partial class ContactGrain
             var created = await executor.ExecuteAsync(config, _contactId, link, attempt, cancellationToken);
             var now = time.GetUtcNow();
             ContactDecisions.Succeeded(S, item, created, now);
+            SetOperations.DropSettled(S, now);
             metrics.Action(item.Action.Kind, "succeeded");
             metrics.Committed(now - item.OccurredAt);
             if (created is { } id && item.Action.Kind is ActionKind.CreateSale or ActionKind.CreateTask or ActionKind.NotifySalesRep)
@@ -59,7 +60,13 @@ public sealed partial class ContactGrain
         }
         catch (CrmException ex)
         {
-            var delay = ContactDecisions.FailedTransiently(S, item, ex, time.GetUtcNow(), Random.Shared.NextDouble(), retry.Value.MaxBackoff);
+            var now = time.GetUtcNow();
+            var delay = ContactDecisions.FailedTransiently(S, item, ex, now, Random.Shared.NextDouble(), retry.Value.MaxBackoff);
+            if (ex.Kind == CrmErrorKind.Uncertain && SetOperations.Fence(S, item, now, retry.Value.SetOperationSettle) is { } fence)
+            {
+                LogFenced(logger, item.Key, GrainKey, fence.Scope, fence.Until);
+            }
+
             LogRetrying(logger, item.Key, GrainKey, ex.ErrorType, delay);
             metrics.Action(item.Action.Kind, "retry");
             ScheduleDrain(delay);
@@ -118,6 +125,9 @@ public sealed partial class ContactGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Action {Key} of contact {Contact} parked: {ErrorType}")]
     private static partial void LogParked(ILogger logger, Exception ex, string key, string contact, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Action {Key} of contact {Contact} may still be committed late; other changes of {Scope} wait until {Until}")]
+    private static partial void LogFenced(ILogger logger, string key, string contact, string scope, DateTimeOffset until);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Action {Key} of contact {Contact} failed ({ErrorType}); next attempt in {Delay}")]
     private static partial void LogRetrying(ILogger logger, string key, string contact, string errorType, TimeSpan delay);

@@ -5,7 +5,7 @@ public sealed partial class ContactGrain
 {
     async Task<int> IContactGrain.ReplayParkedAsync(string? key, string? errorType)
     {
-        var replayed = ContactDecisions.Replay(S, key, errorType);
+        var replayed = ContactDecisions.Replay(S, key, errorType, time.GetUtcNow());
         if (replayed > 0)
         {
             await state.WriteStateAsync(CancellationToken.None);

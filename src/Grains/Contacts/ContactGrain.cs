@@ -51,6 +51,8 @@ public sealed partial class ContactGrain(
         // A contact Relay never heard of has nothing to drain yet: its first trigger decides what it needs.
         if (S.FirstSeen is not null && S.Pending != PendingWork.None)
         {
+            // The previous activation may have died in the middle of a membership or interest change.
+            SetOperations.FenceInFlight(S, time.GetUtcNow(), retry.Value.SetOperationSettle);
             ScheduleDrain(TimeSpan.Zero);
         }
 

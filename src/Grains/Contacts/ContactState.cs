@@ -140,6 +140,17 @@ public sealed class ContactState
     [Id(23)]
     public HashSet<string> ConsentSyncPending { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Per set-operation target (<see cref="SetOperations"/>), the newest trigger that queued a change of it: a trigger
+    /// that occurred earlier but was delivered later does not change it again.
+    /// </summary>
+    [Id(30)]
+    public Dictionary<string, SetIntent> SetIntents { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Targets whose last change had an uncertain outcome: other changes of them wait until it has settled.</summary>
+    [Id(31)]
+    public List<SetOperationFence> Fences { get; set; } = [];
+
     /// <summary>What the contact still has to do; computed here and nowhere else, so no caller can leave a kind out.</summary>
     public PendingWork Pending =>
         (NeedsResolution ? PendingWork.Resolution : PendingWork.None)
@@ -279,4 +290,10 @@ public enum OutcomeStatus
 
     /// <summary>Never queued: the lead already had as many waiting actions as the tenant allows (<see cref="Leads.LeadBacklog"/>).</summary>
     NotQueued = 5,
+
+    /// <summary>
+    /// Never sent: a membership or interest change whose trigger occurred before one that already decided the same
+    /// target, though it was delivered after it (<see cref="SetOperations"/>).
+    /// </summary>
+    Superseded = 6,
 }

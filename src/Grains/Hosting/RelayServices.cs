@@ -71,7 +71,8 @@ public static class RelayServices
         services.TryAddSingleton<CrmRateLimiter>();
         services.TryAddSingleton<ICrmRequestGate>(sp => sp.GetRequiredService<CrmRateLimiter>());
         services.AddOptions<CrmRetryOptions>().BindConfiguration(CrmRetryOptions.Section)
-            .Validate(o => o.MaxBackoff >= TimeSpan.FromSeconds(1), $"{CrmRetryOptions.Section}:MaxBackoff must be at least one second").ValidateOnStart();
+            .Validate(o => o.MaxBackoff >= TimeSpan.FromSeconds(1), $"{CrmRetryOptions.Section}:MaxBackoff must be at least one second")
+            .Validate(o => o.SetOperationSettle >= TimeSpan.Zero, $"{CrmRetryOptions.Section}:SetOperationSettle must not be negative").ValidateOnStart();
         services.TryAddSingleton<ActionExecutor>();
         services.AddOptions<Crm.Lookups.TicketCheckOptions>().BindConfiguration(Crm.Lookups.TicketCheckOptions.Section);
         return services;

@@ -13,4 +13,11 @@ public sealed class CrmRetryOptions
 
     /// <summary>The longest wait between two attempts of an action (and of a contact's person lookup or consent sync).</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long after a membership or interest change whose outcome was uncertain SuperOffice may still commit it: until
+    /// then a later, different change of the same target waits, so that a late commit cannot undo it. Keep it above the
+    /// longest NetServer may hold a request.
+    /// </summary>
+    public TimeSpan SetOperationSettle { get; set; } = TimeSpan.FromMinutes(2);
 }

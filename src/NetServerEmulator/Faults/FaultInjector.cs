@@ -26,6 +26,12 @@ public enum FaultKind
 
     /// <summary>Handles the call (the write happens) and then never answers; the connection is reset when the caller gives up.</summary>
     TimeoutAfterCommit,
+
+    /// <summary>
+    /// Holds the call for <see cref="FaultRule.HangMs"/> without answering, then handles it (the write happens after the
+    /// caller gave up, and after whatever the caller did next) and resets the connection: a commit that lands late.
+    /// </summary>
+    CommitLate,
 }
 
 /// <summary>
@@ -42,7 +48,10 @@ public sealed class FaultRule
     public string ExceptionType { get; set; } = "SoException";
     public string Message { get; set; } = "Injected failure";
 
-    /// <summary>How long <see cref="FaultKind.TimeoutAfterCommit"/> holds the answer at most.</summary>
+    /// <summary>
+    /// How long <see cref="FaultKind.TimeoutAfterCommit"/> holds the answer at most, and how long
+    /// <see cref="FaultKind.CommitLate"/> holds the call before it writes.
+    /// </summary>
     public int HangMs { get; set; } = 120_000;
 
     /// <summary>How often it fired so far.</summary>

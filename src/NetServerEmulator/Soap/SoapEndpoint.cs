@@ -177,6 +177,7 @@ public sealed partial class SoapEndpoint
         }
 
         var hangMs = 0;
+        var commitLateMs = 0;
         foreach (var rule in _faults.Draw(agent, operation.Name))
         {
             switch (rule.Kind)
@@ -186,6 +187,9 @@ public sealed partial class SoapEndpoint
                     continue;
                 case FaultKind.TimeoutAfterCommit:
                     hangMs = rule.HangMs;
+                    continue;
+                case FaultKind.CommitLate:
+                    commitLateMs = rule.HangMs;
                     continue;
                 case FaultKind.DropConnection:
                     outcome = "fault: dropped connection";
@@ -220,6 +224,12 @@ public sealed partial class SoapEndpoint
             }
         }
 
+        if (commitLateMs > 0)
+        {
+            // Not bound to the request: the caller gives up meanwhile, and the write must still land afterwards.
+            await Task.Delay(commitLateMs, CancellationToken.None);
+        }
+
         SoapObject? result = null;
         NetServerException? failure = null;
         try
@@ -238,10 +248,10 @@ public sealed partial class SoapEndpoint
             outcome = "ExceptionInfo " + e.GetType().Name;
         }
 
-        if (hangMs > 0)
+        if (hangMs > 0 || commitLateMs > 0)
         {
             // The write is done; the caller never hears about it.
-            outcome = "fault: timeout after commit";
+            outcome = commitLateMs > 0 ? "fault: commit late" : "fault: timeout after commit";
             Log(0);
             try
             {

@@ -283,4 +283,47 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
         view.Outcomes.Select(o => o.Status).ShouldBe([OutcomeStatus.Parked, OutcomeStatus.Succeeded]);
         Crm.HasInterest(person, 8).ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task An_older_add_to_selection_delivered_after_a_newer_remove_is_superseded_and_the_remove_stands()
+    {
+        var selection = Crm.SeedSelection();
+        var email = Build.Email();
+        var person = Crm.SeedPerson("Ann", "Berg", email);
+        var tenant = await fixture.CreateTenantAsync(
+            Build.Automation(TriggerType.FormSubmitted, new AddToSelectionAction(selection)),
+            Build.Automation(TriggerType.EmailOpened, new RemoveFromSelectionAction(selection)));
+        var add = Build.Trigger(TriggerType.FormSubmitted, "c1", email, second: 10);
+        var remove = Build.Trigger(TriggerType.EmailOpened, "c1", email, second: 20);
+
+        await fixture.SendAsync(tenant, remove, add);
+        var view = await fixture.SettledAsync(tenant, "c1", timelineCount: 2);
+
+        Crm.IsSelectionMember(selection, person).ShouldBeFalse();
+        view.Outcomes.Select(o => (o.TriggerId, o.Status)).ShouldBe([(remove.Id, OutcomeStatus.Succeeded), (add.Id, OutcomeStatus.Superseded)], ignoreOrder: true);
+        view.Outcomes.Single(o => o.TriggerId == add.Id).ErrorType.ShouldBe(SetOperations.SupersededType);
+        view.Timeline.Select(e => e.TriggerId).ShouldBe([add.Id, remove.Id], "both stay on the timeline, newest delivered first");
+    }
+
+    [Fact]
+    public async Task Interest_and_project_changes_delivered_out_of_order_follow_the_triggers_occurred_at()
+    {
+        var project = Crm.SeedProject();
+        var email = Build.Email();
+        var person = Crm.SeedPerson("Ann", "Berg", email);
+        var tenant = await fixture.CreateTenantAsync(
+            Build.Automation(TriggerType.EmailClicked, new AddInterestAction(6), new RemoveFromProjectAction(project)),
+            Build.Automation(TriggerType.SmsClicked, new RemoveInterestAction(6), new AddToProjectAction(project)));
+        var first = Build.Trigger(TriggerType.SmsClicked, "c1", email, second: 5);
+        var second = Build.Trigger(TriggerType.SmsClicked, "c1", email, second: 15);
+        var latest = Build.Trigger(TriggerType.EmailClicked, "c1", email, second: 30);
+
+        await fixture.SendAsync(tenant, first, latest, second);
+        var view = await fixture.SettledAsync(tenant, "c1", timelineCount: 3);
+
+        Crm.HasInterest(person, 6).ShouldBeTrue();
+        Crm.IsProjectMember(project, person).ShouldBeFalse();
+        view.Outcomes.Where(o => o.Status == OutcomeStatus.Superseded).Select(o => o.TriggerId).ShouldBe([second.Id, second.Id]);
+        view.Outcomes.Count(o => o.Status == OutcomeStatus.Succeeded).ShouldBe(4);
+    }
 }

@@ -47,6 +47,16 @@ public sealed class RelaySiloSettingsTests
     }
 
     [Fact]
+    public void The_set_operation_settle_window_is_two_minutes_unless_set_and_never_negative()
+    {
+        SiloOptions<CrmRetryOptions>([]).SetOperationSettle.ShouldBe(TimeSpan.FromMinutes(2));
+        SiloOptions<CrmRetryOptions>(new Dictionary<string, string?> { ["Relay:Crm:Retry:SetOperationSettle"] = "00:05:00" }).SetOperationSettle.ShouldBe(TimeSpan.FromMinutes(5));
+
+        var error = Should.Throw<OptionsValidationException>(() => SiloOptions<CrmRetryOptions>(new Dictionary<string, string?> { ["Relay:Crm:Retry:SetOperationSettle"] = "-00:00:01" }));
+        error.Message.ShouldContain("Relay:Crm:Retry:SetOperationSettle");
+    }
+
+    [Fact]
     public void Orleans_tls_without_its_certificate_file_stops_the_start_naming_the_setting()
     {
         var missing = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "cluster.pfx");

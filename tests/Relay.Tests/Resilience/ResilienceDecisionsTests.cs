@@ -77,8 +77,8 @@ public sealed class ResilienceDecisionsTests
         ContactDecisions.Park(state, state.Outbox[0], new CrmException(CrmErrorKind.Permanent, "Validation", "bad"), Now);
         state.ParkedIndexDirty = false;
 
-        ContactDecisions.Replay(state, key: null, errorType: "SelectionNotFound").ShouldBe(1);
-        ContactDecisions.Replay(state, key: "nope", errorType: null).ShouldBe(0);
+        ContactDecisions.Replay(state, key: null, errorType: "SelectionNotFound", Now).ShouldBe(1);
+        ContactDecisions.Replay(state, key: "nope", errorType: null, Now).ShouldBe(0);
 
         state.Outbox.ShouldHaveSingleItem().ShouldBe(state.Outbox[0] with { Key = "evt-1:sale:1", Attempts = 0, NextAttemptAt = null });
         state.Parked.ShouldHaveSingleItem().LastErrorType.ShouldBe("Validation");

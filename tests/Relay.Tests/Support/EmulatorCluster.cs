@@ -46,9 +46,11 @@ public sealed class EmulatorCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts the emulator and a cluster of <paramref name="silos"/> silos; <paramref name="retryMaxBackoff"/> caps the
-    /// wait between two attempts of an action (<see cref="CrmRetryOptions.MaxBackoff"/>).
+    /// wait between two attempts of an action (<see cref="CrmRetryOptions.MaxBackoff"/>), and
+    /// <paramref name="setOperationSettle"/> how long a membership or interest change with an uncertain outcome holds back
+    /// other changes of its target (<see cref="CrmRetryOptions.SetOperationSettle"/>).
     /// </summary>
-    public static async Task<EmulatorCluster> StartAsync(short silos, TimeSpan? callTimeout = null, TimeSpan? retryMaxBackoff = null)
+    public static async Task<EmulatorCluster> StartAsync(short silos, TimeSpan? callTimeout = null, TimeSpan? retryMaxBackoff = null, TimeSpan? setOperationSettle = null)
     {
         var emulator = await EmulatorHost.StartAsync();
         var relay = await RelayTestCluster.StartAsync(new RelayTestClusterOptions
@@ -62,6 +64,11 @@ public sealed class EmulatorCluster : IAsyncDisposable
                 if (retryMaxBackoff is { } max)
                 {
                     services.Configure<CrmRetryOptions>(o => o.MaxBackoff = max);
+                }
+
+                if (setOperationSettle is { } settle)
+                {
+                    services.Configure<CrmRetryOptions>(o => o.SetOperationSettle = settle);
                 }
             },
         });
