@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
 using Orleans.Runtime;
 using Relay.Access;
 using Relay.Contacts;
@@ -47,6 +48,36 @@ public sealed class IngestDuringRecoveryTests(IngestDuringRecoveryTests.Host hos
         problem["title"]!.GetValue<string>().ShouldBe("Not every trigger could be queued");
         problem["accepted"]!.AsArray().ShouldBeEmpty();
         problem["detail"]!.GetValue<string>().ShouldStartWith("None of the triggers was queued: Relay's cluster is recovering");
+    }
+
+    [Fact]
+    public async Task A_batch_queued_in_part_is_answered_503_with_the_queued_ids_and_sent_again_each_trigger_counts_once()
+    {
+        var tenant = await host.Factory.CreateTenantAsync();
+        host.Faults.FailStreamSends(tenant, letThrough: 1);
+        using var client = host.Factory.CreateAdminClient();
+        var batch = new[] { Trigger("c-1"), Trigger("c-2") };
+        var ids = batch.Select(t => (string)t["id"]!).ToList();
+
+        var refused = await PostAsync(client, tenant, batch);
+        host.Faults.Clear();
+        var resent = await PostAsync(client, tenant, [.. batch.Select(t => t.DeepClone().AsObject())]);
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        refused.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(2));
+        var problem = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
+        var queued = problem["accepted"]!.AsArray().Select(n => n!.GetValue<string>()).ShouldHaveSingleItem();
+        queued.ShouldBeOneOf([.. ids]);
+        problem["detail"]!.GetValue<string>().ShouldStartWith("1 of 2 were queued before: Relay's cluster is recovering");
+        resent.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        foreach (var contact in new[] { "c-1", "c-2" })
+        {
+            var view = await Eventually.GetAsync(
+                () => host.Faults.Grains.GetGrain<IContactGrain>(ContactKey.Of(tenant, contact)).GetViewAsync(0, 10),
+                v => v is { TimelineTotal: > 0 },
+                $"{contact} to record its trigger");
+            view!.Timeline.ShouldHaveSingleItem().TriggerId.ShouldBeOneOf([.. ids]);
+        }
     }
 
     [Fact]
@@ -128,6 +159,14 @@ public sealed class IngestDuringRecoveryTests(IngestDuringRecoveryTests.Host hos
     public sealed class RecoveryFaults(Func<IGrainFactory> grains) : IIncomingGrainCallFilter
     {
         private readonly ConcurrentDictionary<(GrainId Grain, string Method), Armed> _armed = new();
+        private (string Tenant, Armed Sends)? _streamSends;
+
+        /// <summary>The host's grains.</summary>
+        public IGrainFactory Grains => grains();
+
+        /// <summary>Lets <paramref name="letThrough"/> of the tenant's trigger stream sends through, then fails the rest until cleared.</summary>
+        public void FailStreamSends(string tenant, int letThrough) =>
+            _streamSends = (tenant + ":", new Armed(-letThrough, () => new SiloUnavailableException("Injected: the trigger queue's silo is unavailable.")));
 
         /// <summary>Fails the next <paramref name="times"/> calls of <paramref name="method"/> on the grain of <typeparamref name="TGrain"/> keyed <paramref name="key"/>.</summary>
         public void Fail<TGrain>(string key, string method, int times, Func<Exception>? failure = null)
@@ -140,10 +179,24 @@ public sealed class IngestDuringRecoveryTests(IngestDuringRecoveryTests.Host hos
             _armed.TryGetValue((IdOf<TGrain>(key), method), out var armed) ? Math.Max(0, Volatile.Read(ref armed.Left)) : 0;
 
         /// <summary>Disarms every fault.</summary>
-        public void Clear() => _armed.Clear();
+        public void Clear()
+        {
+            _armed.Clear();
+            _streamSends = null;
+        }
 
         public Task Invoke(IIncomingGrainCallContext context)
         {
+            // Counting up from minus the sends let through: the first ones pass, every later one fails.
+            if (_streamSends is var (tenant, sends)
+                && context.Request.GetArgumentCount() > 0
+                && context.Request.GetArgument(0) is MemoryMessageData message
+                && message.StreamId.GetKeyAsString().StartsWith(tenant, StringComparison.Ordinal)
+                && Interlocked.Increment(ref sends.Left) > 0)
+            {
+                throw sends.Failure();
+            }
+
             if (context.InterfaceMethod?.Name is { } method
                 && _armed.TryGetValue((context.TargetId, method), out var armed)
                 && Interlocked.Decrement(ref armed.Left) >= 0)
