@@ -71,7 +71,7 @@ public sealed class ClusterCalls
             }
             catch (Exception ex) when (ClusterRecovery.IsRecovering(ex) && ex is not ClusterRecoveringException)
             {
-                throw Spent(ex);
+                throw Spent(budget, ex);
             }
         }
 
@@ -85,7 +85,7 @@ public sealed class ClusterCalls
         }
         catch (OperationCanceledException) when (spent.IsCancellationRequested && !budget.RequestAborted.IsCancellationRequested)
         {
-            throw Spent(context.Properties.GetValue(LastFailure, null!));
+            throw Spent(budget, context.Properties.GetValue(LastFailure, null!));
         }
         finally
         {
@@ -101,12 +101,28 @@ public sealed class ClusterCalls
             return true;
         });
 
-    private ClusterRecoveringException Spent(Exception? lastFailure)
+    private ClusterRecoveringException Spent(RecoveryBudget budget, Exception? lastFailure)
     {
-        _logger.LogWarning(lastFailure, "The cluster did not answer within the request's recovery budget of {Budget}; answering 503", Settings.Budget);
+        if (budget.FirstToReportSpent())
+        {
+            _logger.LogWarning(lastFailure, "The cluster did not answer within the request's recovery budget of {Budget}; answering 503", Settings.Budget);
+        }
+
         return new ClusterRecoveringException(lastFailure);
     }
 }
 
 /// <summary>The deadline by which one request's calls into a recovering cluster must succeed.</summary>
-public sealed record RecoveryBudget(DateTimeOffset Deadline, CancellationToken RequestAborted);
+public sealed class RecoveryBudget(DateTimeOffset deadline, CancellationToken requestAborted)
+{
+    private int _reported;
+
+    /// <summary>When the request stops waiting for the cluster.</summary>
+    public DateTimeOffset Deadline { get; } = deadline;
+
+    /// <summary>The request's own end: a caller that left is not waited for.</summary>
+    public CancellationToken RequestAborted { get; } = requestAborted;
+
+    /// <summary>True the first time only: a batch's parallel sends spend one budget, which is worth one warning.</summary>
+    internal bool FirstToReportSpent() => Interlocked.Exchange(ref _reported, 1) == 0;
+}
