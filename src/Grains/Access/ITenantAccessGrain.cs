@@ -88,7 +88,7 @@ public sealed record SigningSecretInfo(
 public sealed record SigningKey([property: Id(0)] string Id, [property: Id(1)] byte[] Key);
 
 /// <summary>The result of a change: the changed item, or why it was refused (<see cref="Conflict"/> when the rule is about state, not input).</summary>
-[GenerateSerializer, Immutable, Alias("relay.access-change")]
+[GenerateSerializer, Immutable, Alias("relay.access-change`1")]
 public sealed record AccessChange<T>([property: Id(0)] T? Value, [property: Id(1)] string? Error, [property: Id(2)] bool Conflict = false)
     where T : class;
 

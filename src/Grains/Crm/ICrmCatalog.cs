@@ -51,7 +51,7 @@ public interface ICrmCatalog
 /// One page of a longer list; <see cref="HasMore"/> says whether the next page may have rows. <see cref="Total"/>
 /// is the number of rows in the whole list when the implementation knows it (member lists: on page 0).
 /// </summary>
-[GenerateSerializer, Immutable, Alias("relay.crm-page")]
+[GenerateSerializer, Immutable, Alias("relay.crm-page`1")]
 public sealed record CrmPage<T>(
     [property: Id(0)] IReadOnlyList<T> Items,
     [property: Id(1)] int Page,

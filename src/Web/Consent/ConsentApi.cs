@@ -3,6 +3,7 @@ using Relay.Contacts;
 using Relay.Triggers;
 using Relay.Web.Admin;
 using Relay.Web.Ingest;
+using Relay.Web.Recovery;
 
 namespace Relay.Web.Consent;
 
@@ -53,7 +54,7 @@ public static class ConsentApi
     }
 
     /// <summary>The change becomes a <c>consent.changed</c> trigger on the contact's stream, so it keeps its order with the contact's other triggers and is deduplicated by id.</summary>
-    private static async Task<Results<Accepted<ConsentAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(string tenant, string contactId, ConsentChangeRequest request, IGrainFactory grains, TriggerIngest ingest, TimeProvider time)
+    private static async Task<Results<Accepted<ConsentAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(string tenant, string contactId, ConsentChangeRequest request, IGrainFactory grains, TriggerIngest ingest, ClusterCalls calls, HttpContext http, TimeProvider time)
     {
         if (await AdminApi.ConfigAsync(grains, tenant) is null)
         {
@@ -97,10 +98,14 @@ public static class ConsentApi
             request.OccurredAt ?? time.GetUtcNow(),
             new ContactFields(contactId, request.Email, CrmPersonId: request.CrmPersonId is > 0 ? request.CrmPersonId : null),
             Consent: new ConsentChange(request.Purpose!, request.LegalBasis!, request.Granted!.Value, request.Source, request.Comment));
-        var (accepted, failure) = await ingest.SendAsync(tenant, [trigger]);
-        return failure is null && accepted.Count == 1
-            ? TypedResults.Accepted($"/api/tenants/{tenant}/contacts/{contactId}/consents", new ConsentAccepted(accepted))
-            : Problems.Create(StatusCodes.Status503ServiceUnavailable, "Not accepted", "The cluster did not take the change; send it again (it is deduplicated by id).");
+        var (accepted, failure) = await ingest.SendAsync(tenant, [trigger], calls.BudgetOf(http));
+        if (failure is null && accepted.Count == 1)
+        {
+            return TypedResults.Accepted($"/api/tenants/{tenant}/contacts/{contactId}/consents", new ConsentAccepted(accepted));
+        }
+
+        ClusterRecovery.SetRetryAfter(http.Response, calls.Settings.RetryAfter);
+        return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Not accepted", "The cluster did not take the change; send it again after the Retry-After seconds (it is deduplicated by id).");
     }
 
     private static Task<Results<Ok<ImmutableArray<ConsentRecord>>, ProblemHttpResult>> GetContactAsync(string tenant, string contactId, IGrainFactory grains) =>

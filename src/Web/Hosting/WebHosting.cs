@@ -2,6 +2,7 @@ using Relay.Hosting;
 using Relay.Tenants;
 using Relay.Web.Ingest;
 using Relay.Web.Panels;
+using Relay.Web.Recovery;
 using Relay.Web.Observability;
 
 namespace Relay.Web.Hosting;
@@ -30,6 +31,9 @@ public static class WebHosting
         builder.Services.ConfigureHttpJsonOptions(o => RelayJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.TryAddTimeProvider();
+        builder.Services.AddSingleton(ClusterRecoverySettings.From(configuration));
+        builder.Services.AddSingleton<ClusterCalls>();
+        builder.Services.AddExceptionHandler<ClusterRecoveringHandler>();
         builder.Services.AddSingleton<TriggerIngest>();
         builder.Services.AddRelayReaders();
         // The panels sign in with SuperOffice's ticket (the panel gate), not with a Relay credential.

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Relay.Tenants;
 using Relay.Triggers;
+using Relay.Web.Recovery;
 
 namespace Relay.Web.Ingest;
 
@@ -24,12 +25,22 @@ public static class IngestApi
     /// <summary>
     /// Accepts a JSON array of triggers. Every item is validated first; if any is invalid the whole
     /// batch is refused with a reason per item and nothing is queued, so a producer never has to guess.
+    /// While the cluster recovers from a lost silo the calls are retried within the request's budget; once it
+    /// is spent the answer is 503 with <c>Retry-After</c> and the ids queued so far, never 500.
     /// </summary>
-    private static async Task<Results<Accepted<IngestAccepted>, ValidationProblem, ProblemHttpResult>> PostTriggersAsync(string tenant, HttpRequest request, IGrainFactory grains, TriggerIngest ingest, TimeProvider time)
+    private static async Task<Results<Accepted<IngestAccepted>, ValidationProblem, ProblemHttpResult>> PostTriggersAsync(string tenant, HttpRequest request, IGrainFactory grains, TriggerIngest ingest, ClusterCalls calls, TimeProvider time)
     {
-        if (!TenantRules.IsValidTenantId(tenant) || await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is null)
+        var budget = calls.BudgetOf(request.HttpContext);
+        try
         {
-            return Problems.UnknownTenant(tenant);
+            if (!TenantRules.IsValidTenantId(tenant) || await calls.RunAsync(budget, grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync) is null)
+            {
+                return Problems.UnknownTenant(tenant);
+            }
+        }
+        catch (ClusterRecoveringException)
+        {
+            return NotQueued(request, calls, [], 0, null);
         }
 
         if (request.HasJsonContentType() is false)
@@ -116,18 +127,29 @@ public static class IngestApi
                     title: "The batch was rejected");
             }
 
-            var (accepted, failure) = await ingest.SendAsync(tenant, triggers);
-            if (failure is not null)
-            {
-                return Problems.Create(
-                    StatusCodes.Status503ServiceUnavailable,
-                    "Not every trigger could be queued",
-                    $"{accepted.Count} of {count} were queued before: {failure.Message}. Send the batch again; queued triggers are recognised and processed once.",
-                    new Dictionary<string, object?> { ["accepted"] = accepted });
-            }
-
-            return TypedResults.Accepted((string?)null, new IngestAccepted(tenant, accepted.Count, accepted));
+            var (accepted, failure) = await ingest.SendAsync(tenant, triggers, budget);
+            return failure is null
+                ? TypedResults.Accepted((string?)null, new IngestAccepted(tenant, accepted.Count, accepted))
+                : NotQueued(request, calls, accepted, count, failure);
         }
+    }
+
+    /// <summary>
+    /// The 503 of a batch not wholly queued, with <c>Retry-After</c> and the ids that were: the producer sends the
+    /// batch again, and the queued ones are recognised by their ids and processed once.
+    /// </summary>
+    private static ProblemHttpResult NotQueued(HttpRequest request, ClusterCalls calls, IReadOnlyList<string> accepted, int count, Exception? failure)
+    {
+        ClusterRecovery.SetRetryAfter(request.HttpContext.Response, calls.Settings.RetryAfter);
+        var reason = failure is null || ClusterRecovery.IsRecovering(failure)
+            ? "Relay's cluster is recovering from a lost server"
+            : failure.Message;
+        var queued = accepted.Count == 0 ? "None of the triggers was queued" : $"{accepted.Count} of {count} were queued before";
+        return Problems.Create(
+            StatusCodes.Status503ServiceUnavailable,
+            "Not every trigger could be queued",
+            $"{queued}: {reason}. Send the batch again after the Retry-After seconds; queued triggers are recognised and processed once.",
+            new Dictionary<string, object?> { ["accepted"] = accepted });
     }
 
     private static ProblemHttpResult TooLarge(string detail) =>

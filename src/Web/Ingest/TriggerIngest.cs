@@ -3,11 +3,12 @@ using Orleans.Runtime;
 using Relay.Contacts;
 using Relay.Observability;
 using Relay.Triggers;
+using Relay.Web.Recovery;
 
 namespace Relay.Web.Ingest;
 
 /// <summary>Hands validated triggers to the contact streams; a trigger counts as accepted once its stream has it.</summary>
-public sealed class TriggerIngest(IClusterClient client, TimeProvider time, PipelineMetrics metrics)
+public sealed class TriggerIngest(IClusterClient client, ClusterCalls calls, TimeProvider time, PipelineMetrics metrics, ILogger<TriggerIngest> logger)
 {
     /// <summary>How many contacts' streams are fed at once.</summary>
     private const int Parallelism = 32;
@@ -16,10 +17,11 @@ public sealed class TriggerIngest(IClusterClient client, TimeProvider time, Pipe
     private const int TriggersPerMessage = 16;
 
     /// <summary>
-    /// Sends the triggers, keeping each contact's triggers in batch order; contacts go in parallel.
+    /// Sends the triggers, keeping each contact's triggers in batch order; contacts go in parallel. A send the
+    /// recovering cluster refuses is tried again within <paramref name="budget"/>.
     /// Returns the ids that were handed over and, if some were not, the failure.
     /// </summary>
-    public async Task<(IReadOnlyList<string> Accepted, Exception? Failure)> SendAsync(string tenantId, IReadOnlyList<Trigger> triggers)
+    public async Task<(IReadOnlyList<string> Accepted, Exception? Failure)> SendAsync(string tenantId, IReadOnlyList<Trigger> triggers, RecoveryBudget budget)
     {
         var provider = client.GetStreamProvider(RelayStorage.TriggerStreamProvider);
         var accepted = new ConcurrentDictionary<int, bool>();
@@ -37,7 +39,7 @@ public sealed class TriggerIngest(IClusterClient client, TimeProvider time, Pipe
                 // A contact's triggers travel together, a few per queue message: fewer storage transactions, same order.
                 foreach (var chunk in group.Chunk(TriggersPerMessage))
                 {
-                    await stream.OnNextBatchAsync([.. chunk.Select(x => new TriggerEnvelope(tenantId, x.Trigger, now))]);
+                    await calls.RunAsync(budget, () => stream.OnNextBatchAsync([.. chunk.Select(x => new TriggerEnvelope(tenantId, x.Trigger, now))]));
                     foreach (var (trigger, index) in chunk)
                     {
                         accepted[index] = true;
@@ -49,6 +51,7 @@ public sealed class TriggerIngest(IClusterClient client, TimeProvider time, Pipe
         catch (Exception ex)
         {
             failure = ex;
+            logger.LogWarning(ex, "{Accepted} of {Count} triggers of {Tenant} were queued before a send failed", accepted.Count, triggers.Count, tenantId);
         }
 
         return ([.. triggers.Where((_, i) => accepted.ContainsKey(i)).Select(t => t.Id)], failure);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Relay.Access;
 using Relay.Web.Ingest;
+using Relay.Web.Recovery;
 
 namespace Relay.Web.Security;
 
@@ -21,7 +22,8 @@ public sealed class SignatureHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IGrainFactory grains,
-    TimeProvider time) : RelayAuthenticationHandler(options, logger, encoder)
+    TimeProvider time,
+    ClusterCalls calls) : RelayAuthenticationHandler(options, logger, encoder, calls)
 {
     /// <summary>The header.</summary>
     public const string Header = "Relay-Signature";
@@ -52,7 +54,7 @@ public sealed class SignatureHandler(
         }
 
         var access = grains.GetGrain<ITenantAccessGrain>(tenant);
-        var keys = await access.GetSigningKeysAsync();
+        var keys = await CallClusterAsync(access.GetSigningKeysAsync);
         if (keys.IsEmpty)
         {
             return AuthenticateResult.Fail("The tenant has no signing secret.");
@@ -74,7 +76,7 @@ public sealed class SignatureHandler(
                     continue;
                 }
 
-                return await access.RecordSignatureAsync(key.Id, given, signedAt)
+                return await CallClusterAsync(() => access.RecordSignatureAsync(key.Id, given, signedAt))
                     ? AuthenticateResult.Success(new AuthenticationTicket(RelayClaims.ForTenant(tenant, key.Id, "signed", AccessScopes.Ingest, Scheme.Name), Scheme.Name))
                     : AuthenticateResult.Fail("This signature was used before; sign every request anew.");
             }

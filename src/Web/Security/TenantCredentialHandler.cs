@@ -3,17 +3,34 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Relay.Access;
+using Relay.Web.Recovery;
 
 namespace Relay.Web.Security;
 
-/// <summary>What Relay's own schemes answer when a credential is missing, wrong or not enough: problem details naming the reason.</summary>
-public abstract class RelayAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+/// <summary>
+/// What Relay's own schemes answer when a credential is missing, wrong or not enough: problem details naming the
+/// reason. Their lookups in the cluster ride out a recovering cluster within the request's budget (<see cref="Calls"/>).
+/// </summary>
+public abstract class RelayAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ClusterCalls calls)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    /// <summary>Calls into the cluster within the request's budget.</summary>
+    protected ClusterCalls Calls { get; } = calls;
+
+    /// <summary>Calls <paramref name="call"/> within the request's budget.</summary>
+    protected Task<T> CallClusterAsync<T>(Func<Task<T>> call) => Calls.RunAsync(Calls.BudgetOf(Context), call);
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer realm=\"Relay\"";
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure;
+        if (failure is not null && ClusterRecovery.IsRecovering(failure))
+        {
+            // The credential could not be checked yet: the caller is neither authenticated nor told it is wrong.
+            await ClusterRecovery.WriteProblemAsync(Context, Calls.Settings.RetryAfter);
+            return;
+        }
+
+        Response.Headers.WWWAuthenticate = "Bearer realm=\"Relay\"";
 
         // Only Relay's own reasons are shown; anything else (a cluster that does not answer) stays in the log.
         var reason = failure is AuthenticationFailureException ? failure.Message : "The credential could not be checked.";
@@ -35,7 +52,8 @@ public sealed class TenantCredentialHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IGrainFactory grains) : RelayAuthenticationHandler(options, logger, encoder)
+    IGrainFactory grains,
+    ClusterCalls calls) : RelayAuthenticationHandler(options, logger, encoder, calls)
 {
     /// <summary>The bearer token a request sends, if any.</summary>
     public static string? BearerToken(HttpRequest request) =>
@@ -58,5 +76,5 @@ public sealed class TenantCredentialHandler(
     }
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
-        BearerToken(Request) is { } token ? AuthenticateAsync(grains, token, Scheme.Name) : Task.FromResult(AuthenticateResult.NoResult());
+        BearerToken(Request) is { } token ? CallClusterAsync(() => AuthenticateAsync(grains, token, Scheme.Name)) : Task.FromResult(AuthenticateResult.NoResult());
 }

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Relay.Hosting;
 
 namespace Relay.Cluster.Tests.Cluster;
 
@@ -81,6 +84,21 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         // Its content root is the project folder, as the published image's is its app folder: the panels' stylesheet is in wwwroot.
         Web = ChildProcess.Start("web", "dotnet", [Artifacts.BuiltHost("Web", "Relay.Web"), "--urls", WebUrl.ToString()], env, Path.Combine(Artifacts.RepoRoot, "src", "Web"));
         await WaitReadyAsync(Web, WebUrl);
+    }
+
+    /// <summary>
+    /// Starts an Orleans client of the cluster in the test's own process, configured as the web host is, for what
+    /// only the cluster can tell (which silo holds an activation, which silos membership still counts).
+    /// </summary>
+    public async Task<IHost> StartClientAsync()
+    {
+        var settings = Common().ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)e.Value);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(client => client.AddRelayClient(configuration));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 
     /// <summary>The last lines each process started so far wrote, for a failing test's output.</summary>

@@ -19,6 +19,16 @@ public sealed class RelayWebFactory : WebApplicationFactory<Relay.Web.Ingest.Tri
     /// <summary>The operator key the host is configured with.</summary>
     public const string AdminKey = "test-admin-key";
 
+    private readonly Action<IWebHostBuilder>? _configure;
+
+    /// <summary>The host with the defaults below.</summary>
+    public RelayWebFactory()
+    {
+    }
+
+    /// <summary>The host with the defaults below, then <paramref name="configure"/>'s settings (internal: a class fixture has one public constructor).</summary>
+    internal RelayWebFactory(Action<IWebHostBuilder> configure) => _configure = configure;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
@@ -29,6 +39,7 @@ public sealed class RelayWebFactory : WebApplicationFactory<Relay.Web.Ingest.Tri
         builder.UseSetting("Relay:Demo:Enabled", "true");
         builder.UseSetting("Relay:Emulator:Enabled", "true");
         builder.UseSetting("Relay:Emulator:Port", "0");
+        _configure?.Invoke(builder);
     }
 
     /// <summary>The NetServer emulator the host runs, which every test tenant uses as its SuperOffice.</summary>
