@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Orleans.Streaming.Diagnostics;
 using Orleans.Streams;
 using Relay.Crm;
 using Relay.Triggers;
@@ -9,35 +11,41 @@ using Relay.Triggers;
 namespace Relay.Hosting.Streams;
 
 /// <summary>
-/// What a silo knows about trigger deliveries that failed for longer than the stream's delivery window. Orleans then
-/// moves on to the contact's next event and, without this, lets the queue message be deleted: the trigger was lost.
-/// Here the pulling agent's failure handler records the failed event, the queue receiver keeps its message in the
-/// queue (<see cref="RedeliveringQueueAdapterFactory"/>), and the queue hands it over again once it is visible again.
+/// Lets a trigger's queue message go only once its contact took the trigger. Orleans' queue cache hands every message
+/// it is done with to the receiver for deletion, including messages its pulling agent skipped: one whose delivery
+/// failed for the whole delivery window, or, when the handshake with a contact that cannot be activated fails
+/// (storage down), every message the agent's new cursor starts after. Those triggers were lost. Here the agent's
+/// <c>MessageDelivered</c> diagnostic event marks each batch a contact accepted, and the receiver
+/// (<see cref="RedeliveringQueueAdapterFactory"/>) deletes only those; the others stay in their queue, reappear after
+/// the visibility timeout and are delivered again (the contact drops a trigger it has already recorded).
 /// </summary>
 /// <remarks>
 /// The count of triggers waiting is this silo's: the triggers it gave back and has not seen delivered since. A silo that
 /// dies forgets its count, not its triggers (they are in the queue); a trigger picked up again by another silo leaves
 /// this count after <see cref="ForgetAfter"/>.
 /// </remarks>
-public sealed partial class TriggerRedelivery : IStreamFailureHandler
+public sealed partial class TriggerRedelivery : IStreamFailureHandler, IObserver<StreamingEvents.StreamingEvent>, IDisposable
 {
     /// <summary>How long a given-back trigger counts as waiting when this silo never sees it delivered.</summary>
     public static readonly TimeSpan ForgetAfter = TimeSpan.FromHours(1);
 
+    private static readonly object Seen = new();
+    private readonly ConditionalWeakTable<IBatchContainer, object> _delivered = [];
     private readonly ConcurrentDictionary<(StreamId Stream, StreamSequenceToken Token), List<(string Contact, string TriggerId)>> _inCache = new();
-    private readonly ConcurrentDictionary<(StreamId Stream, StreamSequenceToken Token), DateTimeOffset> _failed = new();
     private readonly ConcurrentDictionary<(string Contact, string TriggerId), DateTimeOffset> _waiting = new();
     private readonly TimeProvider _time;
     private readonly ILogger<TriggerRedelivery> _logger;
     private readonly Counter<long> _givenBack;
+    private readonly IDisposable _subscription;
 
     public TriggerRedelivery(IMeterFactory meters, TimeProvider time, ILogger<TriggerRedelivery> logger)
     {
         _time = time;
         _logger = logger;
         var meter = meters.Create(RelayMetrics.MeterName);
-        _givenBack = meter.CreateCounter<long>("relay.triggers.redelivered", description: "Triggers whose delivery failed for the whole delivery window and that were left in their queue to be delivered again");
+        _givenBack = meter.CreateCounter<long>("relay.triggers.redelivered", description: "Triggers left in their queue to be delivered again because their contact did not take them (storage failing)");
         meter.CreateObservableGauge("relay.triggers.redelivery.waiting", () => (long)Waiting, description: "Triggers this silo left in their queue for redelivery and has not yet seen delivered");
+        _subscription = StreamingEvents.AllEvents.Subscribe(this);
     }
 
     /// <summary>How many triggers this silo gave back to their queue and has not yet seen delivered.</summary>
@@ -51,46 +59,34 @@ public sealed partial class TriggerRedelivery : IStreamFailureHandler
                 _waiting.TryRemove(entry);
             }
 
-            foreach (var entry in _failed.Where(e => e.Value < horizon))
-            {
-                _failed.TryRemove(entry);
-            }
-
             return _waiting.Count;
         }
     }
 
-    /// <summary>When this silo last gave a trigger back, if ever.</summary>
-    public DateTimeOffset? LastGivenBack { get; private set; }
-
-    /// <summary>Implicit subscriptions never fault; the event is kept instead.</summary>
+    /// <summary>Implicit subscriptions never fault; the event stays in its queue instead.</summary>
     public bool ShouldFaultSubsriptionOnError => false;
 
-    /// <summary>Called by the pulling agent once it gave up delivering an event: its message must stay in the queue.</summary>
+    /// <summary>Called by the pulling agent once it gave up delivering an event; its message stays in the queue.</summary>
     public Task OnDeliveryFailure(GuidId subscriptionId, string streamProviderName, StreamId streamIdentity, StreamSequenceToken? sequenceToken)
     {
-        if (sequenceToken is not null)
+        // Orleans' cache keeps a failed batch from the receiver, so it is counted here rather than when it is settled.
+        if (sequenceToken is not null && _inCache.TryRemove((streamIdentity, sequenceToken), out var keys))
         {
-            var now = _time.GetUtcNow();
-            _failed[(streamIdentity, sequenceToken)] = now;
-            foreach (var key in _inCache.TryRemove((streamIdentity, sequenceToken), out var keys) ? keys : [])
-            {
-                _waiting[key] = now;
-                _givenBack.Add(1);
-            }
-
-            LastGivenBack = now;
+            GiveBack(keys);
         }
 
         LogDeliveryFailed(_logger, streamIdentity.ToString(), sequenceToken?.ToString());
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc/>
-    public Task OnSubscriptionFailure(GuidId subscriptionId, string streamProviderName, StreamId streamIdentity, StreamSequenceToken? sequenceToken) =>
-        Task.CompletedTask;
+    /// <summary>Called when the agent could not reach a contact to start delivering its stream (it cannot be activated).</summary>
+    public Task OnSubscriptionFailure(GuidId subscriptionId, string streamProviderName, StreamId streamIdentity, StreamSequenceToken? sequenceToken)
+    {
+        LogHandshakeFailed(_logger, streamIdentity.ToString());
+        return Task.CompletedTask;
+    }
 
-    /// <summary>Notes which triggers the batches just read from a queue carry, to count them if their delivery fails.</summary>
+    /// <summary>Notes which triggers the batches just read from a queue carry, to count them if they are given back.</summary>
     public void Read(IList<IBatchContainer> batches)
     {
         foreach (var batch in batches)
@@ -103,52 +99,86 @@ public sealed partial class TriggerRedelivery : IStreamFailureHandler
     }
 
     /// <summary>
-    /// Splits the batches the queue cache is done with into those whose delivery succeeded, which the queue may
-    /// delete, and those it must keep; counts what is kept as waiting and what was delivered as no longer waiting.
+    /// Of the batches the queue cache is done with, returns those a contact took, which the queue may delete; the
+    /// others stay in the queue and count as waiting until a copy of them is delivered.
     /// </summary>
     public IList<IBatchContainer> Settle(IList<IBatchContainer> done)
     {
         var delivered = new List<IBatchContainer>(done.Count);
         foreach (var batch in done)
         {
-            var id = (batch.StreamId, batch.SequenceToken!);
-            _inCache.TryRemove(id, out var keys);
-            if (batch.SequenceToken is not null && _failed.TryRemove(id, out _))
+            var keys = batch.SequenceToken is { } token && _inCache.TryRemove((batch.StreamId, token), out var read) ? read : Triggers(batch);
+            if (_delivered.Remove(batch))
             {
-                continue;
-            }
+                foreach (var key in keys)
+                {
+                    _waiting.TryRemove(key, out _);
+                }
 
-            foreach (var key in keys ?? Triggers(batch))
+                delivered.Add(batch);
+            }
+            else
             {
-                _waiting.TryRemove(key, out _);
+                GiveBack(keys);
             }
-
-            delivered.Add(batch);
         }
 
         return delivered;
     }
 
+    void IObserver<StreamingEvents.StreamingEvent>.OnNext(StreamingEvents.StreamingEvent value)
+    {
+        if (value is StreamingEvents.MessageDelivered { StreamProvider: RelayStorage.TriggerStreamProvider } delivered)
+        {
+            // A pulling agent that delivers several cached batches at once wraps them; each of them was delivered.
+            foreach (var batch in delivered.Batch is IBatchContainerBatch several ? several.BatchContainers : [delivered.Batch])
+            {
+                _delivered.AddOrUpdate(batch, Seen);
+            }
+        }
+    }
+
+    void IObserver<StreamingEvents.StreamingEvent>.OnCompleted()
+    {
+    }
+
+    void IObserver<StreamingEvents.StreamingEvent>.OnError(Exception error)
+    {
+    }
+
+    public void Dispose() => _subscription.Dispose();
+
+    private void GiveBack(List<(string Contact, string TriggerId)> keys)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var key in keys)
+        {
+            _waiting[key] = now;
+        }
+
+        _givenBack.Add(keys.Count);
+    }
+
     private List<(string Contact, string TriggerId)> Triggers(IBatchContainer batch)
     {
         var contact = batch.StreamId.GetKeyAsString();
-        List<(string Contact, string TriggerId)> keys;
         try
         {
-            keys = [.. batch.GetEvents<TriggerEnvelope>().Select(e => (contact, e.Item1.Trigger.Id))];
+            return [.. batch.GetEvents<TriggerEnvelope>().Select(e => (contact, e.Item1.Trigger.Id))];
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // An event that cannot be read is the contact's business (it dead-letters it); it is not counted here.
             LogUnreadable(_logger, ex, contact);
-            keys = [];
+            return [];
         }
-
-        return keys;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery to {Stream} failed for the whole delivery window; event {Token} stays in its queue and is delivered again")]
     private static partial void LogDeliveryFailed(ILogger logger, string stream, string? token);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Contact stream {Stream} could not be started (its contact cannot be activated); its triggers stay in their queue and are delivered again")]
+    private static partial void LogHandshakeFailed(ILogger logger, string stream);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A trigger batch for {Contact} could not be read to count it")]
     private static partial void LogUnreadable(ILogger logger, Exception ex, string contact);
