@@ -179,12 +179,14 @@ public sealed partial class DeployFilesTests
     {
         var parts = key.Split("__")[1..];
         if (parts is ["Operator", "ApiKey" or "MetricsKey"] or ["Web", "CoHostSilo"] or ["Web", "ForwardedHeaders", "KnownProxies" or "KnownNetworks" or "ForwardLimit"]
-            or ["Web", "Hsts", "MaxAgeDays" or "IncludeSubDomains"])
+            or ["Web", "Hsts", "MaxAgeDays" or "IncludeSubDomains"] or ["Web", "Recovery", "Budget" or "RetryAfter"])
         {
             return true;
         }
 
-        return IsPropertyPath(typeof(RelayOptions), parts) || IsPropertyPath(typeof(RelayHostOptions), parts);
+        // Sections bound to options of their own: Relay:Crm:Retry is CrmRetryOptions.
+        return IsPropertyPath(typeof(RelayOptions), parts) || IsPropertyPath(typeof(RelayHostOptions), parts)
+            || (parts is ["Crm", "Retry", var retry] && IsPropertyPath(typeof(Relay.Resilience.CrmRetryOptions), [retry]));
     }
 
     private static bool IsPropertyPath(Type type, string[] parts)
