@@ -132,24 +132,37 @@ public sealed partial class ProcessCluster : IAsyncDisposable
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task WaitReadyAsync(ChildProcess process, Uri url)
+    /// <summary>
+    /// Waits until a started silo answers <c>/health/ready</c> (true) or has exited (false), as an orchestrator watching
+    /// it would; a silo started while storage is unreachable exits, and is then started again.
+    /// </summary>
+    public static async Task<bool> ReadyOrExitedAsync((ChildProcess Process, Uri Url) silo)
     {
-        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
+        var ready = await Eventually.GetAsync(() => IsReadyAsync(silo.Process, silo.Url), r => r || silo.Process.HasExited, $"{silo.Process.Name} to be ready or to exit");
+        return ready && !silo.Process.HasExited;
+    }
+
+    private static async Task WaitReadyAsync(ChildProcess process, Uri url) =>
         await Eventually.GetAsync(
-            async () =>
+            () =>
             {
                 process.ThrowIfExited();
-                try
-                {
-                    return (await http.GetAsync("/health/ready")).IsSuccessStatusCode;
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-                {
-                    return false;
-                }
+                return IsReadyAsync(process, url);
             },
             ready => ready,
             $"{process.Name} to be ready");
+
+    private static async Task<bool> IsReadyAsync(ChildProcess process, Uri url)
+    {
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            return !process.HasExited && (await http.GetAsync("/health/ready")).IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 
     private Dictionary<string, string> Common() => new Dictionary<string, string>(Settings)
