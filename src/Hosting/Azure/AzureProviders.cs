@@ -137,10 +137,7 @@ public static class AzureProviders
             Queues = new QueueServiceClient(new Uri(s.QueueServiceUri!), credential, queues);
         }
 
-        /// <summary>
-        /// The SDK's retry policy, bounded: exponential backoff from half a second, and a per-try timeout, so that every
-        /// storage call of a grain ends (succeeds or fails) within the grain call that made it.
-        /// </summary>
+        /// <summary>The SDK's retry policy, from the settings: exponential backoff from half a second to four, and a per-try timeout.</summary>
         private static T Retrying<T>(T options, AzureSettings s)
             where T : ClientOptions
         {

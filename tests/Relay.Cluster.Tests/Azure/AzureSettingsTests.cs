@@ -29,7 +29,7 @@ public sealed class AzureSettingsTests
     [InlineData("Relay:Orleans:Azure:QueueCount must be between 1 and 64 (got 0)", "Providers=Azure", "Azure:ConnectionString=UseDevelopmentStorage=true", "Azure:QueueCount=0")]
     [InlineData("Relay:Orleans:Azure:DeliveryWindow must be at least 1 second", "Providers=Azure", "Azure:ConnectionString=UseDevelopmentStorage=true", "Azure:DeliveryWindow=00:00:00")]
     [InlineData("Relay:Orleans:Azure:StorageRetries must be between 0 and 10 (got 11)", "Providers=Azure", "Azure:ConnectionString=UseDevelopmentStorage=true", "Azure:StorageRetries=11")]
-    [InlineData("all tries together (Relay:Orleans:Azure:StorageRetries + 1 of them) at most 25 seconds", "Providers=Azure", "Azure:ConnectionString=UseDevelopmentStorage=true", "Azure:StorageRetries=5", "Azure:StorageTryTimeout=00:00:05")]
+    [InlineData("Relay:Orleans:Azure:StorageTryTimeout must be at least 1 second", "Providers=Azure", "Azure:ConnectionString=UseDevelopmentStorage=true", "Azure:StorageTryTimeout=00:00:00.5")]
     [InlineData("Relay:Orleans:ServiceId must be", "Providers=Azure", "Azure:ConnectionString=UseDevelopmentStorage=true", "ServiceId=Relay_Prod")]
     [InlineData("Relay:Orleans:AdvertisedIPAddress must be an IP address (got 'pod')", "Providers=Azure", "Azure:ConnectionString=UseDevelopmentStorage=true", "AdvertisedIPAddress=pod")]
     [InlineData("Relay:Orleans:Providers must be 'Embedded' or 'Azure'", "Providers=7")]
