@@ -78,7 +78,7 @@ public static class AzureProviders
             s.ConfigurePullingAgent(ob => ob.Configure(a => a.MaxEventDeliveryTime = o.Azure.DeliveryWindow));
         });
 
-        // Registered after Orleans' own, so the provider gets this one: a trigger whose delivery fails stays in its queue.
+        // Registered after Orleans' own, so the provider gets this one: a queue message goes only once its contact took the trigger.
         silo.Services.AddKeyedSingleton<IQueueAdapterFactory>(RelayStorage.TriggerStreamProvider, (sp, key) =>
             new RedeliveringQueueAdapterFactory(AzureQueueAdapterFactory.Create(sp, (string)key!), sp.GetRequiredService<TriggerRedelivery>()));
         silo.UseAzureTableReminderService(r => r.TableServiceClient = clients.Tables);

@@ -4,9 +4,10 @@ using Orleans.Streams;
 namespace Relay.Hosting.Streams;
 
 /// <summary>
-/// Wraps a queue adapter factory (Azure Queue's) so that a message whose delivery failed is not deleted from its
-/// queue: the receiver passes on only the delivered batches, and Azure Queue makes the others visible again after
-/// their visibility timeout, to be delivered again. The failure handler is <see cref="TriggerRedelivery"/>.
+/// Wraps a queue adapter factory (Azure Queue's) so that a message is deleted from its queue only once its batch was
+/// delivered to its contact: the receiver passes on for deletion only the batches <see cref="TriggerRedelivery"/> saw
+/// delivered, and Azure Queue shows the others again after their visibility timeout, to be delivered again.
+/// <see cref="TriggerRedelivery"/> is also the pulling agent's failure handler.
 /// </summary>
 public sealed class RedeliveringQueueAdapterFactory(IQueueAdapterFactory inner, TriggerRedelivery redelivery) : IQueueAdapterFactory
 {
