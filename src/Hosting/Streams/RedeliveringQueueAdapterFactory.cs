@@ -9,18 +9,29 @@ namespace Relay.Hosting.Streams;
 /// delivered, and Azure Queue shows the others again after their visibility timeout, to be delivered again.
 /// <see cref="TriggerRedelivery"/> is also the pulling agent's failure handler.
 /// </summary>
-public sealed class RedeliveringQueueAdapterFactory(IQueueAdapterFactory inner, TriggerRedelivery redelivery) : IQueueAdapterFactory
+public sealed class RedeliveringQueueAdapterFactory : IQueueAdapterFactory
 {
+    private readonly IQueueAdapterFactory _inner;
+    private readonly TriggerRedelivery _redelivery;
+
+    /// <summary>Wraps <paramref name="inner"/>; <paramref name="redelivery"/> starts watching deliveries, which its receivers act on.</summary>
+    public RedeliveringQueueAdapterFactory(IQueueAdapterFactory inner, TriggerRedelivery redelivery)
+    {
+        _inner = inner;
+        _redelivery = redelivery;
+        redelivery.WatchDeliveries();
+    }
+
     [Obsolete("Use the overload which accepts a CancellationToken.")]
-    public async Task<IQueueAdapter> CreateAdapter() => new Adapter(await inner.CreateAdapter(CancellationToken.None), redelivery);
+    public async Task<IQueueAdapter> CreateAdapter() => new Adapter(await _inner.CreateAdapter(CancellationToken.None), _redelivery);
 
-    public async Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken) => new Adapter(await inner.CreateAdapter(cancellationToken), redelivery);
+    public async Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken) => new Adapter(await _inner.CreateAdapter(cancellationToken), _redelivery);
 
-    public IQueueAdapterCache GetQueueAdapterCache() => inner.GetQueueAdapterCache();
+    public IQueueAdapterCache GetQueueAdapterCache() => _inner.GetQueueAdapterCache();
 
-    public IStreamQueueMapper GetStreamQueueMapper() => inner.GetStreamQueueMapper();
+    public IStreamQueueMapper GetStreamQueueMapper() => _inner.GetStreamQueueMapper();
 
-    public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) => Task.FromResult<IStreamFailureHandler>(redelivery);
+    public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) => Task.FromResult<IStreamFailureHandler>(_redelivery);
 
     private sealed class Adapter(IQueueAdapter inner, TriggerRedelivery redelivery) : IQueueAdapter
     {

@@ -31,12 +31,12 @@ public sealed partial class TriggerRedelivery : IStreamFailureHandler, IObserver
 
     private static readonly object Seen = new();
     private readonly ConditionalWeakTable<IBatchContainer, object> _delivered = [];
-    private readonly ConcurrentDictionary<(StreamId Stream, StreamSequenceToken Token), List<(string Contact, string TriggerId)>> _inCache = new();
+    private readonly ConcurrentDictionary<(StreamId Stream, StreamSequenceToken Token), IBatchContainer> _inCache = new();
     private readonly ConcurrentDictionary<(string Contact, string TriggerId), DateTimeOffset> _waiting = new();
     private readonly TimeProvider _time;
     private readonly ILogger<TriggerRedelivery> _logger;
     private readonly Counter<long> _givenBack;
-    private readonly IDisposable _subscription;
+    private readonly Lazy<IDisposable> _subscription;
 
     public TriggerRedelivery(IMeterFactory meters, TimeProvider time, ILogger<TriggerRedelivery> logger)
     {
@@ -45,7 +45,7 @@ public sealed partial class TriggerRedelivery : IStreamFailureHandler, IObserver
         var meter = meters.Create(RelayMetrics.MeterName);
         _givenBack = meter.CreateCounter<long>("relay.triggers.redelivered", description: "Triggers left in their queue to be delivered again because their contact did not take them (storage failing)");
         meter.CreateObservableGauge("relay.triggers.redelivery.waiting", () => (long)Waiting, description: "Triggers this silo left in their queue for redelivery and has not yet seen delivered");
-        _subscription = StreamingEvents.AllEvents.Subscribe(this);
+        _subscription = new(() => StreamingEvents.AllEvents.Subscribe(this));
     }
 
     /// <summary>How many triggers this silo gave back to their queue and has not yet seen delivered.</summary>
@@ -70,9 +70,9 @@ public sealed partial class TriggerRedelivery : IStreamFailureHandler, IObserver
     public Task OnDeliveryFailure(GuidId subscriptionId, string streamProviderName, StreamId streamIdentity, StreamSequenceToken? sequenceToken)
     {
         // Orleans' cache keeps a failed batch from the receiver, so it is counted here rather than when it is settled.
-        if (sequenceToken is not null && _inCache.TryRemove((streamIdentity, sequenceToken), out var keys))
+        if (sequenceToken is not null && _inCache.TryRemove((streamIdentity, sequenceToken), out var batch))
         {
-            GiveBack(keys);
+            GiveBack(Triggers(batch));
         }
 
         LogDeliveryFailed(_logger, streamIdentity.ToString(), sequenceToken?.ToString());
@@ -86,14 +86,20 @@ public sealed partial class TriggerRedelivery : IStreamFailureHandler, IObserver
         return Task.CompletedTask;
     }
 
-    /// <summary>Notes which triggers the batches just read from a queue carry, to count them if they are given back.</summary>
+    /// <summary>
+    /// Starts watching the pulling agents' deliveries; called by the queue receiver that acts on them, so a silo without
+    /// one (the embedded memory streams) pays nothing per delivery.
+    /// </summary>
+    public void WatchDeliveries() => _ = _subscription.Value;
+
+    /// <summary>Keeps the batches just read from a queue by their token, so a failed delivery can count their triggers.</summary>
     public void Read(IList<IBatchContainer> batches)
     {
         foreach (var batch in batches)
         {
             if (batch.SequenceToken is { } token)
             {
-                _inCache[(batch.StreamId, token)] = Triggers(batch);
+                _inCache[(batch.StreamId, token)] = batch;
             }
         }
     }
@@ -107,20 +113,27 @@ public sealed partial class TriggerRedelivery : IStreamFailureHandler, IObserver
         var delivered = new List<IBatchContainer>(done.Count);
         foreach (var batch in done)
         {
-            var keys = batch.SequenceToken is { } token && _inCache.TryRemove((batch.StreamId, token), out var read) ? read : Triggers(batch);
-            if (_delivered.Remove(batch))
+            if (batch.SequenceToken is { } token)
             {
-                foreach (var key in keys)
+                _inCache.TryRemove((batch.StreamId, token), out _);
+            }
+
+            if (!_delivered.Remove(batch))
+            {
+                GiveBack(Triggers(batch));
+                continue;
+            }
+
+            // Reading the batch's trigger ids costs; only a silo with triggers given back needs them.
+            if (!_waiting.IsEmpty)
+            {
+                foreach (var key in Triggers(batch))
                 {
                     _waiting.TryRemove(key, out _);
                 }
+            }
 
-                delivered.Add(batch);
-            }
-            else
-            {
-                GiveBack(keys);
-            }
+            delivered.Add(batch);
         }
 
         return delivered;
@@ -146,7 +159,13 @@ public sealed partial class TriggerRedelivery : IStreamFailureHandler, IObserver
     {
     }
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose()
+    {
+        if (_subscription.IsValueCreated)
+        {
+            _subscription.Value.Dispose();
+        }
+    }
 
     private void GiveBack(List<(string Contact, string TriggerId)> keys)
     {
