@@ -39,7 +39,8 @@ public sealed class StorageOutageProcessTests(ITestOutputHelper output)
 
             var clock = Stopwatch.StartNew();
             await OutageAsync(cluster, http, round: 0, personIds, clock, "the Table service stopped", () => cluster.Azurite.StopAsync("table"), () => cluster.Azurite.StartAsync("table"));
-            await OutageAsync(cluster, http, round: 1, personIds, clock, "every service frozen", () => { cluster.Azurite.FreezeAll(); return Task.CompletedTask; }, () => { cluster.Azurite.ThawAll(); return Task.CompletedTask; });
+            await OutageAsync(cluster, http, round: 1, personIds, clock, "every service frozen", () => { cluster.Azurite.FreezeAll(); return Task.CompletedTask; }, () => { cluster.Azurite.ThawAll(); return Task.CompletedTask; },
+                tableFirst: () => cluster.Azurite.Freeze("table"));
 
             var clicks = Enumerable.Range(0, 2).SelectMany(round => Enumerable.Range(0, Contacts).Select(c => ActionExecutor.ReferenceFor(Tenant, Contact(c), $"{TriggerId(round, c, TriggersPerContact - 1)}:click-task:0"))).ToList();
             var ledger = await Eventually.GetAsync(() => Task.FromResult(ClusterApi.TaskReferences(emulator)), refs => refs.Count >= clicks.Count, $"SuperOffice to hold {clicks.Count} tasks", TimeSpan.FromMinutes(3));
@@ -55,15 +56,17 @@ public sealed class StorageOutageProcessTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Sends the round's first triggers, fails storage at once (they are in flight), sends the rest, kills the oldest live
+    /// Sends the round's first triggers, fails storage at once (they are in flight: with <paramref name="tableFirst"/>, the
+    /// Table service fails before they are sent, so a silo that reads them cannot store them), sends the rest, kills the oldest live
     /// silo and starts a new one, waits until a silo gave a trigger back to its queue (the outage outlasted the delivery
     /// window), then restores storage and waits until the round's triggers are all on their timelines.
     /// </summary>
-    private async Task OutageAsync(ProcessCluster cluster, HttpClient http, int round, int[] personIds, Stopwatch clock, string outage, Func<Task> fail, Func<Task> restore)
+    private async Task OutageAsync(ProcessCluster cluster, HttpClient http, int round, int[] personIds, Stopwatch clock, string outage, Func<Task> fail, Func<Task> restore, Action? tableFirst = null)
     {
         var live = cluster.Silos.Where(s => !s.Process.HasExited).ToList();
         var survivor = live[1].Url;
         var (read, redelivered) = (await ReadAsync(survivor), await RedeliveredAsync(survivor));
+        tableFirst?.Invoke();
         await ClusterApi.SendUntilAcceptedAsync(http, Tenant, Batch(round, 0, TriggersPerContact - 2, personIds), output);
         await Eventually.ThatAsync(async () => await ReadAsync(survivor) > read, $"{live[1].Process.Name} to take triggers from its queues");
         await fail();

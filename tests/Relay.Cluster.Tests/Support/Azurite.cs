@@ -83,6 +83,9 @@ public sealed class Azurite(bool separateServices = false) : IAsyncLifetime
         await ListeningAsync(process, _ports[service]);
     }
 
+    /// <summary>Freezes one service (SIGSTOP): its port accepts connections and nothing answers.</summary>
+    public void Freeze(string service) => Separate(service).Signal(ChildProcess.SigStop);
+
     /// <summary>Freezes every service (SIGSTOP): connections are accepted, nothing answers, as with a hung storage account.</summary>
     public void FreezeAll()
     {
