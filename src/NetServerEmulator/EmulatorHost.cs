@@ -35,6 +35,8 @@ public static class EmulatorHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(wsdl);
         builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<Online.OnlineTenant>();
+        builder.Services.AddSingleton<Online.OnlineApplications>();
         builder.Services.AddSingleton<RequestLog>();
         builder.Services.AddSingleton<SoapEndpoint>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.WriteIndented = true);

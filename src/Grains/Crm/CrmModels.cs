@@ -21,11 +21,26 @@ public sealed record CrmConnection(
     [Id(7)]
     public string? UserTicket { get; init; }
 
+    /// <summary>Set for a SuperOffice CRM Online tenant: the system user signs in, and the address comes from the tenant's state.</summary>
+    [Id(8)]
+    public OnlineConnection? Online { get; init; }
+
     /// <summary>The same connection, calling as the user whose ticket this is.</summary>
     public CrmConnection AsUser(string userTicket) => this with { UserTicket = userTicket };
 
     /// <summary>Never print the password or a ticket.</summary>
     public override string ToString() => $"{TenantId} @ {BaseUrl} (Services{ServicesVersion})";
+}
+
+/// <summary>How Relay reaches an Online tenant: context identifier, environment, and the protected system-user token.</summary>
+[GenerateSerializer, Immutable, Alias("relay.online-connection")]
+public sealed record OnlineConnection(
+    [property: Id(0)] string ContextIdentifier,
+    [property: Id(1)] string Environment,
+    [property: Id(2)] string? SystemUserToken)
+{
+    /// <summary>Never print the token.</summary>
+    public override string ToString() => $"{ContextIdentifier} ({Environment})";
 }
 
 /// <summary>Which NetServer call finds persons by e-mail.</summary>

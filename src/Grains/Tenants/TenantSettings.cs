@@ -54,12 +54,27 @@ public sealed record TenantCrmSettings(
     [property: Id(2)] string? UserName = null,
     [property: Id(3)] string? Password = null,
     [property: Id(4)] string? ApplicationToken = null,
-    [property: Id(5)] EmailLookup EmailLookup = EmailLookup.FindAddress)
+    [property: Id(5)] EmailLookup EmailLookup = EmailLookup.FindAddress,
+    [property: Id(6)] TenantOnlineSettings? Online = null)
 {
     /// <summary>The connection the CRM port takes.</summary>
     public CrmConnection ToConnection(string tenantId) =>
-        new(tenantId, BaseUrl, ServicesVersion, UserName, Password, ApplicationToken, EmailLookup);
+        new(tenantId, BaseUrl, ServicesVersion, UserName, Password, ApplicationToken, EmailLookup)
+        {
+            Online = Online is { } online ? new OnlineConnection(online.ContextIdentifier, online.Environment, online.SystemUserToken) : null,
+        };
 }
+
+/// <summary>
+/// A SuperOffice CRM Online tenant: its context identifier, the environment it lives in, and the system-user token
+/// received when an administrator installed Relay (write-only through the API, stored protected). An Online tenant
+/// has no user name or password; its NetServer address is resolved from <c>/api/state</c>, not configured.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("relay.tenant-online-settings")]
+public sealed record TenantOnlineSettings(
+    [property: Id(0)] string ContextIdentifier,
+    [property: Id(1)] string Environment = "online",
+    [property: Id(2)] string? SystemUserToken = null);
 
 /// <summary>A tenant as the contact grains see it: settings and automations, with a version that grows on every change.</summary>
 [GenerateSerializer, Immutable, Alias("relay.tenant-config")]
