@@ -61,7 +61,7 @@ public sealed class OnlineHostingTests
     }
 
     [Fact]
-    public async Task The_current_host_serves_the_tenant_and_another_host_answers_421_also_after_a_move()
+    public async Task The_current_host_serves_the_tenant_and_another_host_answers_421_also_after_a_move_until_a_reset()
     {
         await using var online = await OnlineEmulator.StartAsync();
         var emulator = online.Emulator;
@@ -83,6 +83,9 @@ public sealed class OnlineHostingTests
         var view = JsonDocument.Parse(await http.GetStringAsync(new Uri(emulator.BaseUrl, "admin/online"))).RootElement;
         view.GetProperty("currentHost").GetInt32().ShouldBe(1);
         view.GetProperty("hosts").EnumerateArray().Select(h => h.GetString()).ShouldBe(emulator.OnlineHosts.Select(h => h.GetLeftPart(UriPartial.Authority)));
+
+        (await http.PostAsync(new Uri(emulator.BaseUrl, "admin/reset"), null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await online.LoginAsync(emulator.OnlineHosts[0])).Status.ShouldBe(HttpStatusCode.OK, "a reset puts the tenant back on its first host");
     }
 
     [Fact]
@@ -121,7 +124,7 @@ public sealed class OnlineHostingTests
     }
 
     [Fact]
-    public async Task An_Online_call_without_a_registered_application_token_is_refused_with_ApplicationTokenRequired()
+    public async Task An_Online_call_is_refused_with_ApplicationTokenRequired_until_its_token_is_a_registered_applications()
     {
         await using var online = await OnlineEmulator.StartAsync();
 
@@ -131,6 +134,13 @@ public sealed class OnlineHostingTests
         Succeeded(text).ShouldBeFalse();
         XElement.Parse(text).Descendants(XName.Get("ExceptionType", Ns75)).Single().Value.ShouldBe("ApplicationTokenRequired");
         online.Emulator.Store.Read(s => s.Tickets.Count).ShouldBe(1, "only the seeded ticket: no login happened");
+
+        using var http = new HttpClient();
+        using var register = await http.PostAsJsonAsync(
+            new Uri(online.Emulator.BaseUrl, "admin/online/applications"),
+            new { clientId = "registered-later", clientSecret = "not-registered", publicKeyPem = "", redirectUris = Array.Empty<string>() });
+        register.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        Succeeded((await online.LoginAsync(online.Emulator.OnlineHosts[0], applicationToken: "not-registered")).Text).ShouldBeTrue();
     }
 
     [Fact]
