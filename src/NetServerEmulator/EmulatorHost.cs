@@ -35,7 +35,7 @@ public static class EmulatorHost
 
         // The first address is the un-numbered host; the numbered hosts are bound after the emulator's own addresses.
         var tenant = new OnlineTenant();
-        var urls = (builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "http://localhost:5000").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var urls = OwnUrls(builder.Configuration);
         var hostUrls = OnlineHosts.Urls(builder.Configuration.GetValue<int?>(OnlineHosts.CountKey) ?? 2, builder.Configuration.GetValue<int?>(OnlineHosts.FirstPortKey) ?? 0);
         builder.WebHost.UseUrls([.. urls, .. hostUrls]);
         var wsdl = WsdlLibrary.Locate(options.WsdlFolder);
@@ -77,6 +77,18 @@ public static class EmulatorHost
         app.MapOnlineApi();
         app.MapPartnerSystemUserService();
         return app;
+    }
+
+    // The addresses Kestrel would have chosen by itself, which naming the numbered hosts would otherwise replace.
+    private static string[] OwnUrls(ConfigurationManager configuration)
+    {
+        var urls = configuration[WebHostDefaults.ServerUrlsKey];
+        if (string.IsNullOrWhiteSpace(urls) && configuration[WebHostDefaults.HttpPortsKey] is { Length: > 0 } ports)
+        {
+            urls = string.Join(';', ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}"));
+        }
+
+        return (string.IsNullOrWhiteSpace(urls) ? "http://localhost:5000" : urls).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
     /// <summary>
