@@ -29,12 +29,12 @@ public sealed partial class SoapEndpoint
     /// <summary>Creates the endpoint.</summary>
     public SoapEndpoint(WsdlLookup wsdl, EmulatorStore store, FaultInjector faults, RequestLog log, EmulatorOptions options, OnlineApplications applications)
     {
-        _applications = applications;
         _wsdl = wsdl;
         _store = store;
         _faults = faults;
         _log = log;
         _options = options;
+        _applications = applications;
     }
 
     [GeneratedRegex(@"^(?:/[\w.-]+)?/Remote/Services(?<version>\d+)/(?<agent>\w+)\.svc$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
