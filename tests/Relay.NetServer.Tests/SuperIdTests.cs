@@ -67,8 +67,10 @@ public sealed class SuperIdTests
         claims["sub"].ShouldBe("demo");
         claims[SuperOfficeClaims.ContextIdentifier].ShouldBe("Cust12345");
         claims[SuperOfficeClaims.AssociateId].ShouldBe("101");
-        claims[SuperOfficeClaims.NetServerUrl].ShouldBe(client.Issuer + "/Cust12345/Remote/Services88/");
-        claims[SuperOfficeClaims.WebApiUrl].ShouldBe(client.Issuer + "/Cust12345/api/");
+        var currentHost = client.Emulator.Online.CurrentHostUrl!.ToString().TrimEnd('/');
+        currentHost.ShouldNotBe(client.Issuer, "API calls go to the tenant's numbered host, not SuperID's");
+        claims[SuperOfficeClaims.NetServerUrl].ShouldBe(currentHost + "/Cust12345/Remote/Services88/");
+        claims[SuperOfficeClaims.WebApiUrl].ShouldBe(currentHost + "/Cust12345/api/");
         claims[SuperOfficeClaims.IsAdministrator].ShouldBe("True");
         claims[SuperOfficeClaims.Email].ShouldBe("demo@relay-demo.example");
         claims[SuperOfficeClaims.Upn].ShouldBe("demo");

@@ -1,5 +1,6 @@
 using Relay.NetServerEmulator.Data;
 using Relay.NetServerEmulator.Faults;
+using Relay.NetServerEmulator.Online;
 using Relay.NetServerEmulator.Soap;
 
 namespace Relay.NetServerEmulator.Admin;
@@ -19,11 +20,12 @@ public static class AdminApi
             faults.Clear();
             return TypedResults.NoContent();
         });
-        admin.MapPost("/reset", (EmulatorStore store, FaultInjector faults, RequestLog log) =>
+        admin.MapPost("/reset", (EmulatorStore store, FaultInjector faults, RequestLog log, OnlineTenant tenant) =>
         {
             DemoSeed.Apply(store);
             faults.Clear();
             log.Clear();
+            tenant.Reset();
             return TypedResults.NoContent();
         });
         admin.MapGet("/requests", (RequestLog log, int? take) =>

@@ -74,4 +74,14 @@ public sealed class OnlineTenant
             _state = state;
         }
     }
+
+    /// <summary>Back to the first host, running (what <c>/admin/reset</c> does).</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _current = 0;
+            _state = "Running";
+        }
+    }
 }
