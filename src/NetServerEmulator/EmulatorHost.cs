@@ -76,6 +76,7 @@ public static class EmulatorHost
         app.MapEmulatorAdmin();
         app.MapOnlineApi();
         app.MapPartnerSystemUserService();
+        app.MapSuperId();
         return app;
     }
 
@@ -125,7 +126,7 @@ public sealed class RunningEmulator : IAsyncDisposable
     /// <summary>The numbered hosts' base URLs (<c>http://127.0.0.1:P</c>), in host order.</summary>
     public IReadOnlyList<Uri> OnlineHosts => Online.Hosts;
 
-    /// <summary>The applications registered with SuperID, and its signing key.</summary>
+    /// <summary>The applications registered with SuperID, its signing key and the token test hooks.</summary>
     public OnlineApplications Applications => _app.Services.GetRequiredService<OnlineApplications>();
 
     /// <summary>Stops the emulator.</summary>
