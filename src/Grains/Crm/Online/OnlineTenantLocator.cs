@@ -8,7 +8,7 @@ namespace Relay.Crm.Online;
 
 /// <summary>
 /// Where an Online tenant runs now, from <c>GET {environment}/api/state/{ContextIdentifier}</c>: cached per tenant for
-/// <see cref="OnlineOptions.StateCacheDuration"/>, asked again when a call says the tenant moved or stopped. Logs when a
+/// <see cref="OnlineOptions.StateCacheDuration"/> (a paused one for less), asked again when a call says the tenant moved or stopped. Logs when a
 /// tenant pauses and when it resumes.
 /// </summary>
 public sealed class OnlineTenantLocator : IDisposable
@@ -32,10 +32,17 @@ public sealed class OnlineTenantLocator : IDisposable
     public async Task<OnlineTenantState> GetAsync(CrmConnection connection, CancellationToken cancellationToken = default)
     {
         var entry = EntryOf(connection);
-        return entry.State is { } state && !entry.Stale && _time.GetUtcNow() - state.CheckedAt < _options.StateCacheDuration
+        return entry.State is { } state && !entry.Stale && _time.GetUtcNow() - state.CheckedAt < Lifetime(state)
             ? state
             : await RefreshAsync(connection, entry.State, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// How long a state is trusted. A paused tenant's state expires before its work comes back (after
+    /// <see cref="OnlineOptions.NotRunningRetryAfter"/>), so the returning work sees a resumed tenant at once.
+    /// </summary>
+    private TimeSpan Lifetime(OnlineTenantState state) =>
+        state.IsRunning ? _options.StateCacheDuration : TimeSpan.FromTicks(Math.Min(_options.StateCacheDuration.Ticks, _options.NotRunningRetryAfter.Ticks / 2));
 
     /// <summary>
     /// Asks the environment again, unless another caller already replaced <paramref name="replacing"/> (the state a failed
