@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Relay.NetServerEmulator.Admin;
 using Relay.NetServerEmulator.Data;
 using Relay.NetServerEmulator.Faults;
+using Relay.NetServerEmulator.Online;
 using Relay.NetServerEmulator.Soap;
 using Relay.NetServerEmulator.Wsdl;
 
@@ -61,6 +62,7 @@ public static class EmulatorHost
             "SuperOffice NetServer emulator. Agents at /Remote/Services75/<Agent>.svc and /Remote/Services88/<Agent>.svc " +
             $"(optionally under /CustNNNNN). Demo login {DemoSeed.UserName}/{DemoSeed.Password}. Admin: /admin/ledger, /admin/requests, /admin/faults, /admin/reset."));
         app.MapEmulatorAdmin();
+        app.MapSuperId();
         return app;
     }
 
@@ -99,6 +101,9 @@ public sealed class RunningEmulator : IAsyncDisposable
 
     /// <summary>Behaviour switches.</summary>
     public EmulatorOptions Options => _app.Services.GetRequiredService<EmulatorOptions>();
+
+    /// <summary>The applications registered with SuperID, its signing key and the token test hooks.</summary>
+    public OnlineApplications Applications => _app.Services.GetRequiredService<OnlineApplications>();
 
     /// <summary>Stops the emulator.</summary>
     public async ValueTask DisposeAsync()

@@ -6,7 +6,7 @@ namespace Relay.NetServerEmulator.Data;
 /// </summary>
 public static class DemoSeed
 {
-    /// <summary>Demo login user name.</summary>
+    /// <summary>Demo login user name; the only administrator among the demo users (SuperID admin consent).</summary>
     public const string UserName = "demo";
 
     /// <summary>Demo login password.</summary>
@@ -53,6 +53,7 @@ public static class DemoSeed
             AddAssociate(s, 103, "bo", "bo", "Bo Sales", 1, []);
             AddAssociate(s, 104, "mia", "mia", "Mia Marketing", 2, []);
             AddAssociate(s, 105, "system", "system", "Relay System User", 2, [1]);
+            s.Associates[101].IsAdministrator = true;
             s.Tickets[Ticket] = new TicketRecord { Ticket = Ticket, AssociateId = 101, ExpiresAt = s.Now + TimeSpan.FromDays(30) };
         });
 

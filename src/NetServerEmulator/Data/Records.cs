@@ -108,6 +108,9 @@ public sealed class AssociateRecord
     public string Email { get; set; } = string.Empty;
     public int GroupId { get; set; }
     public List<int> SecondaryGroups { get; } = [];
+
+    /// <summary>Whether the user administers the tenant: only an administrator may approve an application at SuperID (admin consent).</summary>
+    public bool IsAdministrator { get; set; }
 }
 
 /// <summary>An entry of a simple list (interest, user group, sale type, task type, category, business, country).</summary>
