@@ -31,6 +31,9 @@ public static class OnlinePanelSignIn
 
         // Anonymous: what it trusts is the hand-over cookie of the validated SuperID callback, which it reads itself.
         app.MapGet(CompletePath, CompleteAsync).AllowAnonymous();
+
+        // Anonymous to the authorization middleware: the panel gate runs first, and the hand-off in the form is the credential.
+        app.MapPost("/panels/{tenant}/" + PanelHandOffs.Segment, RedeemAsync).AllowAnonymous();
         return app;
     }
 
@@ -139,6 +142,24 @@ public static class OnlinePanelSignIn
             $"<p id=\"relay-handoff-note\">{html.Encode(session.Name)}, you are signed in. This window closes itself; the panel in SuperOffice shows in a moment.</p>" +
             $"""<div id="relay-handoff" data-token="{html.Encode(token)}" hidden></div><script src="/online/handoff.js"></script>""",
             script: true);
+    }
+
+    /// <summary>
+    /// The frame posts what the pop-up handed it, so the session cookie is set in the frame's own partitioned cookie jar:
+    /// one set in the top-level pop-up would not reach the cross-site frame.
+    /// </summary>
+    private static async Task RedeemAsync(HttpContext context, string tenant, PanelSessions sessions, PanelHandOffs handOffs, TimeProvider time)
+    {
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
+        if (context.Items[PanelGate.PanelSettingsItem] is not PanelSettings panels || handOffs.Read(form?["handoff"], tenant) is not { } handOff)
+        {
+            await PanelPages.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "Sign-in not confirmed", "The sign-in from the SuperOffice window is unknown, has expired, or belongs to another installation. Open the panel again from SuperOffice.");
+            return;
+        }
+
+        sessions.Append(context.Response, handOff.Session with { ExpiresAt = time.GetUtcNow().AddMinutes(panels.SessionMinutes) });
+        context.Response.Redirect(handOff.ReturnPath);
+        context.Response.StatusCode = StatusCodes.Status303SeeOther;
     }
 
     private static Task Unconfirmed(HttpContext context) =>

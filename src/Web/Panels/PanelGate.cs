@@ -21,10 +21,13 @@ namespace Relay.Web.Panels;
 /// panel URL carries no ticket: the gate offers a SuperID sign-in in a pop-up instead (<see cref="OnlinePanelSignIn"/>).
 /// </summary>
 public sealed class PanelGate(
-    RequestDelegate next, IGrainFactory grains, PanelSessions sessions, PanelHandOffs handOffs, IOptions<OnlineOptions> online, TimeProvider time, ILogger<PanelGate> logger)
+    RequestDelegate next, IGrainFactory grains, PanelSessions sessions, IOptions<OnlineOptions> online, TimeProvider time, ILogger<PanelGate> logger)
 {
     /// <summary>Where the verified session is kept for the page.</summary>
     public const string SessionItem = "relay.panel-session";
+
+    /// <summary>Where the tenant's panel settings are kept for the hand-off of the Online sign-in.</summary>
+    public const string PanelSettingsItem = "relay.panel-settings";
 
     private static readonly string[] TicketParameters = ["usec", "uctx", "usid"];
 
@@ -57,7 +60,9 @@ public sealed class PanelGate(
 
         if (handOff)
         {
-            await RedeemHandOffAsync(context, panels);
+            // The Online sign-in's hand-off (OnlinePanelSignIn): no session yet, but the tenant's panel settings.
+            context.Items[PanelSettingsItem] = panels;
+            await next(context);
             return;
         }
 
@@ -120,25 +125,6 @@ public sealed class PanelGate(
 
         sessions.Append(context.Response, PanelSession.For(config.TenantId, user, time.GetUtcNow().AddMinutes(panels.SessionMinutes), ticket));
         context.Response.Redirect(PathWithout(context, TicketParameters));
-        context.Response.StatusCode = StatusCodes.Status303SeeOther;
-    }
-
-    /// <summary>
-    /// The frame posts what the sign-in pop-up handed it (<see cref="PanelHandOffs"/>), so the session cookie is set in
-    /// the frame's own partitioned cookie jar: one set in the top-level pop-up would not reach the cross-site frame.
-    /// </summary>
-    private async Task RedeemHandOffAsync(HttpContext context, PanelSettings panels)
-    {
-        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
-        var tenant = context.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
-        if (handOffs.Read(form?["handoff"], tenant) is not { } handOff)
-        {
-            await Unverified(context, "The sign-in from the SuperOffice window is unknown, has expired, or belongs to another installation.");
-            return;
-        }
-
-        sessions.Append(context.Response, handOff.Session with { ExpiresAt = time.GetUtcNow().AddMinutes(panels.SessionMinutes) });
-        context.Response.Redirect(handOff.ReturnPath);
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
     }
 

@@ -126,7 +126,7 @@ public sealed partial class SignInBrowser : IDisposable
         {
             if (Attribute(input.Value, "name") is { } name && !fields.ContainsKey(name))
             {
-                fields[name] = Attribute(input.Value, "type") == "checkbox" ? "on" : Attribute(input.Value, "value") ?? "";
+                fields[name] = Attribute(input.Value, "value") ?? (Attribute(input.Value, "type") == "checkbox" ? "on" : "");
             }
         }
 
