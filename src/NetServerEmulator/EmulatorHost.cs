@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Relay.NetServerEmulator.Admin;
@@ -31,13 +32,20 @@ public static class EmulatorHost
         }
 
         configure?.Invoke(store, options);
+
+        // The first address is the un-numbered host; the numbered hosts are bound after the emulator's own addresses.
+        var tenant = new OnlineTenant();
+        var urls = (builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "http://localhost:5000").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var hostUrls = OnlineHosts.Urls(builder.Configuration.GetValue<int?>(OnlineHosts.CountKey) ?? 2, builder.Configuration.GetValue<int?>(OnlineHosts.FirstPortKey) ?? 0);
+        builder.WebHost.UseUrls([.. urls, .. hostUrls]);
         var wsdl = WsdlLibrary.Locate(options.WsdlFolder);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(wsdl);
         builder.Services.AddSingleton<FaultInjector>();
-        builder.Services.AddSingleton<Online.OnlineTenant>();
-        builder.Services.AddSingleton<Online.OnlineApplications>();
+        builder.Services.AddSingleton(tenant);
+        builder.Services.AddSingleton<OnlineApplications>();
+        builder.Services.AddSingleton<OnlineGate>();
         builder.Services.AddSingleton<RequestLog>();
         builder.Services.AddSingleton<SoapEndpoint>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.WriteIndented = true);
@@ -51,28 +59,38 @@ public static class EmulatorHost
                 wsdl.Searched, WsdlLibrary.Origin, WsdlLibrary.FolderVariable);
         }
 
+        app.Lifetime.ApplicationStarted.Register(() => OnlineHosts.Assign(
+            tenant, [.. app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses], urls.Length, hostUrls.Count));
         app.Use(async (context, next) =>
         {
-            if (!await context.RequestServices.GetRequiredService<SoapEndpoint>().TryHandleAsync(context))
+            if (!await context.RequestServices.GetRequiredService<OnlineGate>().TryRefuseAsync(context)
+                && !await context.RequestServices.GetRequiredService<SoapEndpoint>().TryHandleAsync(context))
             {
                 await next(context);
             }
         });
         app.MapGet("/", () => TypedResults.Text(
             "SuperOffice NetServer emulator. Agents at /Remote/Services75/<Agent>.svc and /Remote/Services88/<Agent>.svc " +
-            $"(optionally under /CustNNNNN). Demo login {DemoSeed.UserName}/{DemoSeed.Password}. Admin: /admin/ledger, /admin/requests, /admin/faults, /admin/reset."));
+            $"(optionally under /CustNNNNN). Demo login {DemoSeed.UserName}/{DemoSeed.Password}. Admin: /admin/ledger, /admin/requests, /admin/faults, /admin/reset, /admin/online. " +
+            $"Online numbered hosts: {string.Join(", ", tenant.Hosts.Select(h => h.Origin()))} (/{store.ContextIdentifier}/Remote/...), /api/state/{store.ContextIdentifier}."));
         app.MapEmulatorAdmin();
+        app.MapOnlineApi();
+        app.MapPartnerSystemUserService();
         app.MapSuperId();
         return app;
     }
 
-    /// <summary>Starts an emulator on 127.0.0.1 (port 0 picks a free one) and returns a handle to it.</summary>
-    public static async Task<RunningEmulator> StartAsync(int port = 0, Action<EmulatorStore, EmulatorOptions>? configure = null, bool seed = true, TimeProvider? time = null)
+    /// <summary>
+    /// Starts an emulator on 127.0.0.1 (port 0 picks a free one) and returns a handle to it; <paramref name="onlineHosts"/>
+    /// more free ports serve as the Online tenant's numbered hosts.
+    /// </summary>
+    public static async Task<RunningEmulator> StartAsync(int port = 0, Action<EmulatorStore, EmulatorOptions>? configure = null, bool seed = true, TimeProvider? time = null, int onlineHosts = 2)
     {
-        var app = Build(["--urls", $"http://127.0.0.1:{port}"], configure, seed, time);
+        var app = Build(["--urls", $"http://127.0.0.1:{port}", $"--{OnlineHosts.CountKey}={onlineHosts}", $"--{OnlineHosts.FirstPortKey}=0"], configure, seed, time);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningEmulator(app, new Uri(address.TrimEnd('/')));
+        var authority = app.Services.GetRequiredService<OnlineTenant>().AuthorityHost
+            ?? throw new InvalidOperationException("The emulator started without telling its addresses.");
+        return new RunningEmulator(app, authority);
     }
 }
 
@@ -101,6 +119,12 @@ public sealed class RunningEmulator : IAsyncDisposable
 
     /// <summary>Behaviour switches.</summary>
     public EmulatorOptions Options => _app.Services.GetRequiredService<EmulatorOptions>();
+
+    /// <summary>The Online tenant: its numbered hosts, the current one, its state.</summary>
+    public OnlineTenant Online => _app.Services.GetRequiredService<OnlineTenant>();
+
+    /// <summary>The numbered hosts' base URLs (<c>http://127.0.0.1:P</c>), in host order.</summary>
+    public IReadOnlyList<Uri> OnlineHosts => Online.Hosts;
 
     /// <summary>The applications registered with SuperID, its signing key and the token test hooks.</summary>
     public OnlineApplications Applications => _app.Services.GetRequiredService<OnlineApplications>();

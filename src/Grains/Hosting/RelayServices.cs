@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Relay.Contacts;
 using Relay.Crm;
 using Relay.Crm.NetServer;
+using Relay.Crm.Online;
 using Relay.Observability;
 using Relay.Resilience;
 
@@ -46,6 +47,9 @@ public static class RelayServices
         // The key ring itself (IDataProtectionProvider) is the host's: one ring shared by every process.
         services.TryAddSingleton<CrmSecrets>();
         services.TryAddSingleton(_ => new CrmAddressPolicy());
+
+        // Tenant settings name Online environments, and the operator asks for an Online tenant's state, on any silo.
+        services.AddRelayOnline();
         services.AddMetrics();
         services.TryAddSingleton<RelayMetrics>();
         services.TryAddSingleton<PipelineMetrics>();

@@ -2,6 +2,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Registry;
 using Relay.Crm;
+using Relay.Crm.Online;
 
 namespace Relay.Resilience;
 
@@ -147,8 +148,9 @@ public sealed class CrmCircuitBreakers(Microsoft.Extensions.Options.IOptions<Crm
             SamplingDuration = o.SamplingDuration,
             BreakDuration = o.BreakDuration,
 
-            // Only the CRM being unwell counts: not a refused request, not a wait for the rate limit.
-            ShouldHandle = new PredicateBuilder().Handle<CrmException>(e => e.Kind != CrmErrorKind.Permanent && e.ErrorType != "RateLimited"),
+            // Only the CRM being unwell counts: not a refused request, not a wait for the rate limit, not an Online
+            // tenant that is paused or moving (its own RetryAfter already holds the work back).
+            ShouldHandle = new PredicateBuilder().Handle<CrmException>(e => e.Kind != CrmErrorKind.Permanent && e.ErrorType != "RateLimited" && !OnlineErrors.IsPauseOrMove(e)),
         });
     });
 

@@ -11,6 +11,7 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>
     /// Creates the tenant or replaces its settings, protecting its CRM secrets. An omitted (null) password or application
     /// token keeps the stored one unless the NetServer address or user name changes, which drops it; an empty one removes it.
+    /// An Online tenant's system-user token is kept the same way while its context identifier and environment stay.
     /// </summary>
     [Alias("PutSettings")]
     Task<ValidationResult> PutSettingsAsync(TenantSettings settings);

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Relay.Crm;
+using Relay.Crm.Online;
 
 namespace Relay.Tenants;
 
@@ -9,6 +11,7 @@ public sealed class TenantGrain(
     [PersistentState("tenant", RelayStorage.Name)] IPersistentState<TenantState> state,
     CrmSecrets secrets,
     CrmAddressPolicy addresses,
+    IOptions<OnlineOptions> online,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
     private TenantConfig? _config;
@@ -19,12 +22,20 @@ public sealed class TenantGrain(
     /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Settings is not { Crm: var crm } settings || !(IsPlain(crm.Password) || IsPlain(crm.ApplicationToken)))
+        if (state.State.Settings is not { Crm: var crm } settings || !(IsPlain(crm.Password) || IsPlain(crm.ApplicationToken) || IsPlain(crm.Online?.SystemUserToken)))
         {
             return;
         }
 
-        state.State.Settings = settings with { Crm = crm with { Password = ProtectPlain(crm.Password), ApplicationToken = ProtectPlain(crm.ApplicationToken) } };
+        state.State.Settings = settings with
+        {
+            Crm = crm with
+            {
+                Password = ProtectPlain(crm.Password),
+                ApplicationToken = ProtectPlain(crm.ApplicationToken),
+                Online = crm.Online is { } o ? o with { SystemUserToken = ProtectPlain(o.SystemUserToken) } : null,
+            },
+        };
         try
         {
             // The settings mean the same, so the version (which makes contact grains reload them) stays.
@@ -53,7 +64,11 @@ public sealed class TenantGrain(
     async Task<ValidationResult> ITenantGrain.PutSettingsAsync(TenantSettings settings)
     {
         var errors = TenantRules.Validate(settings, addresses);
-        if (errors.Count == 0 && await addresses.CheckAsync(settings.Crm.BaseUrl) is { } unreachable)
+        if (errors.Count == 0 && settings.Crm.Online is { } sentOnline && online.Value.EnvironmentBase(sentOnline.Environment) is null)
+        {
+            errors = [$"crm.online.environment: '{sentOnline.Environment}' is not an environment Relay knows ({string.Join(", ", online.Value.EnvironmentNames)}; others are added in {OnlineOptions.Section}:Environments)"];
+        }
+        else if (errors.Count == 0 && settings.Crm.Online is null && await addresses.CheckAsync(settings.Crm.BaseUrl) is { } unreachable)
         {
             errors = [unreachable];
         }
@@ -63,7 +78,8 @@ public sealed class TenantGrain(
             return ValidationResult.Fail(errors);
         }
 
-        // An omitted secret is kept only while the tenant signs in as the same user at the same address; an empty one removes it.
+        // An omitted secret is kept only while the tenant signs in as the same user at the same address (an Online
+        // tenant: the same context in the same environment); an empty one removes it.
         var stored = state.State.Settings?.Crm;
         var keep = stored is not null && TenantRules.SameSignIn(stored, settings.Crm);
         settings = settings with
@@ -72,6 +88,7 @@ public sealed class TenantGrain(
             {
                 Password = Secret(settings.Crm.Password, stored?.Password, keep),
                 ApplicationToken = Secret(settings.Crm.ApplicationToken, stored?.ApplicationToken, keep),
+                Online = settings.Crm.Online is { } sent ? sent with { SystemUserToken = Secret(sent.SystemUserToken, stored?.Online?.SystemUserToken, keep) } : null,
             },
         };
         state.State.Settings = settings;

@@ -59,7 +59,7 @@ public sealed record TenantCrmSettings(
 {
     /// <summary>The connection the CRM port takes.</summary>
     public CrmConnection ToConnection(string tenantId) =>
-        new(tenantId, BaseUrl, ServicesVersion, UserName, Password, ApplicationToken, EmailLookup)
+        new(tenantId, BaseUrl ?? string.Empty, ServicesVersion, UserName, Password, ApplicationToken, EmailLookup)
         {
             Online = Online is { } online ? new OnlineConnection(online.ContextIdentifier, online.Environment, online.SystemUserToken) : null,
         };
@@ -117,7 +117,11 @@ public static partial class TenantRules
         }
         else
         {
-            if ((addresses ?? new CrmAddressPolicy()).CheckShape(settings.Crm.BaseUrl) is { } problem)
+            if (settings.Crm.Online is { } online)
+            {
+                ValidateOnline(settings.Crm, online, errors);
+            }
+            else if ((addresses ?? new CrmAddressPolicy()).CheckShape(settings.Crm.BaseUrl) is { } problem)
             {
                 errors.Add(problem);
             }
@@ -183,6 +187,28 @@ public static partial class TenantRules
     }
 
     /// <summary>
+    /// An Online tenant signs in as its system user at the address its state names: it has a context identifier and an
+    /// environment, and no user name or password. A base URL is ignored, so it is not checked.
+    /// </summary>
+    private static void ValidateOnline(TenantCrmSettings crm, TenantOnlineSettings online, List<string> errors)
+    {
+        if (!ContextIdentifierShape().IsMatch(online.ContextIdentifier ?? ""))
+        {
+            errors.Add("crm.online.contextIdentifier: required: the tenant's SuperOffice context id, 2–64 letters and digits, e.g. Cust12345");
+        }
+
+        if (string.IsNullOrWhiteSpace(online.Environment))
+        {
+            errors.Add("crm.online.environment: required: the SuperOffice environment, e.g. online, sod or qaonline");
+        }
+
+        if (!string.IsNullOrEmpty(crm.UserName) || !string.IsNullOrEmpty(crm.Password))
+        {
+            errors.Add("crm.userName, crm.password: an Online tenant signs in as its system user; leave them out");
+        }
+    }
+
+    /// <summary>
     /// Whether new CRM settings sign in as the same user at the same NetServer as the stored ones. Only then may the
     /// stored password and application token be kept when the new settings omit them: sent to another address or used
     /// for another user, they would reach someone they were not given to.
@@ -192,13 +218,24 @@ public static partial class TenantRules
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(sent);
 
-        // Case alone changes neither the host nor a SuperOffice user; a trailing slash changes nothing.
+        // Case alone changes neither the host nor a SuperOffice user; a trailing slash changes nothing. An Online
+        // tenant's system user is its context in its environment.
+        if (stored.Online is not null || sent.Online is not null)
+        {
+            return stored.Online is { } before && sent.Online is { } after
+                && string.Equals(before.ContextIdentifier?.Trim(), after.ContextIdentifier?.Trim(), StringComparison.OrdinalIgnoreCase)
+                && string.Equals(before.Environment?.Trim(), after.Environment?.Trim(), StringComparison.OrdinalIgnoreCase);
+        }
+
         return string.Equals(stored.BaseUrl?.Trim().TrimEnd('/'), sent.BaseUrl?.Trim().TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
             && string.Equals(stored.UserName?.Trim(), sent.UserName?.Trim(), StringComparison.OrdinalIgnoreCase);
     }
 
     [GeneratedRegex(@"^https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$")]
     private static partial Regex FrameAncestorShape();
+
+    [GeneratedRegex("^[A-Za-z0-9]{2,64}$")]
+    private static partial Regex ContextIdentifierShape();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$")]
     private static partial Regex TenantIdShape();

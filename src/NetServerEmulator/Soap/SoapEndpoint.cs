@@ -6,6 +6,7 @@ using System.Xml.Linq;
 using Relay.NetServerEmulator.Agents;
 using Relay.NetServerEmulator.Data;
 using Relay.NetServerEmulator.Faults;
+using Relay.NetServerEmulator.Online;
 using Relay.NetServerEmulator.Wsdl;
 
 namespace Relay.NetServerEmulator.Soap;
@@ -23,10 +24,12 @@ public sealed partial class SoapEndpoint
     private readonly FaultInjector _faults;
     private readonly RequestLog _log;
     private readonly EmulatorOptions _options;
+    private readonly OnlineApplications _applications;
 
     /// <summary>Creates the endpoint.</summary>
-    public SoapEndpoint(WsdlLookup wsdl, EmulatorStore store, FaultInjector faults, RequestLog log, EmulatorOptions options)
+    public SoapEndpoint(WsdlLookup wsdl, EmulatorStore store, FaultInjector faults, RequestLog log, EmulatorOptions options, OnlineApplications applications)
     {
+        _applications = applications;
         _wsdl = wsdl;
         _store = store;
         _faults = faults;
@@ -234,7 +237,7 @@ public sealed partial class SoapEndpoint
         NetServerException? failure = null;
         try
         {
-            var user = Authenticate(agent, header);
+            var user = Authenticate(agent, header, OnlineGate.IsOnline(context));
             result = AgentHandlers.Handle(new SoapCall(version, agent, operation, body, header, _store, user));
         }
         catch (NetServerException e)
@@ -272,8 +275,13 @@ public sealed partial class SoapEndpoint
     private static bool MustUnderstand(XElement header) =>
         (string?)header.Attribute(XName.Get("mustUnderstand", SoapEnvelope)) is "1" or "true";
 
-    private AssociateRecord? Authenticate(string agent, XElement? header)
+    private AssociateRecord? Authenticate(string agent, XElement? header, bool online)
     {
+        if (online && _applications.FindBySecret(header.Str("ApplicationToken")) is null)
+        {
+            throw new NetServerException("An ApplicationToken of a registered application is required to access an Online tenant", "ApplicationTokenRequired");
+        }
+
         if (_options.RequiredApplicationToken is { } required && header.Str("ApplicationToken") != required)
         {
             throw new NetServerException("The application token is missing or invalid", "SoApplicationTokenException");

@@ -1,9 +1,15 @@
 using System.Text.Json;
+using Relay.Crm;
+using Relay.Crm.Lookups;
+using Relay.Crm.Online;
 using Relay.Tenants;
 
 namespace Relay.Web.Admin;
 
-/// <summary>Tenant settings and automations: <c>PUT</c>/<c>GET /api/admin/tenants/{tenant}</c> and <c>…/automations</c>.</summary>
+/// <summary>
+/// Tenant settings and automations: <c>PUT</c>/<c>GET /api/admin/tenants/{tenant}</c> and <c>…/automations</c>; an Online
+/// tenant's state: <c>GET …/online</c>.
+/// </summary>
 public static class AdminApi
 {
     /// <summary>The <c>/api/admin</c> route group behind the tenant's <c>admin</c> scope; every admin area maps its endpoints on one.</summary>
@@ -18,7 +24,35 @@ public static class AdminApi
         admin.MapPut("/tenants/{tenant}", PutTenantAsync);
         admin.MapGet("/tenants/{tenant}/automations", GetAutomationsAsync);
         admin.MapPut("/tenants/{tenant}/automations", PutAutomationsAsync);
+        admin.MapGet("/tenants/{tenant}/online", GetOnlineStateAsync);
         return app;
+    }
+
+    /// <summary>An Online tenant's state, asked of SuperOffice now: whether its CRM work is paused and where it runs.</summary>
+    private static async Task<Results<Ok<OnlineTenantState>, ProblemHttpResult>> GetOnlineStateAsync(string tenant, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (await ConfigAsync(grains, tenant) is not { } config)
+        {
+            return Problems.UnknownTenant(tenant);
+        }
+
+        if (config.Settings.Crm.Online is null)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "Not an Online tenant", $"Tenant '{tenant}' reaches an onsite NetServer; only SuperOffice CRM Online tenants have an Online state.");
+        }
+
+        try
+        {
+            return TypedResults.Ok(await grains.GetGrain<ICrmLookupGrain>(tenant).GetOnlineStateAsync(cancellationToken));
+        }
+        catch (CrmException ex)
+        {
+            return Problems.Create(
+                ex.Kind == CrmErrorKind.Permanent ? StatusCodes.Status502BadGateway : StatusCodes.Status503ServiceUnavailable,
+                "SuperOffice did not say",
+                ex.Message,
+                new Dictionary<string, object?> { ["errorType"] = ex.ErrorType });
+        }
     }
 
     private static Task<Results<Ok<TenantResource>, ProblemHttpResult>> GetTenantAsync(string tenant, IGrainFactory grains) =>
@@ -125,8 +159,11 @@ public static class AdminApi
         Problems.Create(StatusCodes.Status400BadRequest, "Invalid tenant id", $"'{tenant}' is not a tenant id: use 2–63 lowercase letters, digits and dashes.");
 }
 
-/// <summary>A tenant as the admin API shows it: the password and application token never leave Relay, only whether they are set.</summary>
-public sealed record TenantResource(string TenantId, long Version, TenantSettings Settings, bool HasPassword, bool HasApplicationToken, int Automations)
+/// <summary>
+/// A tenant as the admin API shows it: the password, application token and Online system-user token never leave Relay,
+/// only whether they are set.
+/// </summary>
+public sealed record TenantResource(string TenantId, long Version, TenantSettings Settings, bool HasPassword, bool HasApplicationToken, int Automations, bool HasSystemUserToken = false)
 {
     /// <summary>The resource of a tenant's configuration.</summary>
     public static TenantResource From(TenantConfig config)
@@ -135,9 +172,10 @@ public sealed record TenantResource(string TenantId, long Version, TenantSetting
         return new(
             config.TenantId,
             config.Version,
-            config.Settings with { Crm = crm with { Password = null, ApplicationToken = null } },
+            config.Settings with { Crm = crm with { Password = null, ApplicationToken = null, Online = crm.Online is { } online ? online with { SystemUserToken = null } : null } },
             !string.IsNullOrEmpty(crm.Password),
             !string.IsNullOrEmpty(crm.ApplicationToken),
-            config.Automations.Length);
+            config.Automations.Length,
+            !string.IsNullOrEmpty(crm.Online?.SystemUserToken));
     }
 }

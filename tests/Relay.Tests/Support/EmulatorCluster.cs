@@ -1,8 +1,11 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
+using Relay.Crm.Online;
 using Orleans.TestingHost;
 using Relay.Contacts;
 using Relay.NetServerEmulator;
+using Relay.NetServerEmulator.Online;
 using Relay.NetServerEmulator.Soap;
 using Relay.Resilience;
 using Relay.Tenants;
@@ -48,11 +51,22 @@ public sealed class EmulatorCluster : IAsyncDisposable
     /// Starts the emulator and a cluster of <paramref name="silos"/> silos; <paramref name="retryMaxBackoff"/> caps the
     /// wait between two attempts of an action (<see cref="CrmRetryOptions.MaxBackoff"/>), and
     /// <paramref name="setOperationSettle"/> how long a membership or interest change with an uncertain outcome holds back
-    /// other changes of its target (<see cref="CrmRetryOptions.SetOperationSettle"/>).
+    /// other changes of its target (<see cref="CrmRetryOptions.SetOperationSettle"/>). With <paramref name="online"/>, Relay
+    /// is registered with the emulator as an Online application (a key pair made here) and its silos know the emulator
+    /// as the Online environment <see cref="OnlineEnvironment"/>; a paused tenant comes back after <see cref="OnlineNotRunningRetryAfter"/>.
     /// </summary>
-    public static async Task<EmulatorCluster> StartAsync(short silos, TimeSpan? callTimeout = null, TimeSpan? retryMaxBackoff = null, TimeSpan? setOperationSettle = null)
+    public static async Task<EmulatorCluster> StartAsync(
+        short silos, TimeSpan? callTimeout = null, TimeSpan? retryMaxBackoff = null, TimeSpan? setOperationSettle = null, bool online = false)
     {
         var emulator = await EmulatorHost.StartAsync();
+        string? onlinePrivateKey = null;
+        if (online)
+        {
+            using var key = RSA.Create(2048);
+            emulator.Applications.Register(new OnlineApplication(OnlineClientId, OnlineClientSecret, key.ExportSubjectPublicKeyInfoPem(), ["https://relay.example/signin"]));
+            onlinePrivateKey = key.ExportRSAPrivateKeyPem();
+        }
+
         var relay = await RelayTestCluster.StartAsync(new RelayTestClusterOptions
         {
             Silos = silos,
@@ -70,9 +84,48 @@ public sealed class EmulatorCluster : IAsyncDisposable
                 {
                     services.Configure<CrmRetryOptions>(o => o.SetOperationSettle = settle);
                 }
+
+                if (onlinePrivateKey is not null)
+                {
+                    services.Configure<OnlineOptions>(o =>
+                    {
+                        o.ClientId = OnlineClientId;
+                        o.ClientSecret = OnlineClientSecret;
+                        o.PrivateKey = onlinePrivateKey;
+                        o.Environments[OnlineEnvironment] = emulator.BaseUrl.ToString();
+                        o.NotRunningRetryAfter = OnlineNotRunningRetryAfter;
+                    });
+                }
             },
         });
         return new EmulatorCluster(relay, emulator);
+    }
+
+    /// <summary>Relay's client id at the emulator's SuperID, with <c>online</c>.</summary>
+    public const string OnlineClientId = "relay-cluster-tests";
+
+    /// <summary>Relay's client secret (the ApplicationToken of its Online calls), with <c>online</c>.</summary>
+    public const string OnlineClientSecret = "relay-cluster-secret";
+
+    /// <summary>The name the silos know the emulator by as an Online environment.</summary>
+    public const string OnlineEnvironment = "emu";
+
+    /// <summary>How long work waits while the emulator's Online tenant is paused.</summary>
+    public static readonly TimeSpan OnlineNotRunningRetryAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Creates an Online tenant for the emulator's Online tenant (its context identifier), as an administrator's consent
+    /// would: a system-user token the emulator issued to Relay, no address and no password.
+    /// </summary>
+    public async Task<string> CreateOnlineTenantAsync(int callsPerSecond, params Automation[] automations)
+    {
+        var tenantId = "o-" + Guid.NewGuid().ToString("N")[..12];
+        var context = Emulator.Store.ContextIdentifier;
+        var crm = new TenantCrmSettings(string.Empty, "88", Online: new TenantOnlineSettings(context, OnlineEnvironment, Emulator.Applications.IssueSystemToken(OnlineClientId, context)));
+        var tenant = Client.GetGrain<ITenantGrain>(tenantId);
+        (await tenant.PutSettingsAsync(new TenantSettings("Online", crm, DefaultOwnerAssociateId: 101, CrmCallsPerSecond: callsPerSecond))).Errors.ShouldBeEmpty();
+        (await tenant.PutAutomationsAsync([.. automations])).Errors.ShouldBeEmpty();
+        return tenantId;
     }
 
     /// <summary>Creates a tenant with its own id and path on the emulator, the given CRM rate, and automations.</summary>

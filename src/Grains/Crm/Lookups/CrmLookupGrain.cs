@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Relay.Crm.Online;
 using Relay.Tenants;
 
 namespace Relay.Crm.Lookups;
@@ -10,7 +11,7 @@ namespace Relay.Crm.Lookups;
 /// <see cref="ITicketCheckGrain"/>, which holds what must be shared across the cluster.
 /// </summary>
 [StatelessWorker]
-internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm) : Grain, ICrmLookupGrain
+internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm, OnlineTenantLocator locator) : Grain, ICrmLookupGrain
 {
     private const int MinimumSearchLength = 3;
 
@@ -51,6 +52,9 @@ internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm) : Grain, ICr
 
     async Task<CrmPerson?> ICrmLookupGrain.GetPersonAsync(int personId, string? userTicket, CancellationToken cancellationToken) =>
         await crm.GetPersonAsync(await ConnectionAsync(userTicket), personId, cancellationToken);
+
+    async Task<OnlineTenantState> ICrmLookupGrain.GetOnlineStateAsync(CancellationToken cancellationToken) =>
+        await locator.RefreshAsync(await ConnectionAsync(), null, cancellationToken);
 
     async Task<IReadOnlyList<CrmListItem>> ICrmLookupGrain.GetListAsync(CrmList list, CancellationToken cancellationToken)
     {

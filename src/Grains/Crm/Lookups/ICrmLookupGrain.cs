@@ -28,6 +28,13 @@ public interface ICrmLookupGrain : IGrainWithStringKey
     [Alias("GetPerson")]
     Task<CrmPerson?> GetPersonAsync(int personId, string? userTicket = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// An Online tenant's state, asked of its environment now (not from the cache): where it runs and whether it is
+    /// paused. A tenant that is not an Online tenant fails permanently (<c>InvalidConfiguration</c>).
+    /// </summary>
+    [Alias("GetOnlineState")]
+    Task<Online.OnlineTenantState> GetOnlineStateAsync(CancellationToken cancellationToken = default);
+
     /// <summary>One of SuperOffice's pick lists.</summary>
     [Alias("GetList")]
     Task<IReadOnlyList<CrmListItem>> GetListAsync(CrmList list, CancellationToken cancellationToken = default);

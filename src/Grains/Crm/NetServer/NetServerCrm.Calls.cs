@@ -64,25 +64,45 @@ public sealed partial class NetServerCrm
     /// user's ticket (<see cref="CrmConnection.UserTicket"/>) the call runs as that user, and a rejected one is final:
     /// Relay cannot sign in as the user again.
     /// </summary>
-    private async Task<XElement> CallAsync(
-        CrmConnection connection, string agent, string operation, Func<XNamespace, object[]> content, bool write, string? notFound, CancellationToken cancellationToken)
+    private Task<XElement> CallAsync(
+        CrmConnection connection, string agent, string operation, Func<XNamespace, object[]> content, bool write, string? notFound, CancellationToken cancellationToken) =>
+        AtTenantAsync(connection, (endpoint, applicationToken) => CallAtAsync(connection, endpoint, applicationToken, agent, operation, content, write, notFound, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="call"/> at the tenant's NetServer with its application token: onsite as configured; Online at
+    /// the host the tenant's state names, with Relay's own token, following the tenant when it moves.
+    /// </summary>
+    private Task<T> AtTenantAsync<T>(CrmConnection connection, Func<NetServerEndpoint, string?, Task<T>> call, CancellationToken cancellationToken) =>
+        connection.Online is null
+            ? call(NetServerEndpoint.From(connection), connection.ApplicationToken)
+            : _online.RunAsync(connection, call, cancellationToken);
+
+    private async Task<XElement> CallAtAsync(
+        CrmConnection connection,
+        NetServerEndpoint endpoint,
+        string? applicationToken,
+        string agent,
+        string operation,
+        Func<XNamespace, object[]> content,
+        bool write,
+        string? notFound,
+        CancellationToken cancellationToken)
     {
-        var endpoint = NetServerEndpoint.From(connection);
         var body = new XElement(endpoint.Namespace + operation, new XAttribute(XNamespace.Xmlns + "i", Xsi.NamespaceName), content(endpoint.Namespace));
         if (connection.UserTicket is { } userTicket)
         {
-            var asUser = await _transport.CallAsync(endpoint, agent, operation, body, connection.ApplicationToken, userTicket, write, cancellationToken).ConfigureAwait(false);
+            var asUser = await _transport.CallAsync(endpoint, agent, operation, body, applicationToken, userTicket, write, cancellationToken).ConfigureAwait(false);
             return NetServerErrors.IsTicketRejected(asUser)
                 ? throw new CrmException(CrmErrorKind.Permanent, "UserTicketRejected", "SuperOffice no longer accepts your sign-in. Open the panel again from SuperOffice.")
                 : asUser.Failed ? throw NetServerErrors.FromExceptionInfo(asUser, agent, operation, notFound) : asUser.Body;
         }
 
         var ticket = await _sessions.GetTicketAsync(connection, endpoint, cancellationToken).ConfigureAwait(false);
-        var reply = await _transport.CallAsync(endpoint, agent, operation, body, connection.ApplicationToken, ticket, write, cancellationToken).ConfigureAwait(false);
+        var reply = await _transport.CallAsync(endpoint, agent, operation, body, applicationToken, ticket, write, cancellationToken).ConfigureAwait(false);
         if (NetServerErrors.IsTicketRejected(reply))
         {
             ticket = await _sessions.RenewAsync(connection, endpoint, ticket, cancellationToken).ConfigureAwait(false);
-            reply = await _transport.CallAsync(endpoint, agent, operation, body, connection.ApplicationToken, ticket, write, cancellationToken).ConfigureAwait(false);
+            reply = await _transport.CallAsync(endpoint, agent, operation, body, applicationToken, ticket, write, cancellationToken).ConfigureAwait(false);
         }
 
         return reply.Failed ? throw NetServerErrors.FromExceptionInfo(reply, agent, operation, notFound) : reply.Body;

@@ -63,7 +63,10 @@ public sealed partial class NetServerCrm : ICrmCatalog
         }
 
         // NetServer accepts a ticket as the user name with a blank password and answers with that user's principal.
-        var login = await _sessions.LoginAsync(connection, NetServerEndpoint.From(connection), userTicket.Trim(), string.Empty, cancellationToken).ConfigureAwait(false);
+        var login = await AtTenantAsync(
+            connection,
+            (endpoint, applicationToken) => _sessions.LoginAsync(connection, endpoint, applicationToken, userTicket.Trim(), string.Empty, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         if (login.Ticket is null || login.Principal is not { } principal)
         {
             return null;

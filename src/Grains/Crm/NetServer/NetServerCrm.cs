@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Xml.Linq;
 using Microsoft.Extensions.Options;
+using Relay.Crm.Online;
 using static Relay.Crm.NetServer.NetServerXml;
 
 namespace Relay.Crm.NetServer;
@@ -9,7 +10,7 @@ namespace Relay.Crm.NetServer;
 /// The CRM port over SuperOffice NetServer's SOAP web services (Services75 by default, Services88 supported):
 /// creates via <c>CreateDefault…Entity</c> + <c>Save…Entity</c>, lookups via <c>EMail</c>, <c>Archive</c> and
 /// <c>Find</c>, memberships via <c>Selection</c> and <c>Project</c>. Tickets are cached per tenant and renewed once
-/// when NetServer rejects one.
+/// when NetServer rejects one. An Online tenant is reached through its system user at the host its state names.
 /// </summary>
 public sealed partial class NetServerCrm : ICrm, IDisposable
 {
@@ -23,18 +24,31 @@ public sealed partial class NetServerCrm : ICrm, IDisposable
     private readonly NetServerOptions _options;
     private readonly NetServerTransport _transport;
     private readonly NetServerSessions _sessions;
+    private readonly OnlineCalls _online;
+    private readonly List<IDisposable> _owned = [];
     private readonly ConcurrentDictionary<(string Tenant, string List), (DateTimeOffset At, IReadOnlyList<(int Id, string Name, string? Code)> Items)> _lists = new();
 
     /// <summary>
     /// Creates the adapter with its options, the gate every request waits at (the tenant's rate limit), the key ring that
-    /// reveals the tenants' secrets, and the policy on where they may be sent (without one, only public https hosts).
+    /// reveals the tenants' secrets, the policy on where they may be sent (without one, only public https hosts), and
+    /// Relay's Online application identity with the services that locate Online tenants and sign their system users in.
     /// </summary>
-    public NetServerCrm(IOptions<NetServerOptions> options, ICrmRequestGate? gate = null, CrmSecrets? secrets = null, CrmAddressPolicy? addresses = null)
+    public NetServerCrm(
+        IOptions<NetServerOptions> options,
+        ICrmRequestGate? gate = null,
+        CrmSecrets? secrets = null,
+        CrmAddressPolicy? addresses = null,
+        IOptions<OnlineOptions>? online = null,
+        OnlineTenantLocator? locator = null,
+        SystemUserSignIn? systemUser = null)
     {
         _options = options.Value;
         secrets ??= CrmSecrets.WithoutKeyRing;
-        _transport = new NetServerTransport(_options, gate, secrets, addresses ?? new CrmAddressPolicy());
-        _sessions = new NetServerSessions(_transport, secrets);
+        addresses ??= new CrmAddressPolicy();
+        online ??= Options.Create(new OnlineOptions());
+        _transport = new NetServerTransport(_options, gate, secrets, addresses);
+        _online = new OnlineCalls(locator ?? Own(new OnlineTenantLocator(online, addresses)), online.Value);
+        _sessions = new NetServerSessions(_transport, secrets, systemUser ?? Own(new SystemUserSignIn(online, secrets, addresses)));
     }
 
     /// <summary>Creates the adapter with default options.</summary>
@@ -268,7 +282,18 @@ public sealed partial class NetServerCrm : ICrm, IDisposable
         await SaveEntityAsync(connection, "Person", entity, "PersonNotFound", cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _transport.Dispose();
+    public void Dispose()
+    {
+        _transport.Dispose();
+        _owned.ForEach(o => o.Dispose());
+    }
+
+    private T Own<T>(T disposable)
+        where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
 
     private static readonly string[] SelectableItemMembers =
         ["TableRight", "FieldProperties", "Id", "Name", "ToolTip", "Deleted", "Rank", "Type", "ColorBlock", "IconHint", "Selected", "LastChanged", "ChildItems", "ExtraInfo", "StyleHint", "Hidden", "FullName"];

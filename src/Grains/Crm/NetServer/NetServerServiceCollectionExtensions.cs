@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Relay.Crm.Online;
 
 namespace Relay.Crm.NetServer;
 
@@ -18,6 +19,7 @@ public static class NetServerServiceCollectionExtensions
             builder.Configure(configure);
         }
 
+        services.AddRelayOnline();
         services.TryAddSingleton<NetServerCrm>();
         services.RemoveAll<ICrm>();
         services.RemoveAll<ICrmCatalog>();

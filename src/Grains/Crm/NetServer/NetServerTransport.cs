@@ -9,42 +9,6 @@ using System.Xml.Linq;
 
 namespace Relay.Crm.NetServer;
 
-/// <summary>Where one tenant's NetServer lives: base URL, endpoint version and its namespace.</summary>
-internal sealed record NetServerEndpoint(string TenantId, string BaseUrl, string Version)
-{
-    /// <summary>The namespace of operations, carriers and headers, e.g. <c>…/NetServer/Services75</c>.</summary>
-    public XNamespace Namespace { get; } = "http://www.superoffice.net/ws/crm/NetServer/Services" + Version;
-
-    /// <summary>Reads the endpoint from a tenant's connection; bad settings fail permanently.</summary>
-    public static NetServerEndpoint From(CrmConnection connection)
-    {
-        var version = string.IsNullOrWhiteSpace(connection.ServicesVersion) ? "75" : connection.ServicesVersion.Trim();
-        if (!version.All(char.IsAsciiDigit))
-        {
-            throw new CrmException(CrmErrorKind.Permanent, "InvalidConfiguration", $"Tenant {connection.TenantId}: ServicesVersion '{version}' is not a NetServer version such as 75 or 88.");
-        }
-
-        if (!Uri.TryCreate(connection.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new CrmException(CrmErrorKind.Permanent, "InvalidConfiguration", $"Tenant {connection.TenantId}: BaseUrl '{connection.BaseUrl}' is not an http(s) URL.");
-        }
-
-        return new NetServerEndpoint(connection.TenantId, connection.BaseUrl.TrimEnd('/'), version);
-    }
-
-    /// <summary><c>{base}/Remote/Services{ver}/{Agent}.svc</c>, for onsite (<c>https://host/app</c>) and Online (<c>https://host/CustNNNNN</c>) bases alike.</summary>
-    public Uri AgentUrl(string agent) => new($"{BaseUrl}/Remote/Services{Version}/{agent}.svc");
-
-    /// <summary>The SOAPAction of an operation.</summary>
-    public string Action(string agent, string operation) => $"{Namespace.NamespaceName}/{agent}/{operation}";
-}
-
-/// <summary>A NetServer reply: the body element and the failure reported in its headers, if any.</summary>
-internal sealed record NetServerReply(XElement Body, string? ExceptionType, string? ExceptionMessage, bool Succeeded)
-{
-    public bool Failed => ExceptionType is not null || !Succeeded;
-}
-
 /// <summary>
 /// SOAP 1.1 over WCF's <see cref="BasicHttpBinding"/>: one cached <see cref="ChannelFactory{TChannel}"/> per tenant and
 /// agent, request headers <c>ApplicationToken</c>, <c>Credentials/Ticket</c> and <c>TimeZone</c>, response headers
@@ -209,9 +173,12 @@ internal sealed partial class NetServerTransport : IDisposable
         string.Equals((string?)element.Attribute(XName.Get("nil", "http://www.w3.org/2001/XMLSchema-instance")), "true", StringComparison.Ordinal);
 
     /// <summary>Turns a WCF/HTTP failure into a classified <see cref="CrmException"/>.</summary>
-    internal static CrmException Classify(Exception e, string agent, string operation, bool isWrite)
+    internal static CrmException Classify(Exception e, string agent, string operation, bool isWrite) =>
+        Classify(e, $"NetServer {agent}.{operation}", isWrite);
+
+    /// <summary>The same for any HTTP call to SuperOffice; <paramref name="call"/> names it in the message.</summary>
+    internal static CrmException Classify(Exception e, string call, bool isWrite)
     {
-        var call = $"NetServer {agent}.{operation}";
         for (var current = e; current is not null; current = current.InnerException)
         {
             if (current is CrmException refused)
@@ -249,6 +216,9 @@ internal sealed partial class NetServerTransport : IDisposable
             return code switch
             {
                 429 => new CrmException(CrmErrorKind.Transient, "Http429", $"{call}: too many requests (HTTP 429).", e),
+
+                // An Online tenant's old host refuses before doing anything, so even a write is certain not to have happened.
+                421 => new CrmException(CrmErrorKind.Transient, Online.OnlineErrors.TenantMoved, $"{call}: the tenant is no longer on this host (HTTP 421).", e),
                 408 or >= 500 => new CrmException(CrmErrorKind.Transient, $"Http{code}", $"{call}: HTTP {code}.", e),
                 _ => new CrmException(CrmErrorKind.Permanent, $"Http{code}", $"{call}: HTTP {code}; check the tenant's NetServer URL and version.", e),
             };

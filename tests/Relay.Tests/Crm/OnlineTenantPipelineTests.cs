@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+using Relay.Contacts;
+using Relay.Crm.Lookups;
+using Relay.Crm.Online;
+using Relay.NetServerEmulator.Data;
+using Relay.Triggers;
+
+namespace Relay.Tests.Crm;
+
+/// <summary>
+/// An Online tenant through the whole pipeline (contact grains, circuit breaker, rate limit, the SOAP adapter) against
+/// the emulator's Online hosts: a move mid-run and a pause cost no attempt, park nothing and lose nothing.
+/// </summary>
+public sealed partial class OnlineTenantPipelineTests
+{
+    [GeneratedRegex("#relay-ref:(RLY-[0-9A-F]+)#")]
+    private static partial Regex ReferencePattern();
+
+    [Fact]
+    public async Task Many_triggers_with_the_tenant_moved_mid_run_create_every_task_once_and_park_nothing()
+    {
+        await using var relay = await EmulatorCluster.StartAsync(silos: 2, online: true);
+        var tenant = await relay.CreateOnlineTenantAsync(1000, Build.Automation(TriggerType.FormSubmitted, new CreateTaskAction(3, "Call back", 2, ActionOwner.CompanyAssociate)));
+        var contacts = Contacts(relay.Emulator.Store, 120);
+
+        await relay.SendAsync(tenant, [.. contacts.Select(c => Build.Trigger(TriggerType.FormSubmitted, c.Id, c.Email))]);
+        await Eventually.ThatAsync(() => Tasks(relay.Emulator.Store).Count >= contacts.Count / 3, "a third of the tasks before the move");
+        relay.Emulator.Online.Move();
+
+        await Eventually.ThatAsync(() => Tasks(relay.Emulator.Store).Count >= contacts.Count, "every task", TimeSpan.FromMinutes(2));
+        var views = await DrainedAsync(relay, tenant, contacts);
+        var tasks = Tasks(relay.Emulator.Store);
+        tasks.Count.ShouldBe(contacts.Count);
+        tasks.Distinct().Count().ShouldBe(contacts.Count, "each task once");
+        views.ShouldAllBe(v => v.Parked.IsEmpty && v.Outcomes.All(o => o.Status == OutcomeStatus.Succeeded));
+        relay.Emulator.Online.CurrentHost.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_paused_tenant_holds_its_work_without_attempts_or_parking_and_finishes_once_it_runs_again()
+    {
+        await using var relay = await EmulatorCluster.StartAsync(silos: 2, online: true);
+        var tenant = await relay.CreateOnlineTenantAsync(1000, Build.Automation(TriggerType.FormSubmitted, new CreateTaskAction(3, "Call back", 2, ActionOwner.CompanyAssociate)));
+        var contacts = Contacts(relay.Emulator.Store, 20);
+        await relay.SendAsync(tenant, [.. contacts.Select(c => Build.Trigger(TriggerType.FormSubmitted, c.Id, c.Email, second: 1))]);
+        await Eventually.ThatAsync(() => Tasks(relay.Emulator.Store).Count >= contacts.Count, "the tasks before the pause");
+        await DrainedAsync(relay, tenant, contacts);
+
+        relay.Emulator.Online.SetState("OfflineUpgrade");
+        await relay.SendAsync(tenant, [.. contacts.Select(c => Build.Trigger(TriggerType.FormSubmitted, c.Id, c.Email, second: 2))]);
+        await Eventually.GetAsync(
+            () => relay.ViewAsync(tenant, contacts[0].Id),
+            v => v is { Outbox: [{ LastErrorType: OnlineErrors.TenantNotRunning }, ..] },
+            "the first contact's new task to wait for the paused tenant");
+        var paused = await relay.Client.GetGrain<ICrmLookupGrain>(tenant).GetOnlineStateAsync();
+        paused.IsRunning.ShouldBeFalse();
+        paused.State.ShouldBe("OfflineUpgrade");
+        Tasks(relay.Emulator.Store).Count.ShouldBe(contacts.Count);
+
+        relay.Emulator.Online.SetState("Running");
+        await Eventually.ThatAsync(() => Tasks(relay.Emulator.Store).Count >= 2 * contacts.Count, "every task once the tenant runs", TimeSpan.FromMinutes(1));
+        var views = await DrainedAsync(relay, tenant, contacts);
+        Tasks(relay.Emulator.Store).Distinct().Count().ShouldBe(2 * contacts.Count);
+        views.ShouldAllBe(v => v.Parked.IsEmpty && v.Outcomes.Length == 2 && v.Outcomes.All(o => o.Status == OutcomeStatus.Succeeded && o.Attempts == 1));
+        (await relay.Client.GetGrain<ICrmLookupGrain>(tenant).GetOnlineStateAsync()).IsRunning.ShouldBeTrue();
+    }
+
+    /// <summary>Contacts with persons of their own in the emulator, so each links to exactly one.</summary>
+    private static List<(string Id, string Email)> Contacts(EmulatorStore store, int count)
+    {
+        var company = store.AddCompany("Online AB", associateId: 101).CompanyId;
+        return [.. Enumerable.Range(0, count).Select(i =>
+        {
+            var email = Build.Email();
+            store.AddPerson("Online", $"{i}", email, company);
+            return ($"c{i}", email);
+        })];
+    }
+
+    private static async Task<ContactView[]> DrainedAsync(EmulatorCluster relay, string tenant, List<(string Id, string Email)> contacts) =>
+        [.. (await Task.WhenAll(contacts.Select(c => Eventually.GetAsync(() => relay.ViewAsync(tenant, c.Id), v => v is { Outbox.IsEmpty: true }, $"{c.Id}'s outbox to drain")))).Select(v => v!)];
+
+    /// <summary>The references of every appointment in the emulator, once per appointment.</summary>
+    private static List<string> Tasks(EmulatorStore store) => store.Read(s =>
+        s.Appointments.Values.Select(a => ReferencePattern().Match(a.Description ?? string.Empty)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList());
+}
