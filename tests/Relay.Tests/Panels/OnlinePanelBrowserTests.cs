@@ -42,6 +42,9 @@ public sealed class OnlinePanelBrowserTests(OnlinePanelHost host, ChromiumFixtur
 
         var person = Crm.PersonsWithEmail(email).ShouldHaveSingleItem();
         (person.FirstName, person.LastName, person.CompanyName).ShouldBe(("Olle", "Online", "Online Konsult AB"));
+        var calls = host.Emulator.Requests.Snapshot().Where(r => r.RequestEnvelope.Contains(email, StringComparison.Ordinal)).ToList();
+        calls.ShouldNotBeEmpty();
+        calls.ShouldAllBe(r => r.Path.StartsWith($"/{OnlinePanelHost.ContextIdentifier}/Remote/Services88/", StringComparison.Ordinal));
         panel.Dialogs.ShouldBeEmpty();
     }
 }
