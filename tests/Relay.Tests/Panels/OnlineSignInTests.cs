@@ -47,6 +47,51 @@ public sealed partial class OnlineSignInTests(OnlinePanelHost host) : IClassFixt
         panels.FrameAncestors.ShouldBe([host.SuperIdBase.GetLeftPart(UriPartial.Authority), "https://*.superoffice.com"]);
         panels.LeadReportGroups.ShouldBe([1, 2], ignoreOrder: true);
         browser.Cookie(host.BaseUrl.Host, "relay-online-signin").ShouldBeNull();
+
+        // SuperID answers from another site in production: the correlation and nonce cookies must be sent back cross-site.
+        var signInCookies = browser.SetCookies.Where(c => c.StartsWith(".AspNetCore.Correlation.", StringComparison.Ordinal) || c.StartsWith(".AspNetCore.OpenIdConnect.Nonce.", StringComparison.Ordinal)).ToList();
+        signInCookies.Count.ShouldBeGreaterThanOrEqualTo(2);
+        signInCookies.ShouldAllBe(c => c.Contains("samesite=none") && c.Contains("secure") && c.Contains("httponly"));
+    }
+
+    [Fact]
+    public async Task Installing_again_for_the_same_customer_replaces_the_system_token_and_keeps_the_panels()
+    {
+        var tenant = "inst-" + Guid.NewGuid().ToString("N")[..8];
+        var url = new Uri(host.BaseUrl, $"/online/install?environment=sod&tenant={tenant}");
+        using (var first = new SignInBrowser())
+        {
+            (await first.RunAsync(url, Demo)).Status.ShouldBe(HttpStatusCode.Created);
+        }
+
+        var grain = host.Grains.GetGrain<ITenantGrain>(tenant);
+        var before = (await grain.GetConfigAsync())!.Settings;
+        (await grain.PutSettingsAsync(before with { Panels = before.Panels! with { LeadReportGroups = [7] } })).Errors.ShouldBeEmpty();
+        using var again = new SignInBrowser();
+
+        var (_, status, body) = await again.RunAsync(url, Demo);
+
+        status.ShouldBe(HttpStatusCode.OK, body);
+        body.ShouldContain("The panels keep the settings they had");
+        var after = (await grain.GetConfigAsync())!.Settings;
+        after.Panels!.LeadReportGroups.ShouldBe([7]);
+        after.Crm.Online!.SystemUserToken.ShouldNotBe(before.Crm.Online!.SystemUserToken);
+        CrmSecrets.IsProtected(after.Crm.Online.SystemUserToken).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Installing_under_the_id_of_another_customers_online_tenant_is_refused()
+    {
+        var tenant = "inst-" + Guid.NewGuid().ToString("N")[..8];
+        var grain = host.Grains.GetGrain<ITenantGrain>(tenant);
+        (await grain.PutSettingsAsync(new TenantSettings("Other", new TenantCrmSettings("", "88", Online: new TenantOnlineSettings("Cust99999", "sod", "SysTok-other"))))).Errors.ShouldBeEmpty();
+        using var browser = new SignInBrowser();
+
+        var (_, status, body) = await browser.RunAsync(new Uri(host.BaseUrl, $"/online/install?environment=sod&tenant={tenant}"), Demo);
+
+        status.ShouldBe(HttpStatusCode.Forbidden, body);
+        body.ShouldContain("belongs to another SuperOffice customer");
+        (await grain.GetConfigAsync())!.Settings.Crm.Online!.ContextIdentifier.ShouldBe("Cust99999");
     }
 
     [Fact]
