@@ -172,6 +172,40 @@ public sealed class OnlineSystemUserTests
         key.VerifyData(System.Text.Encoding.UTF8.GetBytes("SysTok-1.202611291000"), Convert.FromBase64String(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).ShouldBeTrue();
     }
 
+    [Fact]
+    public void A_421_is_a_transient_move_even_for_a_write_never_an_uncertain_outcome()
+    {
+        var refused = NetServerTransport.Classify(new HttpRequestException("Misdirected", null, System.Net.HttpStatusCode.MisdirectedRequest), "Sale", "SaveSaleEntity", isWrite: true);
+
+        refused.Kind.ShouldBe(CrmErrorKind.Transient);
+        refused.ErrorType.ShouldBe(OnlineErrors.TenantMoved);
+    }
+
+    [Fact]
+    public async Task A_tenant_that_keeps_moving_is_followed_twice_then_waits_briefly_without_an_attempt()
+    {
+        await using var online = await OnlineSession.StartAsync();
+        var calls = new OnlineCalls(online.Locator, new OnlineOptions { ClientId = OnlineSession.ClientId, ClientSecret = OnlineSession.ClientSecret });
+        var endpoints = new List<string>();
+
+        var moved = await Should.ThrowAsync<CrmException>(() => calls.RunAsync<int>(
+            online.Connection,
+            (endpoint, token) =>
+            {
+                token.ShouldBe(OnlineSession.ClientSecret);
+                endpoints.Add(endpoint.BaseUrl);
+                online.Emulator.Online.Move();
+                throw new CrmException(CrmErrorKind.Transient, OnlineErrors.TenantMoved, "421");
+            },
+            CancellationToken.None));
+
+        moved.ErrorType.ShouldBe(OnlineErrors.TenantMoved);
+        moved.Kind.ShouldBe(CrmErrorKind.Transient);
+        moved.RetryAfter.ShouldBe(OnlineCalls.MovedRetryAfter);
+        endpoints.Count.ShouldBe(1 + OnlineCalls.MaxMoves);
+        endpoints.Distinct().Count().ShouldBe(2, "each refresh found the host the tenant had moved to");
+    }
+
     /// <summary>An emulator with Relay registered as an Online application, a system-user token for Cust12345, and an adapter that knows the emulator's environment.</summary>
     internal sealed class OnlineSession : IAsyncDisposable
     {

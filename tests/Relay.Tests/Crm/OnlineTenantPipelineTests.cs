@@ -1,8 +1,12 @@
+using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using Relay.Contacts;
 using Relay.Crm.Lookups;
 using Relay.Crm.Online;
 using Relay.NetServerEmulator.Data;
+using Relay.Tenants;
 using Relay.Triggers;
 
 namespace Relay.Tests.Crm;
@@ -34,6 +38,32 @@ public sealed partial class OnlineTenantPipelineTests
         tasks.Distinct().Count().ShouldBe(contacts.Count, "each task once");
         views.ShouldAllBe(v => v.Parked.IsEmpty && v.Outcomes.All(o => o.Status == OutcomeStatus.Succeeded));
         relay.Emulator.Online.CurrentHost.ShouldBe(1);
+
+        // A panel's ticket check follows the tenant to its new host too.
+        var user = await relay.Client.GetGrain<ICrmLookupGrain>(tenant).ResolveUserTicketAsync(DemoSeed.Ticket);
+        user.ShouldNotBeNull().AssociateId.ShouldBe(101);
+    }
+
+    [Fact]
+    public async Task A_plaintext_system_user_token_stored_earlier_is_protected_when_the_tenant_activates_and_still_signs_in()
+    {
+        await using var relay = await EmulatorCluster.StartAsync(silos: 1, online: true);
+        var serializer = relay.Cluster.GetSiloServiceProvider(relay.Cluster.Silos[0].SiloAddress).GetRequiredService<Serializer>();
+        var context = relay.Emulator.Store.ContextIdentifier;
+        var token = relay.Emulator.Applications.IssueSystemToken(EmulatorCluster.OnlineClientId, context);
+        var tenant = "o-" + Guid.NewGuid().ToString("N")[..12];
+        var grain = relay.Client.GetGrain<ITenantGrain>(tenant);
+        var crm = new TenantCrmSettings(string.Empty, "88", Online: new TenantOnlineSettings(context, EmulatorCluster.OnlineEnvironment, token));
+        relay.Storage.Write(serializer, "tenant", grain.GetGrainId(), new TenantState { Settings = new TenantSettings("Legacy", crm, DefaultOwnerAssociateId: 101), Version = 2 });
+        (await grain.PutAutomationsAsync([Build.Automation(TriggerType.FormSubmitted, new CreateTaskAction(3, "Call back", 2, ActionOwner.CompanyAssociate))])).Errors.ShouldBeEmpty();
+
+        var config = (await grain.GetConfigAsync()).ShouldNotBeNull();
+
+        config.Settings.Crm.Online!.SystemUserToken.ShouldStartWith(Relay.Crm.CrmSecrets.Prefix);
+        Encoding.UTF8.GetString(relay.Storage.Raw("tenant", grain.GetGrainId()).ShouldNotBeNull()).ShouldNotContain(token);
+        var contact = Contacts(relay.Emulator.Store, 1)[0];
+        await relay.SendAsync(tenant, Build.Trigger(TriggerType.FormSubmitted, contact.Id, contact.Email));
+        await Eventually.ThatAsync(() => Tasks(relay.Emulator.Store).Count == 1, "the task, made by the system user the protected token signs in");
     }
 
     [Fact]

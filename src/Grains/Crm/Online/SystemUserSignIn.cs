@@ -29,7 +29,7 @@ public sealed class SystemUserSignIn : IDisposable
     private readonly OnlineHttp _http;
     private readonly TimeProvider _time;
     private readonly JsonWebTokenHandler _tokens = new();
-    private readonly Lazy<string?> _privateKey;
+    private string? _privateKey;
 
     /// <summary>Creates the sign-in with Relay's application identity; its requests follow <paramref name="addresses"/>.</summary>
     public SystemUserSignIn(IOptions<OnlineOptions> options, CrmSecrets secrets, CrmAddressPolicy addresses, TimeProvider? time = null)
@@ -38,8 +38,6 @@ public sealed class SystemUserSignIn : IDisposable
         _secrets = secrets;
         _http = new OnlineHttp(addresses);
         _time = time ?? TimeProvider.System;
-        _privateKey = new(() => !string.IsNullOrWhiteSpace(_options.PrivateKey) ? _options.PrivateKey
-            : !string.IsNullOrWhiteSpace(_options.PrivateKeyFile) && File.Exists(_options.PrivateKeyFile) ? File.ReadAllText(_options.PrivateKeyFile) : null);
     }
 
     /// <summary>The system user's ticket for the tenant, and when the token that carried it expires.</summary>
@@ -47,7 +45,7 @@ public sealed class SystemUserSignIn : IDisposable
     {
         var online = OnlineTenantLocator.OnlineOf(connection);
         var tenant = connection.TenantId;
-        if (!_options.IsConfigured || _privateKey.Value is not { } privateKey)
+        if (!_options.IsConfigured || PrivateKey() is not { } privateKey)
         {
             throw new CrmException(CrmErrorKind.Permanent, OnlineErrors.OnlineNotConfigured, $"Tenant {tenant}: Relay has no Online application identity; set Relay:Online:ClientId, ClientSecret and PrivateKey (or PrivateKeyFile).");
         }
@@ -63,6 +61,10 @@ public sealed class SystemUserSignIn : IDisposable
         var jwt = await AuthenticateAsync(tenant, environment, online.ContextIdentifier, Sign(systemToken, privateKey), cancellationToken).ConfigureAwait(false);
         return await ValidateAsync(tenant, environment, online.ContextIdentifier, jwt, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The PEM key from the settings or its file; a file not mounted yet is looked for again next time.</summary>
+    private string? PrivateKey() => _privateKey ??= !string.IsNullOrWhiteSpace(_options.PrivateKey) ? _options.PrivateKey
+        : !string.IsNullOrWhiteSpace(_options.PrivateKeyFile) && File.Exists(_options.PrivateKeyFile) ? File.ReadAllText(_options.PrivateKeyFile) : null;
 
     /// <summary><c>{token}.{yyyyMMddHHmm UTC}.{base64 RSA-SHA256 PKCS#1 signature of the first two}</c>.</summary>
     internal string Sign(string systemToken, string privateKeyPem)
