@@ -6,6 +6,7 @@ using Relay.Web.Imports;
 using Relay.Web.Ingest;
 using Relay.Web.Leads;
 using Relay.Web.Observability;
+using Relay.Web.Online;
 using Relay.Web.Operator;
 
 namespace Relay.Web.Hosting;
@@ -44,6 +45,8 @@ public static class RelayWebApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapRelayPanels();
+        app.MapOnlineInstall();
+        app.MapOnlinePanelSignIn();
         app.MapRelayHealth();
         app.MapRelayOperations();
         app.MapIngestApi();

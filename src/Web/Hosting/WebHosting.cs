@@ -4,6 +4,7 @@ using Relay.Web.Ingest;
 using Relay.Web.Panels;
 using Relay.Web.Recovery;
 using Relay.Web.Observability;
+using Relay.Web.Online;
 
 namespace Relay.Web.Hosting;
 
@@ -53,6 +54,7 @@ public static class WebHosting
             o.SuppressXFrameOptionsHeader = true;
         });
         builder.Services.AddRelayAuthentication(configuration);
+        builder.Services.AddRelayOnline(configuration);
         builder.Services.AddRelayHealthChecks();
         if (configuration.GetValue($"{EmulatorSettings.Section}:Enabled", false))
         {

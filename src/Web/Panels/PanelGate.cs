@@ -1,8 +1,10 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http.Extensions;
-using Relay.Crm;
+using Microsoft.Extensions.Options;
 using Relay.Crm.Lookups;
+using Relay.Crm.Online;
 using Relay.Tenants;
+using Relay.Web.Online;
 
 namespace Relay.Web.Panels;
 
@@ -15,12 +17,17 @@ namespace Relay.Web.Panels;
 /// the history. Everything else gets a 401 or 403 page, never data. The ticket check runs on a silo
 /// (<see cref="ICrmLookupGrain"/>): the web host holds no CRM adapter, so it works as a plain cluster client.
 /// A ticket check the tenant's budget for them cannot take now is a quick 429 (<see cref="ITicketCheckGrain"/>);
-/// requests without a session are rate-limited before they get here (<see cref="PanelRateLimiting"/>).
+/// requests without a session are rate-limited before they get here (<see cref="PanelRateLimiting"/>). An Online tenant's
+/// panel URL carries no ticket: the gate offers a SuperID sign-in in a pop-up instead (<see cref="OnlinePanelSignIn"/>).
 /// </summary>
-public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelSessions sessions, TimeProvider time, ILogger<PanelGate> logger)
+public sealed class PanelGate(
+    RequestDelegate next, IGrainFactory grains, PanelSessions sessions, IOptions<OnlineOptions> online, TimeProvider time, ILogger<PanelGate> logger)
 {
     /// <summary>Where the verified session is kept for the page.</summary>
     public const string SessionItem = "relay.panel-session";
+
+    /// <summary>Where the tenant's panel settings are kept for the hand-off of the Online sign-in.</summary>
+    public const string PanelSettingsItem = "relay.panel-settings";
 
     private static readonly string[] TicketParameters = ["usec", "uctx", "usid"];
 
@@ -31,7 +38,9 @@ public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelS
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers["Referrer-Policy"] = "no-referrer";
         response.Headers.CacheControl = "no-store";
-        if (segments.Length < 3 || PanelOf(segments[2]) is not { } panel)
+        var panel = segments.Length >= 3 ? PanelOf(segments[2]) : null;
+        var handOff = segments.Length == 3 && segments[2] == PanelHandOffs.Segment && HttpMethods.IsPost(context.Request.Method);
+        if (panel is null && !handOff)
         {
             await PanelPages.WriteErrorAsync(context, StatusCodes.Status404NotFound, "No such panel", "Relay has a Lead Report (leads), a Timeline Report (timeline) and Event details (event).");
             return;
@@ -49,23 +58,39 @@ public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelS
             "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'" +
             string.Concat((panels.FrameAncestors.IsDefault ? [] : panels.FrameAncestors).Select(a => " " + a));
 
-        if (context.Request.Query.ContainsKey("usec"))
+        if (handOff)
+        {
+            // The Online sign-in's hand-off (OnlinePanelSignIn): no session yet, but the tenant's panel settings.
+            context.Items[PanelSettingsItem] = panels;
+            await next(context);
+            return;
+        }
+
+        var query = context.Request.Query;
+        if (query.ContainsKey("usec"))
         {
             await VerifyTicketAsync(context, config, panels);
             return;
         }
 
         var session = sessions.Read(context.Request.Cookies[PanelSessions.CookieName(tenant)], tenant);
+        if (session is null && config.Settings.Crm.Online is not null && online.Value.IsConfigured && query.ContainsKey("uctx") && query.ContainsKey("usid"))
+        {
+            // SuperOffice Online's panel URL names the user but carries no ticket: the user signs in with SuperID in a pop-up.
+            await OnlinePanelSignIn.WriteSignInPageAsync(context, config, panels, PathWithout(context, TicketParameters));
+            return;
+        }
+
         if (session is null)
         {
             await PanelPages.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "Please open this panel from SuperOffice", "Relay could not tell who you are: there is no SuperOffice sign-in for this panel, or it has expired. Open the panel again from SuperOffice.");
             return;
         }
 
-        var allowed = AllowedGroups(panels, panel);
+        var allowed = AllowedGroups(panels, panel!.Value);
         if (!session.Groups.Any(allowed.Contains))
         {
-            await PanelPages.WriteErrorAsync(context, StatusCodes.Status403Forbidden, "This panel is not for your user group", $"{session.Name}, your SuperOffice user group may not see the {Title(panel)}. Ask your administrator if you need it.");
+            await PanelPages.WriteErrorAsync(context, StatusCodes.Status403Forbidden, "This panel is not for your user group", $"{session.Name}, your SuperOffice user group may not see the {Title(panel.Value)}. Ask your administrator if you need it.");
             return;
         }
 
@@ -85,36 +110,9 @@ public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelS
             return;
         }
 
-        CrmUser? user;
-        try
+        var (answered, user) = await PanelTicketCheck.ResolveAsync(context, grains, config.TenantId, ticket, logger);
+        if (answered)
         {
-            user = await grains.GetGrain<ICrmLookupGrain>(config.TenantId).ResolveUserTicketAsync(ticket, context.RequestAborted);
-        }
-        catch (CrmException ex) when (ex.ErrorType == TicketCheckAdmission.BusyErrorType)
-        {
-            context.Response.Headers.RetryAfter = PanelRateLimiting.RetryAfterSeconds(ex.RetryAfter);
-            await PanelPages.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests, "Too many sign-ins just now", "Relay is checking many SuperOffice sign-ins for this installation at the moment. Try again in a moment.");
-            return;
-        }
-        catch (CrmException ex) when (ex.Kind != CrmErrorKind.Permanent)
-        {
-            logger.LogWarning(ex, "Ticket check for tenant {Tenant} failed", config.TenantId);
-            await PanelPages.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "SuperOffice did not answer", "Relay could not check your SuperOffice sign-in just now. Try again in a moment.");
-            return;
-        }
-        catch (CrmException ex) when (ex.ErrorType == UnsupportedCrmPorts.ErrorType)
-        {
-            await PanelPages.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "Panels need SuperOffice", "This Relay runs without a NetServer connection (Relay:Crm:Mode), so it cannot check who you are.");
-            return;
-        }
-        catch (CrmException)
-        {
-            user = null;
-        }
-        catch (Exception ex) when (ex is OrleansException or TimeoutException)
-        {
-            logger.LogWarning(ex, "Ticket check for tenant {Tenant} could not reach the cluster", config.TenantId);
-            await PanelPages.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "Relay is busy", "Relay could not check your SuperOffice sign-in just now. Try again in a moment.");
             return;
         }
 
@@ -125,23 +123,15 @@ public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelS
             return;
         }
 
-        var groups = user.GroupIds.Prepend(user.PrimaryGroupId).Distinct().ToArray();
-        var session = new PanelSession(config.TenantId, user.AssociateId, user.FullName ?? user.UserName ?? $"User {user.AssociateId}", groups, time.GetUtcNow().AddMinutes(panels.SessionMinutes), ticket);
-        context.Response.Cookies.Append(PanelSessions.CookieName(config.TenantId), sessions.Protect(session), new CookieOptions
-        {
-            HttpOnly = true,
-            Secure = true,
-            SameSite = SameSiteMode.None,
-            Path = "/panels/" + config.TenantId,
-            MaxAge = TimeSpan.FromMinutes(panels.SessionMinutes),
-            IsEssential = true,
-            Extensions = { "Partitioned" },
-        });
-
-        var rest = new QueryBuilder(query.Where(p => !TicketParameters.Contains(p.Key, StringComparer.OrdinalIgnoreCase)));
-        context.Response.Redirect(context.Request.PathBase + context.Request.Path + rest.ToQueryString());
+        sessions.Append(context.Response, PanelSession.For(config.TenantId, user, time.GetUtcNow().AddMinutes(panels.SessionMinutes), ticket));
+        context.Response.Redirect(PathWithout(context, TicketParameters));
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
     }
+
+    /// <summary>The request's path and query without the given parameters.</summary>
+    private static string PathWithout(HttpContext context, string[] parameters) =>
+        context.Request.PathBase + context.Request.Path +
+        new QueryBuilder(context.Request.Query.Where(p => !parameters.Contains(p.Key, StringComparer.OrdinalIgnoreCase))).ToQueryString();
 
     private static Task Unverified(HttpContext context, string why) =>
         PanelPages.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "Sign-in not confirmed", why + " Open the panel again from SuperOffice.");
@@ -174,11 +164,15 @@ public sealed class PanelGate(RequestDelegate next, IGrainFactory grains, PanelS
     };
 }
 
-/// <summary>Error pages of the panels: plain words, every string encoded, no data.</summary>
+/// <summary>Pages of the panels and the Online sign-in: plain words, every string encoded, no data.</summary>
 public static class PanelPages
 {
     /// <summary>Writes a small HTML page with the status code.</summary>
-    public static async Task WriteErrorAsync(HttpContext context, int status, string title, string message)
+    public static Task WriteErrorAsync(HttpContext context, int status, string title, string message) =>
+        WritePageAsync(context, status, title, $"<p>{HtmlEncoder.Default.Encode(message)}</p>");
+
+    /// <summary>Writes a small HTML page with the status code; <paramref name="bodyHtml"/> is HTML whose every value the caller encoded.</summary>
+    public static async Task WritePageAsync(HttpContext context, int status, string title, string bodyHtml)
     {
         var html = HtmlEncoder.Default;
         context.Response.StatusCode = status;
@@ -188,7 +182,7 @@ public static class PanelPages
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{html.Encode(title)} · Relay</title><link rel="stylesheet" href="/panels.css"></head>
-            <body class="panel"><main class="notice notice-{status}"><h1>{html.Encode(title)}</h1><p>{html.Encode(message)}</p>
+            <body class="panel"><main class="notice notice-{status}"><h1>{html.Encode(title)}</h1>{bodyHtml}
             <p class="muted">HTTP {status}</p></main></body></html>
             """);
     }

@@ -26,6 +26,10 @@ public sealed record PanelSession(string Tenant, int AssociateId, string Name, I
 {
     /// <summary>Never print the ticket.</summary>
     public override string ToString() => $"{Name} ({AssociateId}) @ {Tenant} until {ExpiresAt:O}";
+
+    /// <summary>The session of a user SuperOffice confirmed: their primary group and every other group count.</summary>
+    public static PanelSession For(string tenant, Relay.Crm.CrmUser user, DateTimeOffset expiresAt, string? userTicket) =>
+        new(tenant, user.AssociateId, user.FullName ?? user.UserName ?? $"User {user.AssociateId}", user.GroupIds.Prepend(user.PrimaryGroupId).Distinct().ToArray(), expiresAt, userTicket);
 }
 
 /// <summary>
@@ -43,6 +47,22 @@ public sealed class PanelSessions(IDataProtectionProvider dataProtection, TimePr
 
     /// <summary>The cookie value for a session.</summary>
     public string Protect(PanelSession session) => _protector.Protect(JsonSerializer.Serialize(session), session.ExpiresAt);
+
+    /// <summary>
+    /// Sets the session cookie: partitioned (CHIPS), because the panels live in SuperOffice's cross-site iframe and a
+    /// browser that blocks third-party cookies still keeps a partitioned one for that iframe.
+    /// </summary>
+    public void Append(HttpResponse response, PanelSession session) =>
+        response.Cookies.Append(CookieName(session.Tenant), Protect(session), new CookieOptions
+        {
+            HttpOnly = true,
+            Secure = true,
+            SameSite = SameSiteMode.None,
+            Path = "/panels/" + session.Tenant,
+            MaxAge = session.ExpiresAt - time.GetUtcNow(),
+            IsEssential = true,
+            Extensions = { "Partitioned" },
+        });
 
     /// <summary>The session in a cookie value, or null when the value is missing, forged, expired or for another tenant.</summary>
     public PanelSession? Read(string? cookie, string tenant)

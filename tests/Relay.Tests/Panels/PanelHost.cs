@@ -72,15 +72,29 @@ public class PanelHost : IAsyncLifetime
         foreach (var tenant in new[] { Tenant, OtherTenant })
         {
             var crm = new TenantCrmSettings(Emulator.BaseUrl.ToString().TrimEnd('/'), "75", DemoSeed.UserName, DemoSeed.Password);
-            var panels = new PanelSettings("Cust12345", [SuperOfficeOrigin], [1], [1, 2], [1]);
-            var grain = Grains.GetGrain<ITenantGrain>(tenant);
-            (await grain.PutSettingsAsync(new TenantSettings("Panels", crm, DefaultOwnerAssociateId: 102, CreateCompanyOnApprove: true, Panels: panels))).Errors.ShouldBeEmpty();
-            (await grain.PutAutomationsAsync(
-            [
-                new Automation("demo-form", "Demo request", new AutomationMatch(Relay.Triggers.TriggerType.FormSubmitted),
-                    [new CreateSaleAction("Demo request", 900, null, 25, ActionOwner.Associate(102)), new CreateTaskAction(null, "Call back", 1, ActionOwner.Associate(102))]),
-            ])).Errors.ShouldBeEmpty();
+            await SetUpTenantAsync(tenant, crm);
         }
+
+        await OnStartedAsync();
+    }
+
+    /// <summary>The web host's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>What a variant of the host sets up once it runs.</summary>
+    protected virtual Task OnStartedAsync() => Task.CompletedTask;
+
+    /// <summary>Creates a tenant with the panel settings and the automation the panel tests expect.</summary>
+    protected async Task SetUpTenantAsync(string tenant, TenantCrmSettings crm)
+    {
+        var panels = new PanelSettings("Cust12345", [SuperOfficeOrigin], [1], [1, 2], [1]);
+        var grain = Grains.GetGrain<ITenantGrain>(tenant);
+        (await grain.PutSettingsAsync(new TenantSettings("Panels", crm, DefaultOwnerAssociateId: 102, CreateCompanyOnApprove: true, Panels: panels))).Errors.ShouldBeEmpty();
+        (await grain.PutAutomationsAsync(
+        [
+            new Automation("demo-form", "Demo request", new AutomationMatch(Relay.Triggers.TriggerType.FormSubmitted),
+                [new CreateSaleAction("Demo request", 900, null, 25, ActionOwner.Associate(102)), new CreateTaskAction(null, "Call back", 1, ActionOwner.Associate(102))]),
+        ])).Errors.ShouldBeEmpty();
     }
 
     public async Task DisposeAsync()
