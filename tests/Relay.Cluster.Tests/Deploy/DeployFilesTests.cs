@@ -187,7 +187,8 @@ public sealed partial class DeployFilesTests
         // Sections bound to options of their own: Relay:Crm:Retry is CrmRetryOptions, Relay:Online is OnlineOptions.
         return IsPropertyPath(typeof(RelayOptions), parts) || IsPropertyPath(typeof(RelayHostOptions), parts)
             || (parts is ["Crm", "Retry", var retry] && IsPropertyPath(typeof(Relay.Resilience.CrmRetryOptions), [retry]))
-            || (parts is ["Online", var online] && IsPropertyPath(typeof(Relay.Crm.Online.OnlineOptions), [online]));
+            || (parts is ["Online", var online] && IsPropertyPath(typeof(Relay.Crm.Online.OnlineOptions), [online]))
+            || parts is ["Online", "Environments", _];
     }
 
     private static bool IsPropertyPath(Type type, string[] parts)

@@ -97,6 +97,40 @@ public sealed partial class OnlineTenantPipelineTests
         (await relay.Client.GetGrain<ICrmLookupGrain>(tenant).GetOnlineStateAsync()).IsRunning.ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task Legal_basis_syncs_both_ways_for_an_Online_tenant_through_the_system_user_on_its_current_host()
+    {
+        await using var relay = await EmulatorCluster.StartAsync(silos: 1, online: true);
+        var tenant = await relay.CreateOnlineTenantAsync(100);
+        var store = relay.Emulator.Store;
+        var person = store.AddPerson("Olga", "Online", Build.Email()).PersonId;
+        var contact = relay.Client.GetGrain<IContactGrain>(ContactKey.Of(tenant, "c-online-consent"));
+        var at = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+
+        // Recorded in Relay: reaches SuperOffice through the system user, on the tenant's numbered host.
+        await relay.SendAsync(tenant, ConsentTrigger(person, granted: true, at));
+        await Eventually.ThatAsync(() => store.Read(s => s.Consents.TryGetValue((person, "EMAIL"), out var c) && c.LegalBaseKey == "CONSENT"), "SetConsent to reach SuperOffice");
+        await Eventually.GetAsync(() => contact.GetConsentsAsync(), c => c is [{ SyncedAt: not null }], "the record to be marked synced");
+        var consentCalls = relay.Emulator.Requests.Snapshot().Where(r => r.Operation == "SetConsent").ToList();
+        consentCalls.ShouldNotBeEmpty();
+        consentCalls.ShouldAllBe(r => r.Path.StartsWith($"/{store.ContextIdentifier}/Remote/Services88/", StringComparison.Ordinal) && r.Status == 200);
+
+        // Changed in SuperOffice, later: the reconciliation takes it into Relay.
+        store.SetConsent(person, "EMAIL", "LEGITIMATEINTEREST", at.AddHours(1).UtcDateTime, "MANUAL", "Phoned in");
+        relay.Emulator.Online.Move();
+        var run = await relay.Client.GetGrain<Relay.Consent.IConsentReconcilerGrain>(tenant).ReconcileAsync();
+        run.ShouldBe(run with { Persons = 1, TakenFromCrm = 1, PushedToCrm = 0, Failed = 0 });
+        var taken = await Eventually.GetAsync(() => contact.GetConsentsAsync(), c => c is [{ LegalBasis: "legitimate-interest" }], "SuperOffice's consent to be taken in");
+        taken[0].Origin.ShouldBe(Relay.Consent.ConsentOrigin.SuperOffice);
+    }
+
+    private static Trigger ConsentTrigger(int personId, bool granted, DateTimeOffset at) =>
+        Build.Trigger(TriggerType.ConsentChanged, "c-online-consent", null, crmPersonId: personId) with
+        {
+            OccurredAt = at,
+            Consent = new ConsentChange("email-marketing", "consent", granted, "form", "Ticked the box"),
+        };
+
     /// <summary>Contacts with persons of their own in the emulator, so each links to exactly one.</summary>
     private static List<(string Id, string Email)> Contacts(EmulatorStore store, int count)
     {
