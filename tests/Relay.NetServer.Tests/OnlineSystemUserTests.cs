@@ -124,7 +124,7 @@ public sealed class OnlineSystemUserTests
         online.Emulator.Requests.Snapshot().Count(r => r.Operation == "FindAddress" && r.Outcome == "ok").ShouldBe(1);
 
         online.Emulator.Online.SetState("Running");
-        online.Locator.Invalidate(online.Connection);
+        await online.Locator.RefreshAsync(online.Connection, null);
         (await online.Crm.FindPersonsByEmailAsync(online.Connection, DemoSeed.SharedEmails[0])).ShouldNotBeEmpty();
     }
 

@@ -32,7 +32,7 @@ public sealed class OnlineTenantLocator : IDisposable
     public async Task<OnlineTenantState> GetAsync(CrmConnection connection, CancellationToken cancellationToken = default)
     {
         var entry = EntryOf(connection);
-        return entry.State is { } state && !entry.Stale && _time.GetUtcNow() - state.CheckedAt < Lifetime(state)
+        return entry.State is { } state && _time.GetUtcNow() - state.CheckedAt < Lifetime(state)
             ? state
             : await RefreshAsync(connection, entry.State, cancellationToken).ConfigureAwait(false);
     }
@@ -55,7 +55,7 @@ public sealed class OnlineTenantLocator : IDisposable
         await entry.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (replacing is not null && !entry.Stale && entry.State is { } current && current.CheckedAt > replacing.CheckedAt)
+            if (replacing is not null && entry.State is { } current && current.CheckedAt > replacing.CheckedAt)
             {
                 return current;
             }
@@ -63,7 +63,6 @@ public sealed class OnlineTenantLocator : IDisposable
             var fresh = await FetchAsync(connection.TenantId, online, cancellationToken).ConfigureAwait(false);
             LogChange(connection.TenantId, entry.State, fresh);
             entry.State = fresh;
-            entry.Stale = false;
             return fresh;
         }
         finally
@@ -71,9 +70,6 @@ public sealed class OnlineTenantLocator : IDisposable
             entry.Gate.Release();
         }
     }
-
-    /// <summary>Marks the tenant's state out of date, so the next call asks again (what it was is kept, to log a pause or resume).</summary>
-    public void Invalidate(CrmConnection connection) => EntryOf(connection).Stale = true;
 
     public void Dispose() => _http.Dispose();
 
@@ -143,7 +139,5 @@ public sealed class OnlineTenantLocator : IDisposable
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
         public OnlineTenantState? State { get; set; }
-
-        public bool Stale { get; set; }
     }
 }
