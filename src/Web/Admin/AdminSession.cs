@@ -85,11 +85,7 @@ public static class AdminSession
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>{{HtmlEncoder.Default.Encode(title)}}</title>
             {{(refreshSeconds is { } s ? $"<meta http-equiv=\"refresh\" content=\"{s}\">" : "")}}
-            <style>
-            body{font:14px system-ui,sans-serif;margin:1.5rem;color:#222} table{border-collapse:collapse;width:100%}
-            th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ddd;vertical-align:middle} progress{width:12rem}
-            .failed{color:#b00} form.inline{display:inline}
-            </style></head><body>{{bodyHtml}}</body></html>
+            <link rel="stylesheet" href="/console.css"></head><body class="console"><main>{{bodyHtml}}</main></body></html>
             """,
             "text/html; charset=utf-8",
             Encoding.UTF8,
@@ -113,7 +109,7 @@ public static class AdminSession
 
         return TypedResults.SignIn(
             principal,
-            new AuthenticationProperties { IsPersistent = true, RedirectUri = returnUrl ?? LoginPath },
+            new AuthenticationProperties { IsPersistent = true, RedirectUri = returnUrl ?? Console.ConsoleHosting.Home },
             RelayAuthentication.CookieScheme);
     }
 

@@ -1,5 +1,6 @@
 using Relay.Hosting;
 using Relay.Web.Admin;
+using Relay.Web.Console;
 using Relay.Web.Consent;
 using Relay.Web.Contacts;
 using Relay.Web.Imports;
@@ -39,6 +40,7 @@ public static class RelayWebApp
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.WriteUnexpectedAsync });
         app.UseStatusCodePages();
         app.UseStaticFiles();
+        app.UseConsoleHeaders();
 
         // Credentials are checked here, after routing chose the endpoint and before any endpoint reads a body.
         app.UseRouting();

@@ -38,7 +38,11 @@ public static class WebHosting
         builder.Services.AddSingleton<TriggerIngest>();
         builder.Services.AddRelayReaders();
         // The panels sign in with SuperOffice's ticket (the panel gate), not with a Relay credential.
-        builder.Services.AddRazorPages(o => o.Conventions.AllowAnonymousToFolder("/Panels"));
+        builder.Services.AddRazorPages(o =>
+        {
+            o.Conventions.AllowAnonymousToFolder("/Panels");
+            Console.ConsoleHosting.AddConsoleConventions(o.Conventions);
+        });
         builder.Services.AddSingleton<PanelSessions>();
         builder.Services.AddPanelRateLimiting();
         builder.Services.AddAntiforgery(o =>

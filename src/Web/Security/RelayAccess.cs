@@ -25,6 +25,9 @@ public static class RelayPolicies
     /// <summary>The admin pages a browser opens: the <c>admin</c> scope from the sign-in cookie of <c>/admin/login</c>, or sent as for <see cref="Admin"/>.</summary>
     public const string AdminPages = "tenant:admin-pages";
 
+    /// <summary>The console's pages that are not one tenant's (the tenant list): the operator, or any credential with the <c>admin</c> scope, from the sign-in cookie or sent.</summary>
+    public const string ConsoleUser = "console:user";
+
     /// <summary>Tenants, credentials, the dashboard: the operator key.</summary>
     public const string Operator = OperatorAccess.Operator;
 }
@@ -97,6 +100,7 @@ public static class RelayAuthentication
             .AddPolicy(RelayPolicies.Decide, p => p.AddAuthenticationSchemes(ApiScheme).AddRequirements(new TenantScopeRequirement(AccessScopes.Decide)))
             .AddPolicy(RelayPolicies.Admin, p => p.AddAuthenticationSchemes(ApiScheme).AddRequirements(new TenantScopeRequirement(AccessScopes.Admin)))
             .AddPolicy(RelayPolicies.AdminPages, p => p.AddAuthenticationSchemes(PagesScheme).AddRequirements(new TenantScopeRequirement(AccessScopes.Admin)))
+            .AddPolicy(RelayPolicies.ConsoleUser, Console.ConsoleHosting.ConsoleUserPolicy)
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiScheme).RequireRole(OperatorAccess.Operator).Build());
         return services;
     }
