@@ -83,9 +83,10 @@ public sealed class BenchHost : IAsyncDisposable
         Check(await grain.PutSettingsAsync((change ?? (s => s))(new TenantSettings("Bench", crm, DefaultOwnerAssociateId: 102))));
         Check(await grain.PutAutomationsAsync([.. automations]));
 
-        // Triggers are sent as eMarketeer sends them: with an ingest credential, checked on every batch.
+        // Triggers are sent as eMarketeer sends them: with an ingest credential, checked on every batch. A scenario
+        // creates its tenant once per warm-up round and once to measure, and a tenant keeps only two credentials of a name.
         var token = Relay.Access.AccessTokens.NewCredential(tenant);
-        if ((await Grains.GetGrain<Relay.Access.ITenantAccessGrain>(tenant).AddCredentialAsync("bench", Relay.Access.AccessScopes.Ingest | Relay.Access.AccessScopes.Read, token)).Error is { } error)
+        if ((await Grains.GetGrain<Relay.Access.ITenantAccessGrain>(tenant).AddCredentialAsync("bench-" + Guid.NewGuid().ToString("N")[..8], Relay.Access.AccessScopes.Ingest | Relay.Access.AccessScopes.Read, token)).Error is { } error)
         {
             throw new InvalidOperationException(error);
         }
