@@ -338,7 +338,7 @@ public static class ContactDecisions
     /// </summary>
     public static int Replay(ContactState state, string? key, string? errorType, DateTimeOffset now)
     {
-        var chosen = state.Parked.Where(p => (key is null || p.Key == key) && (errorType is null || p.LastErrorType == errorType)).ToList();
+        var chosen = ChooseParked(state, key, errorType);
         foreach (var item in chosen)
         {
             state.Parked.Remove(item);
@@ -359,6 +359,30 @@ public static class ContactDecisions
 
         return chosen.Count;
     }
+
+    /// <summary>
+    /// Drops parked actions for good: the one with <paramref name="key"/>, or all with <paramref name="errorType"/>, or
+    /// all. Each keeps a <see cref="OutcomeStatus.Discarded"/> outcome with the error it was parked for. Returns how many.
+    /// </summary>
+    public static int Discard(ContactState state, string? key, string? errorType, DateTimeOffset now)
+    {
+        var chosen = ChooseParked(state, key, errorType);
+        foreach (var item in chosen)
+        {
+            state.Parked.Remove(item);
+            AddOutcome(state, Outcome(item, OutcomeStatus.Discarded, state.Link?.PersonId, null, item.LastError, item.LastErrorType, item.Attempts, now));
+        }
+
+        if (chosen.Count > 0)
+        {
+            state.ParkedIndexDirty = true;
+        }
+
+        return chosen.Count;
+    }
+
+    private static List<OutboxItem> ChooseParked(ContactState state, string? key, string? errorType) =>
+        state.Parked.Where(p => (key is null || p.Key == key) && (errorType is null || p.LastErrorType == errorType)).ToList();
 
     private static ContactFields Merge(ContactFields? known, ContactFields latest) =>
         known is null ? latest : latest with

@@ -296,4 +296,7 @@ public enum OutcomeStatus
     /// target, though it was delivered after it (<see cref="SetOperations"/>).
     /// </summary>
     Superseded = 6,
+
+    /// <summary>It was parked, and someone discarded it instead of replaying it; it never ran.</summary>
+    Discarded = 7,
 }

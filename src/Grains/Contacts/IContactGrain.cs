@@ -49,6 +49,13 @@ public interface IContactGrain : IGrainWithStringKey
     [Alias("ReplayParked")]
     Task<int> ReplayParkedAsync(string? key, string? errorType);
 
+    /// <summary>
+    /// Drops parked actions without running them, each kept as a <see cref="OutcomeStatus.Discarded"/> outcome: the one
+    /// with <paramref name="key"/>, or every one with <paramref name="errorType"/>, or all when both are null. Returns how many.
+    /// </summary>
+    [Alias("DiscardParked")]
+    Task<int> DiscardParkedAsync(string? key, string? errorType);
+
     /// <summary>The contact's consent records, one per purpose.</summary>
     [Alias("GetConsents"), AlwaysInterleave]
     Task<ImmutableArray<Consent.ConsentRecord>> GetConsentsAsync();

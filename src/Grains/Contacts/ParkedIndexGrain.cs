@@ -80,18 +80,25 @@ public sealed class ParkedIndexGrain(
         Task.FromResult(state.State.Where(e => errorType is null || e.Value.Any(p => p.ErrorType == errorType)).Select(e => e.Key).Order(StringComparer.Ordinal).ToImmutableArray());
 }
 
-/// <summary>Replaying a tenant's parked actions in bulk, contact by contact.</summary>
-public static class ParkedReplay
+/// <summary>Replaying or discarding a tenant's parked actions in bulk, contact by contact.</summary>
+public static class ParkedInBulk
 {
     /// <summary>Puts every parked action of the tenant (or of one error type) back in its contact's outbox; returns how many.</summary>
-    public static async Task<int> ReplayAsync(IGrainFactory grains, string tenantId, string? errorType)
+    public static Task<int> ReplayAsync(IGrainFactory grains, string tenantId, string? errorType) =>
+        EachContactAsync(grains, tenantId, errorType, contact => contact.ReplayParkedAsync(null, errorType));
+
+    /// <summary>Drops every parked action of the tenant (or of one error type), each kept as a discarded outcome; returns how many.</summary>
+    public static Task<int> DiscardAsync(IGrainFactory grains, string tenantId, string? errorType) =>
+        EachContactAsync(grains, tenantId, errorType, contact => contact.DiscardParkedAsync(null, errorType));
+
+    private static async Task<int> EachContactAsync(IGrainFactory grains, string tenantId, string? errorType, Func<IContactGrain, Task<int>> change)
     {
-        var replayed = 0;
+        var changed = 0;
         foreach (var contactId in await grains.GetGrain<IParkedIndexGrain>(tenantId).GetContactsAsync(errorType))
         {
-            replayed += await grains.GetGrain<IContactGrain>(ContactKey.Of(tenantId, contactId)).ReplayParkedAsync(null, errorType);
+            changed += await change(grains.GetGrain<IContactGrain>(ContactKey.Of(tenantId, contactId)));
         }
 
-        return replayed;
+        return changed;
     }
 }

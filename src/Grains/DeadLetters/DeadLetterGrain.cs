@@ -26,6 +26,10 @@ public interface IDeadLetterGrain : IGrainWithStringKey
     /// <summary>Forgets a letter without replaying it; false when unknown.</summary>
     [Alias("Discard")]
     Task<bool> DiscardAsync(string id);
+
+    /// <summary>Forgets every letter of one error type without replaying them; returns how many.</summary>
+    [Alias("DiscardAll")]
+    Task<int> DiscardAllAsync(string errorType);
 }
 
 /// <inheritdoc cref="IDeadLetterGrain"/>
@@ -93,6 +97,17 @@ public sealed class DeadLetterGrain(
 
         await state.WriteStateAsync();
         return true;
+    }
+
+    async Task<int> IDeadLetterGrain.DiscardAllAsync(string errorType)
+    {
+        var discarded = Letters.RemoveAll(l => l.ErrorType == errorType);
+        if (discarded > 0)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return discarded;
     }
 
     /// <summary>Forgets the letters first, so a trigger that fails again is simply kept again.</summary>

@@ -79,12 +79,11 @@ public static class AdminSession
     }
 
     /// <summary>A small page around <paramref name="bodyHtml"/> (already encoded by the caller).</summary>
-    public static ContentHttpResult Page(string title, string bodyHtml, int status = StatusCodes.Status200OK, int? refreshSeconds = null) =>
+    public static ContentHttpResult Page(string title, string bodyHtml, int status = StatusCodes.Status200OK) =>
         TypedResults.Content(
             $$"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>{{HtmlEncoder.Default.Encode(title)}}</title>
-            {{(refreshSeconds is { } s ? $"<meta http-equiv=\"refresh\" content=\"{s}\">" : "")}}
             <link rel="stylesheet" href="/console.css"></head><body class="console"><main>{{bodyHtml}}</main></body></html>
             """,
             "text/html; charset=utf-8",

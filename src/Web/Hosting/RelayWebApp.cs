@@ -57,9 +57,9 @@ public static class RelayWebApp
         app.MapAdminApi();
         app.MapParkedApi();
         app.MapDeadLettersApi();
+        app.MapAdminLogApi();
         app.MapImportsApi();
         app.MapAdminSession();
-        app.MapImportsPage();
         app.MapConsentApi();
         app.MapOperatorApi();
         return app;

@@ -223,6 +223,31 @@ public sealed class ContactDecisionsTests
     }
 
     [Fact]
+    public void A_discarded_parked_action_leaves_for_good_with_an_outcome_and_the_parked_index_is_told()
+    {
+        var state = Linked();
+        var (first, second) = (state.Outbox[0], state.Outbox[1]);
+        ContactDecisions.Park(state, first, new CrmException(CrmErrorKind.Permanent, "SaleTypeNotFound", "no such sale type"), Now);
+        ContactDecisions.Park(state, second, new CrmException(CrmErrorKind.Permanent, "InterestNotFound", "no such interest"), Now);
+        state.ParkedIndexDirty = false;
+
+        ContactDecisions.Discard(state, "no-such-key", null, Now).ShouldBe(0);
+        state.ParkedIndexDirty.ShouldBeFalse();
+        ContactDecisions.Discard(state, null, "InterestNotFound", Now.AddMinutes(1)).ShouldBe(1);
+
+        state.Parked.Single().Key.ShouldBe(first.Key);
+        state.Outbox.ShouldBeEmpty();
+        state.ParkedIndexDirty.ShouldBeTrue();
+        state.Outcomes[^1].ShouldBe(state.Outcomes[^1] with
+        {
+            Key = second.Key, Status = OutcomeStatus.Discarded, PersonId = 5, ErrorType = "InterestNotFound", Error = "no such interest", At = Now.AddMinutes(1),
+        });
+        ContactDecisions.Discard(state, first.Key, null, Now).ShouldBe(1);
+        state.Parked.ShouldBeEmpty();
+        ContactDecisions.NextDue(state, Now, out _).ShouldBeNull();
+    }
+
+    [Fact]
     public void The_owner_is_the_fixed_associate_or_the_company_associate_or_the_tenant_default()
     {
         var withAssociate = new PersonLink(1, 10, 7, LinkSource.EmailMatch, Now);

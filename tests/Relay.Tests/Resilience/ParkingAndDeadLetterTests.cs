@@ -36,7 +36,7 @@ public sealed class ParkingAndDeadLetterTests(ResilienceClusterFixture fixture)
         Relay.Requests(tenant).Count(r => r.Operation == "AddContactSelectionMembers").ShouldBe(1);
 
         Store.Write(s => s.Selections[selectionId] = new SelectionRecord { SelectionId = selectionId, Name = "Created later", SelectionType = "Static" });
-        var replayed = await ParkedReplay.ReplayAsync(Relay.Client, tenant, "SelectionNotFound");
+        var replayed = await ParkedInBulk.ReplayAsync(Relay.Client, tenant, "SelectionNotFound");
         await Eventually.ThatAsync(() => Store.Read(s => s.Selections[selectionId].Members.Any(m => m.PersonId == person)), "the replayed action to add the person");
         view = await Eventually.GetAsync(() => Relay.ViewAsync(tenant, "c1"), v => v is { Outbox.IsEmpty: true, Parked.IsEmpty: true, Outcomes.Length: 3 }, "the replay's outcome");
         report = await Eventually.GetAsync(() => Relay.Client.GetGrain<IParkedIndexGrain>(tenant).GetAsync(null, 0, 10), r => r.Total == 0, "the parked index to empty");
