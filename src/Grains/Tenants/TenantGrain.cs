@@ -22,12 +22,17 @@ public sealed class TenantGrain(
     /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Settings is not null)
-        {
-            // Tenants stored before the directory existed join it here; the others find themselves listed already.
-            await TenantDirectory.RegisterAsync(GrainFactory, Config()!, logger);
-        }
+        await ProtectPlainSecretsAsync(cancellationToken);
 
+        // Tenants stored before the directory existed join it here; the others find themselves listed already.
+        if (Config() is { } config)
+        {
+            await TenantDirectory.RegisterAsync(GrainFactory, config, logger);
+        }
+    }
+
+    private async Task ProtectPlainSecretsAsync(CancellationToken cancellationToken)
+    {
         if (state.State.Settings is not { Crm: var crm } settings || !(IsPlain(crm.Password) || IsPlain(crm.ApplicationToken) || IsPlain(crm.Online?.SystemUserToken)))
         {
             return;

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authorization;
-using Relay.Access;
 using Relay.Admin;
 using Relay.Crm.Lookups;
 using Relay.Tenants;
@@ -18,18 +16,12 @@ public static class TenantsApi
     /// <summary>Maps the tenant endpoints.</summary>
     public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/admin/tenants", ListAsync).RequireAuthorization(AnyAdministrator);
+        app.MapGet("/api/admin/tenants", ListAsync).RequireAuthorization(RelayPolicies.AnyTenantAdmin);
         var admin = app.MapAdminGroup();
         admin.MapPost("/tenants/{tenant}/connection-test", TestConnectionAsync);
         admin.MapGet("/tenants/{tenant}/status", GetStatusAsync);
         return app;
     }
-
-    /// <summary>The list's policy: the operator, or a credential with the <c>admin</c> scope of any tenant (which then sees only its own).</summary>
-    private static void AnyAdministrator(AuthorizationPolicyBuilder policy) =>
-        policy.AddAuthenticationSchemes(RelayAuthentication.ApiScheme)
-            .RequireAuthenticatedUser()
-            .RequireAssertion(c => ConsoleUser.IsOperator(c.User) || c.User.HasClaim(RelayClaims.Scope, AccessScopeNames.Name(AccessScopes.Admin)));
 
     private static async Task<Ok<ImmutableArray<TenantListing>>> ListAsync(ClaimsPrincipal user, IGrainFactory grains) =>
         TypedResults.Ok(await VisibleTenantsAsync(grains, user));
