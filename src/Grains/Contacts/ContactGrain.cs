@@ -62,7 +62,7 @@ public sealed partial class ContactGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        metrics.OutboxChanged(-_reportedOutbox);
+        metrics.OutboxChanged(_tenantId, -_reportedOutbox);
         _reportedOutbox = 0;
         return Task.CompletedTask;
     }
@@ -106,7 +106,7 @@ public sealed partial class ContactGrain(
             throw;
         }
 
-        metrics.Processed(item.Trigger.Type);
+        metrics.Processed(_tenantId, item.Trigger.Type);
         ReportOutbox();
         if (S.Pending != PendingWork.None)
         {
@@ -154,7 +154,7 @@ public sealed partial class ContactGrain(
     /// <summary>Keeps the silo's outbox-depth gauge in step with this contact's outbox.</summary>
     private void ReportOutbox()
     {
-        metrics.OutboxChanged(S.Outbox.Count - _reportedOutbox);
+        metrics.OutboxChanged(_tenantId, S.Outbox.Count - _reportedOutbox);
         _reportedOutbox = S.Outbox.Count;
     }
 

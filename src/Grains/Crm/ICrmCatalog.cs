@@ -45,7 +45,23 @@ public interface ICrmCatalog
     /// The ticket is checked against the tenant's own NetServer, so a forged one is refused.
     /// </summary>
     Task<CrmUser?> ResolveUserTicketAsync(CrmConnection connection, string userTicket, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Signs in afresh with the tenant's own credentials (not a cached ticket) and says who Relay is there: the user, its
+    /// groups by name, the services version and how long the sign-in took. A refused sign-in fails permanently
+    /// (<c>AuthenticationFailed</c>); for the console's connection test.
+    /// </summary>
+    Task<CrmSignInCheck> CheckSignInAsync(CrmConnection connection, CancellationToken cancellationToken = default);
 }
+
+/// <summary>What a fresh sign-in to the tenant's CRM showed: the user, its groups, the services version and endpoint, and the sign-in's round trip.</summary>
+[GenerateSerializer, Immutable, Alias("relay.crm-sign-in-check")]
+public sealed record CrmSignInCheck(
+    [property: Id(0)] CrmUser User,
+    [property: Id(1)] IReadOnlyList<CrmListItem> Groups,
+    [property: Id(2)] string ServicesVersion,
+    [property: Id(3)] string Endpoint,
+    [property: Id(4)] TimeSpan SignInTime);
 
 /// <summary>
 /// One page of a longer list; <see cref="HasMore"/> says whether the next page may have rows. <see cref="Total"/>

@@ -59,6 +59,7 @@ public sealed partial class InstrumentedCrm(ICrm inner, RelayMetrics metrics, IL
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = "ok";
+        Tenants.TenantError? failure = null;
         using var activity = Observability.RelayTelemetry.Source.StartActivity("crm " + operation, ActivityKind.Client);
         activity?.SetTag("relay.tenant", connection.TenantId);
         try
@@ -68,12 +69,14 @@ public sealed partial class InstrumentedCrm(ICrm inner, RelayMetrics metrics, IL
         catch (CrmException ex)
         {
             outcome = ex.Kind.ToString().ToLowerInvariant();
+            failure = new(DateTimeOffset.UtcNow, "crm", ex.ErrorType, $"{operation}: {ex.Message}");
             LogFailed(logger, connection.TenantId, operation, ex.Kind, ex.ErrorType, ex.Message);
             throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             outcome = "error";
+            failure = new(DateTimeOffset.UtcNow, "crm", ex.GetType().Name, $"{operation}: {ex.Message}");
             LogFailed(logger, connection.TenantId, operation, CrmErrorKind.Transient, ex.GetType().Name, ex.Message);
             throw;
         }
@@ -81,7 +84,7 @@ public sealed partial class InstrumentedCrm(ICrm inner, RelayMetrics metrics, IL
         {
             activity?.SetTag("relay.crm.outcome", outcome);
             activity?.SetStatus(outcome == "ok" ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
-            metrics.RecordCrmCall(operation, outcome, Stopwatch.GetElapsedTime(started));
+            metrics.RecordCrmCall(connection.TenantId, operation, outcome, Stopwatch.GetElapsedTime(started), failure);
         }
     }
 
@@ -125,6 +128,9 @@ public sealed class InstrumentedCrmCatalog(ICrmCatalog inner, RelayMetrics metri
     public Task<CrmUser?> ResolveUserTicketAsync(CrmConnection connection, string userTicket, CancellationToken cancellationToken = default) =>
         ObserveAsync(connection, "ResolveUserTicket", () => inner.ResolveUserTicketAsync(connection, userTicket, cancellationToken));
 
+    public Task<CrmSignInCheck> CheckSignInAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "CheckSignIn", () => inner.CheckSignInAsync(connection, cancellationToken));
+
     private Task<T> ObserveAsync<T>(CrmConnection connection, string operation, Func<Task<T>> call) => InstrumentedCrm.ObserveAsync(metrics, logger, connection, operation, call);
 }
 
@@ -158,17 +164,21 @@ public sealed class RelayMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _crmCalls;
     private readonly Histogram<double> _crmLatency;
+    private readonly Observability.TenantActivity? _tenants;
 
-    public RelayMetrics(IMeterFactory meterFactory)
+    /// <summary>The instruments, and the per-tenant counts of the console's status (<paramref name="tenants"/>, on silos).</summary>
+    public RelayMetrics(IMeterFactory meterFactory, Observability.TenantActivity? tenants = null)
     {
+        _tenants = tenants;
         _meter = meterFactory.Create(MeterName);
         _crmCalls = _meter.CreateCounter<long>("relay.crm.calls", description: "CRM calls by operation and outcome");
         _crmLatency = _meter.CreateHistogram<double>("relay.crm.duration", unit: "ms", description: "CRM call latency");
     }
 
-    /// <summary>Counts and times one CRM call.</summary>
-    public void RecordCrmCall(string operation, string outcome, TimeSpan elapsed)
+    /// <summary>Counts and times one CRM call of a tenant; <paramref name="failure"/> is its error when it failed.</summary>
+    public void RecordCrmCall(string tenantId, string operation, string outcome, TimeSpan elapsed, Tenants.TenantError? failure = null)
     {
+        _tenants?.CrmCall(tenantId, failure);
         var tags = new TagList { { "operation", operation }, { "outcome", outcome } };
         _crmCalls.Add(1, tags);
         _crmLatency.Record(elapsed.TotalMilliseconds, tags);

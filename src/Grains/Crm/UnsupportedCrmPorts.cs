@@ -35,6 +35,9 @@ public sealed class UnsupportedCrmPorts : ICrmCatalog, ICrmConsents
     public Task<CrmUser?> ResolveUserTicketAsync(CrmConnection connection, string userTicket, CancellationToken cancellationToken = default) =>
         Refuse<CrmUser?>("check user tickets");
 
+    public Task<CrmSignInCheck> CheckSignInAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        Refuse<CrmSignInCheck>("sign in to test the connection");
+
     public Task SetConsentAsync(CrmConnection connection, int personId, CrmConsent consent, CancellationToken cancellationToken = default) =>
         Refuse<bool>("register consents");
 

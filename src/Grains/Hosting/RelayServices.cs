@@ -51,6 +51,7 @@ public static class RelayServices
         // Tenant settings name Online environments, and the operator asks for an Online tenant's state, on any silo.
         services.AddRelayOnline();
         services.AddMetrics();
+        services.TryAddSingleton<TenantActivity>();
         services.TryAddSingleton<RelayMetrics>();
         services.TryAddSingleton<PipelineMetrics>();
 
@@ -78,6 +79,9 @@ public static class RelayServices
             .Validate(o => o.MaxBackoff >= TimeSpan.FromSeconds(1), $"{CrmRetryOptions.Section}:MaxBackoff must be at least one second")
             .Validate(o => o.SetOperationSettle >= TimeSpan.Zero, $"{CrmRetryOptions.Section}:SetOperationSettle must not be negative").ValidateOnStart();
         services.TryAddSingleton<ActionExecutor>();
+
+        // The console's tenant status: what this silo counted, sent to the tenants' status grains every few seconds.
+        services.AddHostedService<TenantActivityReporter>();
         services.AddOptions<Crm.Lookups.TicketCheckOptions>().BindConfiguration(Crm.Lookups.TicketCheckOptions.Section);
         return services;
     }

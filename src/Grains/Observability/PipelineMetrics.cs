@@ -20,9 +20,15 @@ public sealed class PipelineMetrics
     private readonly UpDownCounter<long> _outbox;
     private readonly Counter<long> _leads;
     private readonly Histogram<double> _lag;
+    private readonly TenantActivity? _tenants;
 
-    public PipelineMetrics(IMeterFactory meterFactory)
+    /// <summary>
+    /// The instruments, and the per-tenant counts of the console's status (<paramref name="tenants"/>, on silos; a web
+    /// host that only ingests has none).
+    /// </summary>
+    public PipelineMetrics(IMeterFactory meterFactory, TenantActivity? tenants = null)
     {
+        _tenants = tenants;
         var meter = meterFactory.Create(RelayMetrics.MeterName);
         _received = meter.CreateCounter<long>("relay.triggers.received", description: "Triggers accepted by the ingest API and handed to their contact's stream");
         _processed = meter.CreateCounter<long>("relay.triggers.processed", description: "Triggers recorded on a contact's timeline");
@@ -44,7 +50,11 @@ public sealed class PipelineMetrics
         _received.Add(1, new TagList { { "tenant", tenantId }, { "type", type.ToName() } });
 
     /// <summary>A trigger was recorded on its contact's timeline.</summary>
-    public void Processed(TriggerType type) => _processed.Add(1, new KeyValuePair<string, object?>("type", type.ToName()));
+    public void Processed(string tenantId, TriggerType type)
+    {
+        _processed.Add(1, new KeyValuePair<string, object?>("type", type.ToName()));
+        _tenants?.Trigger(tenantId);
+    }
 
     /// <summary>A trigger id the contact had seen was dropped.</summary>
     public void Deduplicated(string tenantId) => _deduplicated.Add(1, new KeyValuePair<string, object?>("tenant", tenantId));
@@ -60,12 +70,13 @@ public sealed class PipelineMetrics
     /// <summary>A CRM action committed; <paramref name="lag"/> runs from the trigger's <c>occurredAt</c>.</summary>
     public void Committed(TimeSpan lag) => _lag.Record(Math.Max(0, lag.TotalSeconds));
 
-    /// <summary>The outbox depth of the active contacts changed by <paramref name="delta"/>.</summary>
-    public void OutboxChanged(long delta)
+    /// <summary>The outbox depth of the tenant's active contacts changed by <paramref name="delta"/>.</summary>
+    public void OutboxChanged(string tenantId, long delta)
     {
         if (delta != 0)
         {
             _outbox.Add(delta);
+            _tenants?.OutboxChanged(tenantId, delta);
         }
     }
 

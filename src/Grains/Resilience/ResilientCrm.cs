@@ -108,6 +108,13 @@ public sealed class ResilientCrmCatalog(ICrmCatalog inner, CrmCircuitBreakers br
     public Task<CrmUser?> ResolveUserTicketAsync(CrmConnection connection, string userTicket, CancellationToken cancellationToken = default) =>
         RunAsync(connection, ct => inner.ResolveUserTicketAsync(connection, userTicket, ct), cancellationToken);
 
+    /// <summary>
+    /// Not through the circuit: a connection test is asked for most when the CRM is failing, and must reach it then; its
+    /// failure says what is wrong and is not counted against the tenant's circuit. The rate limit still applies.
+    /// </summary>
+    public Task<CrmSignInCheck> CheckSignInAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        inner.CheckSignInAsync(connection, cancellationToken);
+
     private Task<T> RunAsync<T>(CrmConnection connection, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
         breakers.ExecuteAsync(connection, CrmCallContext.Priority, call, cancellationToken);
 }
@@ -132,6 +139,7 @@ public sealed class ResilientCrmConsents(ICrmConsents inner, CrmCircuitBreakers 
 public sealed class CrmCircuitBreakers(Microsoft.Extensions.Options.IOptions<CrmCircuitBreakerOptions> options, TimeProvider time) : IDisposable
 {
     private readonly ResiliencePipelineRegistry<string> _registry = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CircuitBreakerStateProvider> _states = new(StringComparer.Ordinal);
 
     /// <summary>How long an open circuit stays open.</summary>
     public TimeSpan BreakDuration => options.Value.BreakDuration;
@@ -147,12 +155,25 @@ public sealed class CrmCircuitBreakers(Microsoft.Extensions.Options.IOptions<Crm
             MinimumThroughput = o.MinimumThroughput,
             SamplingDuration = o.SamplingDuration,
             BreakDuration = o.BreakDuration,
+            StateProvider = _states.GetOrAdd(tenantId, static _ => new CircuitBreakerStateProvider()),
 
             // Only the CRM being unwell counts: not a refused request, not a wait for the rate limit, not an Online
             // tenant that is paused or moving (its own RetryAfter already holds the work back).
             ShouldHandle = new PredicateBuilder().Handle<CrmException>(e => e.Kind != CrmErrorKind.Permanent && e.ErrorType != "RateLimited" && !OnlineErrors.IsPauseOrMove(e)),
         });
     });
+
+    /// <summary>The state of the tenant's circuit on this silo, as <see cref="Tenants.CircuitBreakerStates"/> names it; closed when it never ran.</summary>
+    public string StateOf(string tenantId) =>
+        _states.TryGetValue(tenantId, out var provider)
+            ? provider.CircuitState switch
+            {
+                CircuitState.Open => Tenants.CircuitBreakerStates.Open,
+                CircuitState.HalfOpen => Tenants.CircuitBreakerStates.HalfOpen,
+                CircuitState.Isolated => Tenants.CircuitBreakerStates.Isolated,
+                _ => Tenants.CircuitBreakerStates.Closed,
+            }
+            : Tenants.CircuitBreakerStates.Closed;
 
     /// <summary>
     /// Runs one CRM call of the tenant through its circuit, at <paramref name="priority"/> for the rate limit; an open

@@ -22,6 +22,17 @@ public sealed class TenantGrain(
     /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await ProtectPlainSecretsAsync(cancellationToken);
+
+        // Tenants stored before the directory existed join it here; the others find themselves listed already.
+        if (Config() is { } config)
+        {
+            await TenantDirectory.RegisterAsync(GrainFactory, config, logger);
+        }
+    }
+
+    private async Task ProtectPlainSecretsAsync(CancellationToken cancellationToken)
+    {
         if (state.State.Settings is not { Crm: var crm } settings || !(IsPlain(crm.Password) || IsPlain(crm.ApplicationToken) || IsPlain(crm.Online?.SystemUserToken)))
         {
             return;
@@ -50,16 +61,10 @@ public sealed class TenantGrain(
         string? ProtectPlain(string? secret) => IsPlain(secret) ? secrets.Protect(secret!) : secret;
     }
 
-    Task<TenantConfig?> ITenantGrain.GetConfigAsync()
-    {
-        if (state.State.Settings is null)
-        {
-            return Task.FromResult<TenantConfig?>(null);
-        }
+    Task<TenantConfig?> ITenantGrain.GetConfigAsync() => Task.FromResult(Config());
 
-        _config ??= new TenantConfig(this.GetPrimaryKeyString(), state.State.Settings, state.State.Automations, state.State.Version);
-        return Task.FromResult<TenantConfig?>(_config);
-    }
+    private TenantConfig? Config() =>
+        state.State.Settings is null ? null : _config ??= new TenantConfig(this.GetPrimaryKeyString(), state.State.Settings, state.State.Automations, state.State.Version);
 
     async Task<ValidationResult> ITenantGrain.PutSettingsAsync(TenantSettings settings)
     {
@@ -126,6 +131,7 @@ public sealed class TenantGrain(
         state.State.Version++;
         _config = null;
         await state.WriteStateAsync();
+        await TenantDirectory.RegisterAsync(GrainFactory, Config()!, logger);
     }
 }
 

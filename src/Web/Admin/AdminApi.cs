@@ -77,14 +77,17 @@ public static class AdminApi
         }
 
         var grain = grains.GetGrain<ITenantGrain>(tenant);
-        var existed = await grain.GetConfigAsync() is not null;
+        var before = await grain.GetConfigAsync();
         var result = await grain.PutSettingsAsync(settings!);
         if (!result.IsValid)
         {
             return Invalid("The tenant settings were rejected", result.Errors);
         }
 
-        var resource = TenantResource.From((await grain.GetConfigAsync())!);
+        var after = (await grain.GetConfigAsync())!;
+        await TenantsApi.RecordSettingsChangeAsync(grains, Console.ConsoleUser.Who(request.HttpContext.User), before, after, settings!);
+        var resource = TenantResource.From(after);
+        var existed = before is not null;
         return existed ? TypedResults.Ok(resource) : TypedResults.Created($"/api/admin/tenants/{tenant}", resource);
     }
 

@@ -58,6 +58,7 @@ public static class RelayWebApp
         app.MapParkedApi();
         app.MapDeadLettersApi();
         app.MapAdminLogApi();
+        app.MapTenantsApi();
         app.MapImportsApi();
         app.MapAdminSession();
         app.MapConsentApi();

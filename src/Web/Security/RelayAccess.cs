@@ -28,6 +28,9 @@ public static class RelayPolicies
     /// <summary>The console's pages that are not one tenant's (the tenant list): the operator, or any credential with the <c>admin</c> scope, from the sign-in cookie or sent.</summary>
     public const string ConsoleUser = "console:user";
 
+    /// <summary>The tenant list of the admin API: the operator, or a credential with the <c>admin</c> scope of any tenant (which sees only its own), sent with the request.</summary>
+    public const string AnyTenantAdmin = "tenant:any-admin";
+
     /// <summary>Tenants, credentials, the dashboard: the operator key.</summary>
     public const string Operator = OperatorAccess.Operator;
 }
@@ -101,6 +104,8 @@ public static class RelayAuthentication
             .AddPolicy(RelayPolicies.Admin, p => p.AddAuthenticationSchemes(ApiScheme).AddRequirements(new TenantScopeRequirement(AccessScopes.Admin)))
             .AddPolicy(RelayPolicies.AdminPages, p => p.AddAuthenticationSchemes(PagesScheme).AddRequirements(new TenantScopeRequirement(AccessScopes.Admin)))
             .AddPolicy(RelayPolicies.ConsoleUser, Console.ConsoleHosting.ConsoleUserPolicy)
+            .AddPolicy(RelayPolicies.AnyTenantAdmin, p => p.AddAuthenticationSchemes(ApiScheme).RequireAuthenticatedUser().RequireAssertion(
+                c => c.User.IsInRole(OperatorAccess.Operator) || c.User.HasClaim(RelayClaims.Scope, AccessScopeNames.Name(AccessScopes.Admin))))
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiScheme).RequireRole(OperatorAccess.Operator).Build());
         return services;
     }

@@ -11,7 +11,7 @@ namespace Relay.Crm.Lookups;
 /// <see cref="ITicketCheckGrain"/>, which holds what must be shared across the cluster.
 /// </summary>
 [StatelessWorker]
-internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm, OnlineTenantLocator locator) : Grain, ICrmLookupGrain
+internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm, OnlineTenantLocator locator, Hosting.RelayClock time) : Grain, ICrmLookupGrain
 {
     private const int MinimumSearchLength = 3;
 
@@ -55,6 +55,23 @@ internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm, OnlineTenant
 
     async Task<OnlineTenantState> ICrmLookupGrain.GetOnlineStateAsync(CancellationToken cancellationToken) =>
         await locator.RefreshAsync(await ConnectionAsync(), null, cancellationToken);
+
+    async Task<ConnectionTest> ICrmLookupGrain.TestConnectionAsync(CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var connection = await ConnectionAsync();
+
+            // Bulk priority, as ticket checks: a person waiting at the console goes after the sales-facing pipeline work.
+            var check = await CrmCallContext.WithPriorityAsync(CrmPriority.Bulk, () => catalog.CheckSignInAsync(connection, cancellationToken));
+            return ConnectionTest.Passed(check, time.GetUtcNow());
+        }
+        catch (CrmException ex)
+        {
+            return ConnectionTest.Failed(ex, time.GetUtcNow(), System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
 
     async Task<IReadOnlyList<CrmListItem>> ICrmLookupGrain.GetListAsync(CrmList list, CancellationToken cancellationToken)
     {

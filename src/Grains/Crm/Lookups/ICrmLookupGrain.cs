@@ -35,6 +35,13 @@ public interface ICrmLookupGrain : IGrainWithStringKey
     [Alias("GetOnlineState")]
     Task<Online.OnlineTenantState> GetOnlineStateAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Signs in to the tenant's NetServer (or as its Online system user) afresh, through the tenant's rate limit, and says
+    /// who Relay is there or exactly what failed. A failure is an answer, not an exception.
+    /// </summary>
+    [Alias("TestConnection")]
+    Task<ConnectionTest> TestConnectionAsync(CancellationToken cancellationToken = default);
+
     /// <summary>One of SuperOffice's pick lists.</summary>
     [Alias("GetList")]
     Task<IReadOnlyList<CrmListItem>> GetListAsync(CrmList list, CancellationToken cancellationToken = default);

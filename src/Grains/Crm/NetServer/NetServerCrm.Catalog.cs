@@ -67,11 +67,45 @@ public sealed partial class NetServerCrm : ICrmCatalog
             connection,
             (endpoint, applicationToken) => _sessions.LoginAsync(connection, endpoint, applicationToken, userTicket.Trim(), string.Empty, cancellationToken),
             cancellationToken).ConfigureAwait(false);
-        if (login.Ticket is null || login.Principal is not { } principal)
-        {
-            return null;
-        }
+        return login.Ticket is null || login.Principal is not { } principal ? null : ToUser(principal);
+    }
 
+    public async Task<CrmSignInCheck> CheckSignInAsync(CrmConnection connection, CancellationToken cancellationToken = default)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var (endpoint, principal) = await AtTenantAsync(
+            connection,
+            async (endpoint, applicationToken) =>
+            {
+                // Onsite: the stored user name and password, never the cached ticket, so a changed password shows at once.
+                // Online: the system user's sign-in; its ticket then names the user as a user's ticket does.
+                var login = connection.Online is null
+                    ? await _sessions.LoginAsync(connection, endpoint, applicationToken, connection.UserName, connection.Password, cancellationToken).ConfigureAwait(false)
+                    : await _sessions.LoginAsync(
+                        connection, endpoint, applicationToken, await _sessions.GetTicketAsync(connection, endpoint, cancellationToken).ConfigureAwait(false), string.Empty, cancellationToken).ConfigureAwait(false);
+                return (endpoint, login.Principal ?? throw new CrmException(
+                    CrmErrorKind.Permanent,
+                    "AuthenticationFailed",
+                    connection.Online is null
+                        ? $"NetServer refused the user name or password (user '{connection.UserName}')."
+                        : "NetServer refused the system user's ticket."));
+            },
+            cancellationToken).ConfigureAwait(false);
+        var signInTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+
+        var user = ToUser(principal);
+        var names = (await GetUserGroupsAsync(connection, cancellationToken).ConfigureAwait(false)).ToDictionary(g => g.Id, g => g.Name);
+        return new CrmSignInCheck(
+            user,
+            [.. user.GroupIds.Select(id => new CrmListItem(id, names.GetValueOrDefault(id) ?? $"Group {id}"))],
+            "Services" + endpoint.Version,
+            endpoint.BaseUrl,
+            signInTime);
+    }
+
+    /// <summary>The user a NetServer principal (the <c>Response</c> of a sign-in) names, with its primary group first.</summary>
+    private static CrmUser ToUser(XElement principal)
+    {
         var primaryGroup = principal.Number("GroupId");
         var groups = new List<int> { primaryGroup };
         groups.AddRange(principal.Child("SecondaryGroups").Children("int").Select(e => int.Parse(e.Value, System.Globalization.CultureInfo.InvariantCulture)));
