@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Relay.Admin;
 using Relay.Crm;
 using Relay.Tenants;
@@ -224,7 +225,7 @@ public static class AutomationsApi
 }
 
 /// <summary>An automation as saved, its new ETag, and whether its SuperOffice references could be checked.</summary>
-public sealed record AutomationSaved(Automation Automation, string ETag, AutomationCheck ReferenceCheck);
+public sealed record AutomationSaved(Automation Automation, [property: JsonPropertyName("etag")] string ETag, AutomationCheck ReferenceCheck);
 
 /// <summary>One page of an automation's history, newest first.</summary>
 public sealed record AutomationHistoryPage(int Total, IReadOnlyList<AutomationHistoryEntry> Entries);
