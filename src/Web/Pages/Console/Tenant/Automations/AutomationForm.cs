@@ -99,6 +99,23 @@ public sealed class ActionForm
         _ => null,
     };
 
+    /// <summary>The kinds in the order the editor offers them.</summary>
+    public static readonly ActionKind[] Kinds = Enum.GetValues<ActionKind>();
+
+    /// <summary>What an action of <paramref name="kind"/> is called in the editor.</summary>
+    public static string Title(ActionKind kind) => kind switch
+    {
+        ActionKind.CreateSale => "Create a sale",
+        ActionKind.CreateTask => "Create a task",
+        ActionKind.NotifySalesRep => "Notify the sales rep",
+        ActionKind.AddToSelection => "Add to a selection",
+        ActionKind.RemoveFromSelection => "Remove from a selection",
+        ActionKind.AddToProject => "Add to a project",
+        ActionKind.RemoveFromProject => "Remove from a project",
+        ActionKind.AddInterest => "Add an interest",
+        _ => "Remove an interest",
+    };
+
     /// <summary>The form of a stored action.</summary>
     public static ActionForm From(AutomationAction action) => action switch
     {
@@ -187,6 +204,9 @@ public sealed class PickLists(IReadOnlyDictionary<CrmList, IReadOnlyList<CrmList
         RemoveInterestAction r => $"Remove interest {Name(CrmList.Interests, r.InterestId)}",
         _ => action.Kind.ToString(),
     };
+
+    /// <summary>The automation's references SuperOffice does not have; none when the lists could not be read.</summary>
+    public IReadOnlyList<string> Check(Automation automation) => AutomationReferences.Check(automation, lists);
 
     private string Owner(ActionOwner owner) =>
         owner is { Kind: OwnerKind.Associate, AssociateId: { } id } ? Name(CrmList.Associates, id) : "the company's own associate";
