@@ -22,6 +22,9 @@ public static class CrmListsApi
         ["userGroups"] = CrmList.UserGroups,
     };
 
+    /// <summary>How long a page or a save waits for SuperOffice's lists before it goes on without them.</summary>
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(15);
+
     /// <summary>Maps the pick-list endpoint.</summary>
     public static IEndpointRouteBuilder MapCrmListsApi(this IEndpointRouteBuilder app)
     {
@@ -49,11 +52,8 @@ public static class CrmListsApi
         }
     }
 
-    /// <summary>How long a page or a save waits for SuperOffice's lists before it goes on without them.</summary>
-    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(15);
-
     /// <summary>The answer when SuperOffice could not be asked: 503 for what may pass, 502 for what will not.</summary>
-    public static ProblemHttpResult Unreachable(CrmException ex) =>
+    private static ProblemHttpResult Unreachable(CrmException ex) =>
         Problems.Create(
             ex.Kind == CrmErrorKind.Permanent ? StatusCodes.Status502BadGateway : StatusCodes.Status503ServiceUnavailable,
             "SuperOffice did not say",
