@@ -12,6 +12,9 @@ public static partial class AutomationValidator
     /// <summary>The most actions one automation may run.</summary>
     public const int MaxActions = 20;
 
+    /// <summary>Ids that name a route beside the automations' own (<c>…/automations/check</c>, <c>…/automations/new</c>), so no automation may take them.</summary>
+    public static readonly ImmutableArray<string> ReservedIds = ["check", "new", "dry-run"];
+
     /// <summary>Returns every problem found; none means the automations may be stored.</summary>
     public static IReadOnlyList<string> Validate(IReadOnlyList<Automation?>? automations)
     {
@@ -44,6 +47,10 @@ public static partial class AutomationValidator
             {
                 errors.Add($"{path}.id: '{a.Id}' may only hold letters, digits, '.', '_' and '-' (1–64 characters)");
             }
+            else if (ReservedIds.Contains(a.Id, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{path}.id: '{a.Id}' is reserved (the console and the API use it for a page of their own); choose another id");
+            }
             else if (!ids.Add(a.Id))
             {
                 errors.Add($"{path}.id: '{a.Id}' is used by another automation");
@@ -65,6 +72,10 @@ public static partial class AutomationValidator
 
         return errors;
     }
+
+    /// <summary>The problems of one automation, with paths from the automation (<c>actions[0].heading</c>).</summary>
+    public static IReadOnlyList<string> ValidateOne(Automation? automation) =>
+        Validate([automation]).Select(e => e.StartsWith("automations[0].", StringComparison.Ordinal) ? e["automations[0].".Length..] : e.Replace("automations[0]", "automation", StringComparison.Ordinal)).ToList();
 
     private static void ValidateMatch(AutomationMatch? when, string path, List<string> errors)
     {

@@ -19,6 +19,19 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Replaces the tenant's automations after validating them.</summary>
     [Alias("PutAutomations")]
     Task<ValidationResult> PutAutomationsAsync(ImmutableArray<Automation> automations);
+
+    /// <summary>
+    /// Creates one automation (added after the others) or replaces the one with its id in place. Replacing needs
+    /// <paramref name="ifMatch"/> (<c>*</c> or the stored automation's <see cref="AutomationETag"/>); with a tag, the
+    /// automation must exist and still have it. Checked and applied in one turn of the grain, so of two editors who
+    /// read the same version only the first one's save applies.
+    /// </summary>
+    [Alias("PutAutomation")]
+    Task<AutomationWrite> PutAutomationAsync(Automation automation, string? ifMatch);
+
+    /// <summary>Deletes one automation when <paramref name="ifMatch"/> admits it (as for <see cref="PutAutomationAsync"/>).</summary>
+    [Alias("DeleteAutomation")]
+    Task<AutomationWrite> DeleteAutomationAsync(string id, string? ifMatch);
 }
 
 /// <summary>What a change was refused for; empty when it was applied.</summary>

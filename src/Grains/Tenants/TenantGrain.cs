@@ -119,6 +119,70 @@ public sealed class TenantGrain(
         return ValidationResult.Ok;
     }
 
+    async Task<AutomationWrite> ITenantGrain.PutAutomationAsync(Automation automation, string? ifMatch)
+    {
+        if (state.State.Settings is null)
+        {
+            return new AutomationWrite(AutomationWriteOutcome.NoTenant);
+        }
+
+        var automations = state.State.Automations;
+        var before = automations.FirstOrDefault(a => a.Id == automation.Id);
+        var index = before is null ? -1 : automations.IndexOf(before);
+        if (Precondition(before, ifMatch) is { } refused)
+        {
+            return refused;
+        }
+
+        var after = index >= 0 ? automations.SetItem(index, automation) : automations.Add(automation);
+        var errors = AutomationValidator.ValidateOne(automation).ToList();
+        if (after.Length > AutomationValidator.MaxAutomations)
+        {
+            errors.Add($"automations: a tenant has at most {AutomationValidator.MaxAutomations} automations");
+        }
+
+        if (errors.Count > 0)
+        {
+            return new AutomationWrite(AutomationWriteOutcome.Invalid, before, Errors: [.. errors]);
+        }
+
+        state.State.Automations = after;
+        await SaveAsync();
+        return new AutomationWrite(before is null ? AutomationWriteOutcome.Created : AutomationWriteOutcome.Replaced, before, automation);
+    }
+
+    async Task<AutomationWrite> ITenantGrain.DeleteAutomationAsync(string id, string? ifMatch)
+    {
+        if (state.State.Settings is null)
+        {
+            return new AutomationWrite(AutomationWriteOutcome.NoTenant);
+        }
+
+        var before = state.State.Automations.FirstOrDefault(a => a.Id == id);
+        if (before is null)
+        {
+            return new AutomationWrite(ifMatch is null ? AutomationWriteOutcome.NotFound : AutomationWriteOutcome.Conflict);
+        }
+
+        if (Precondition(before, ifMatch) is { } refused)
+        {
+            return refused;
+        }
+
+        state.State.Automations = state.State.Automations.Remove(before);
+        await SaveAsync();
+        return new AutomationWrite(AutomationWriteOutcome.Deleted, before);
+    }
+
+    /// <summary>Why a write to <paramref name="stored"/> (null: there is none) may not happen, or null when it may.</summary>
+    private static AutomationWrite? Precondition(Automation? stored, string? ifMatch) => (stored, ifMatch) switch
+    {
+        (null, null) => null,
+        (not null, null) => new AutomationWrite(AutomationWriteOutcome.PreconditionRequired, stored),
+        _ when AutomationETag.Admits(ifMatch, stored is null ? null : AutomationETag.Of(stored)) => null,
+        _ => new AutomationWrite(AutomationWriteOutcome.Conflict, stored),
+    };
+
     private string? Secret(string? sent, string? stored, bool keep) => sent switch
     {
         null => keep ? stored : null,

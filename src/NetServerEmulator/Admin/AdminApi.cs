@@ -5,7 +5,7 @@ using Relay.NetServerEmulator.Soap;
 
 namespace Relay.NetServerEmulator.Admin;
 
-/// <summary>The emulator's admin HTTP API: ledger, faults, reset, request log, ticket expiry and who may read a person.</summary>
+/// <summary>The emulator's admin HTTP API: ledger, faults, reset, request log, ticket expiry, who may read a person, and deleting a selection, project or interest.</summary>
 public static class AdminApi
 {
     /// <summary>Maps <c>/admin/*</c>.</summary>
@@ -33,6 +33,10 @@ public static class AdminApi
         admin.MapPost("/tickets/expire", (EmulatorStore store, string? ticket) => TypedResults.Ok(new { expired = store.ExpireTickets(ticket) }));
         admin.MapPut("/persons/{personId:int}/visibility", (EmulatorStore store, int personId, int[] groups) =>
             store.RestrictPerson(personId, groups) ? Results.NoContent() : Results.NotFound());
+        // What an admin does in SuperOffice that Relay must notice: a selection, project or interest it refers to disappears.
+        admin.MapDelete("/selections/{id:int}", (EmulatorStore store, int id) => Removed(store.Write(s => s.Selections.Remove(id))));
+        admin.MapDelete("/projects/{id:int}", (EmulatorStore store, int id) => Removed(store.Write(s => s.Projects.Remove(id))));
+        admin.MapDelete("/interests/{id:int}", (EmulatorStore store, int id) => Removed(store.Write(s => s.Interests.RemoveAll(i => i.Id == id) > 0)));
         admin.MapPost("/tickets/lifetime", (EmulatorStore store, int seconds) =>
         {
             store.TicketLifetime = TimeSpan.FromSeconds(seconds);
@@ -40,6 +44,8 @@ public static class AdminApi
         });
         return app;
     }
+
+    private static IResult Removed(bool removed) => removed ? Results.NoContent() : Results.NotFound();
 
     /// <summary>What <c>GET /admin/ledger</c> returns.</summary>
     public sealed record LedgerView(IReadOnlyDictionary<string, int> Counts, IReadOnlyList<LedgerEntry> Writes);

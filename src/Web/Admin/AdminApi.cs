@@ -113,13 +113,16 @@ public static class AdminApi
             return Invalid("The automations were rejected", problems);
         }
 
+        var before = (await ConfigAsync(grains, tenant))!.Automations;
         var result = await grains.GetGrain<ITenantGrain>(tenant).PutAutomationsAsync([.. automations!.Select(a => a!)]);
         if (!result.IsValid)
         {
             return Invalid("The automations were rejected", result.Errors);
         }
 
-        return TypedResults.Ok((await ConfigAsync(grains, tenant))!.Automations);
+        var after = (await ConfigAsync(grains, tenant))!.Automations;
+        await AutomationsApi.RecordReplacedAsync(grains, tenant, Console.ConsoleUser.Who(request.HttpContext.User), before, after);
+        return TypedResults.Ok(after);
     }
 
     /// <summary>Answers 200 with what <paramref name="read"/> makes of an existing tenant's configuration, and 404 otherwise.</summary>
@@ -134,7 +137,8 @@ public static class AdminApi
     internal static async Task<TenantConfig?> ConfigAsync(IGrainFactory grains, string tenant) =>
         TenantRules.IsValidTenantId(tenant) ? await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() : null;
 
-    private static async Task<(T? Value, ProblemHttpResult? Error)> ReadAsync<T>(HttpRequest request)
+    /// <summary>The JSON body as <typeparamref name="T"/>, or the problem that says why it could not be read.</summary>
+    internal static async Task<(T? Value, ProblemHttpResult? Error)> ReadAsync<T>(HttpRequest request)
         where T : class
     {
         if (request.HasJsonContentType() is false)
@@ -155,7 +159,8 @@ public static class AdminApi
         }
     }
 
-    private static ProblemHttpResult Invalid(string title, IEnumerable<string> errors) =>
+    /// <summary>A 400 that lists every problem.</summary>
+    internal static ProblemHttpResult Invalid(string title, IEnumerable<string> errors) =>
         Problems.Create(StatusCodes.Status400BadRequest, title, "Fix every listed problem and send it again.", new Dictionary<string, object?> { ["errors"] = errors.ToArray() });
 
     private static ProblemHttpResult InvalidTenantId(string tenant) =>

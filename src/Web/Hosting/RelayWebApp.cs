@@ -59,6 +59,7 @@ public static class RelayWebApp
         app.MapDeadLettersApi();
         app.MapAdminLogApi();
         app.MapTenantsApi();
+        app.MapAutomationsApi();
         app.MapImportsApi();
         app.MapAdminSession();
         app.MapConsentApi();

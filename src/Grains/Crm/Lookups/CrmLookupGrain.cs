@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using Relay.Crm.Online;
+using Relay.Hosting;
 using Relay.Tenants;
 
 namespace Relay.Crm.Lookups;
@@ -11,9 +12,15 @@ namespace Relay.Crm.Lookups;
 /// <see cref="ITicketCheckGrain"/>, which holds what must be shared across the cluster.
 /// </summary>
 [StatelessWorker]
-internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm, OnlineTenantLocator locator, Hosting.RelayClock time) : Grain, ICrmLookupGrain
+internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm, OnlineTenantLocator locator, RelayClock clock) : Grain, ICrmLookupGrain
 {
+    /// <summary>How long a pick list is reused: long enough for an editor's page loads, short enough that SuperOffice's changes show soon.</summary>
+    public static readonly TimeSpan ListLifetime = TimeSpan.FromSeconds(60);
+
     private const int MinimumSearchLength = 3;
+
+    // Per activation: a stateless worker may hold a few copies of a tenant's lists, each at most ListLifetime old.
+    private readonly Dictionary<CrmList, CachedList> _lists = [];
 
     async Task<CrmUser?> ICrmLookupGrain.ResolveUserTicketAsync(string userTicket, CancellationToken cancellationToken)
     {
@@ -65,18 +72,32 @@ internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm, OnlineTenant
 
             // Bulk priority, as ticket checks: a person waiting at the console goes after the sales-facing pipeline work.
             var check = await CrmCallContext.WithPriorityAsync(CrmPriority.Bulk, () => catalog.CheckSignInAsync(connection, cancellationToken));
-            return ConnectionTest.Passed(check, time.GetUtcNow());
+            return ConnectionTest.Passed(check, clock.GetUtcNow());
         }
         catch (CrmException ex)
         {
-            return ConnectionTest.Failed(ex, time.GetUtcNow(), System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            return ConnectionTest.Failed(ex, clock.GetUtcNow(), System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
     }
 
     async Task<IReadOnlyList<CrmListItem>> ICrmLookupGrain.GetListAsync(CrmList list, CancellationToken cancellationToken)
     {
         var connection = await ConnectionAsync();
-        return list switch
+        return _lists.TryGetValue(list, out var cached) && cached.Connection == connection && cached.Until > clock.GetUtcNow()
+            ? cached.Items
+            : await FetchListAsync(connection, list, cancellationToken);
+    }
+
+    async Task<IReadOnlyList<CrmListItem>> ICrmLookupGrain.GetFreshListAsync(CrmList list, CancellationToken cancellationToken) =>
+        await FetchListAsync(await ConnectionAsync(), list, cancellationToken);
+
+    /// <summary>
+    /// Reads a list from SuperOffice at bulk priority (pick lists wait behind the rep-facing pipeline work) and keeps it
+    /// for <see cref="ListLifetime"/> for the same connection, so a changed address or user reads afresh.
+    /// </summary>
+    private async Task<IReadOnlyList<CrmListItem>> FetchListAsync(CrmConnection connection, CrmList list, CancellationToken cancellationToken)
+    {
+        var items = await CrmCallContext.WithPriorityAsync(CrmPriority.Bulk, async () => list switch
         {
             CrmList.Associates => await catalog.GetAssociatesAsync(connection, cancellationToken),
             CrmList.UserGroups => await catalog.GetUserGroupsAsync(connection, cancellationToken),
@@ -86,7 +107,9 @@ internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm, OnlineTenant
             CrmList.SaleTypes => await catalog.GetSaleTypesAsync(connection, cancellationToken),
             CrmList.TaskTypes => await catalog.GetTaskTypesAsync(connection, cancellationToken),
             _ => throw new CrmException(CrmErrorKind.Permanent, "UnknownList", $"Relay has no SuperOffice list '{list}'."),
-        };
+        });
+        _lists[list] = new CachedList(connection, clock.GetUtcNow() + ListLifetime, items);
+        return items;
     }
 
     /// <summary>The tenant's connection; as the given user when there is a ticket.</summary>
@@ -97,4 +120,6 @@ internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm, OnlineTenant
             ?? throw new CrmException(CrmErrorKind.Permanent, "TenantNotFound", $"There is no tenant '{tenant}'.");
         return string.IsNullOrEmpty(userTicket) ? connection : connection.AsUser(userTicket);
     }
+
+    private sealed record CachedList(CrmConnection Connection, DateTimeOffset Until, IReadOnlyList<CrmListItem> Items);
 }

@@ -42,9 +42,13 @@ public interface ICrmLookupGrain : IGrainWithStringKey
     [Alias("TestConnection")]
     Task<ConnectionTest> TestConnectionAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>One of SuperOffice's pick lists.</summary>
+    /// <summary>One of SuperOffice's pick lists, read at bulk priority and reused for up to a minute while the tenant's connection stays the same.</summary>
     [Alias("GetList")]
     Task<IReadOnlyList<CrmListItem>> GetListAsync(CrmList list, CancellationToken cancellationToken = default);
+
+    /// <summary>One of SuperOffice's pick lists as it is now (for a check someone asked for), which also refreshes the copy <see cref="GetListAsync"/> reuses.</summary>
+    [Alias("GetFreshList")]
+    Task<IReadOnlyList<CrmListItem>> GetFreshListAsync(CrmList list, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The SuperOffice lists a person picks from when setting Relay up.</summary>
