@@ -57,6 +57,7 @@ public static class RelayWebApp
         app.MapAdminApi();
         app.MapParkedApi();
         app.MapDeadLettersApi();
+        app.MapDryRunApi();
         app.MapImportsApi();
         app.MapAdminSession();
         app.MapImportsPage();
