@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Relay.DryRun;
-using Relay.Tenants;
 using Relay.Triggers;
 
 namespace Relay.Web.Admin;
