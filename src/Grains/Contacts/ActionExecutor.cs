@@ -18,43 +18,52 @@ public sealed class ActionExecutor(ICrm crm, RelayClock time)
     public async Task<int?> ExecuteAsync(TenantConfig config, string contactId, PersonLink link, OutboxItem item, CancellationToken cancellationToken)
     {
         var connection = config.Connection;
-        var reference = ReferenceFor(config.TenantId, contactId, item.Key);
-        var now = time.GetUtcNow();
-        switch (item.Action)
+        switch (WriteFor(config, contactId, link, item, time.GetUtcNow()))
         {
-            case CreateSaleAction sale:
-                return await CreateOnceAsync(connection, CrmObjectKind.Sale, reference, item, () => crm.CreateSaleAsync(connection, new NewSale(
-                    link.Ref, sale.Heading, sale.Amount, sale.SaleTypeId, sale.Probability,
-                    ContactDecisions.OwnerFor(sale.Owner, link, config.Settings), reference, now), cancellationToken), cancellationToken);
-            case CreateTaskAction task:
-                return await CreateOnceAsync(connection, CrmObjectKind.Appointment, reference, item, () => crm.CreateAppointmentAsync(connection, new NewAppointment(
-                    link.Ref, task.TaskTypeId, Describe(task.Description, item), now.AddDays(task.DueInDays), Completed: false,
-                    ContactDecisions.OwnerFor(task.Owner, link, config.Settings), reference), cancellationToken), cancellationToken);
-            case NotifySalesRepAction notify:
-                return await CreateOnceAsync(connection, CrmObjectKind.Appointment, reference, item, () => crm.CreateAppointmentAsync(connection, new NewAppointment(
-                    link.Ref, notify.TaskTypeId, Describe(notify.Description, item), now, Completed: true,
-                    ContactDecisions.OwnerFor(notify.Owner, link, config.Settings), reference), cancellationToken), cancellationToken);
-            case AddToSelectionAction a:
-                await crm.SetSelectionMembershipAsync(connection, a.SelectionId, link.Ref, member: true, cancellationToken);
+            case ActionWrite.CreateSale { Sale: var sale }:
+                return await CreateOnceAsync(connection, CrmObjectKind.Sale, sale.Reference, item, () => crm.CreateSaleAsync(connection, sale, cancellationToken), cancellationToken);
+            case ActionWrite.CreateAppointment { Appointment: var appointment }:
+                return await CreateOnceAsync(connection, CrmObjectKind.Appointment, appointment.Reference, item, () => crm.CreateAppointmentAsync(connection, appointment, cancellationToken), cancellationToken);
+            case ActionWrite.SelectionMembership s:
+                await crm.SetSelectionMembershipAsync(connection, s.SelectionId, s.Person, s.Member, cancellationToken);
                 return null;
-            case RemoveFromSelectionAction r:
-                await crm.SetSelectionMembershipAsync(connection, r.SelectionId, link.Ref, member: false, cancellationToken);
+            case ActionWrite.ProjectMembership p:
+                await crm.SetProjectMembershipAsync(connection, p.ProjectId, p.Person, p.Member, cancellationToken);
                 return null;
-            case AddToProjectAction a:
-                await crm.SetProjectMembershipAsync(connection, a.ProjectId, link.Ref, member: true, cancellationToken);
-                return null;
-            case RemoveFromProjectAction r:
-                await crm.SetProjectMembershipAsync(connection, r.ProjectId, link.Ref, member: false, cancellationToken);
-                return null;
-            case AddInterestAction a:
-                await crm.SetPersonInterestAsync(connection, link.PersonId, a.InterestId, selected: true, cancellationToken);
-                return null;
-            case RemoveInterestAction r:
-                await crm.SetPersonInterestAsync(connection, link.PersonId, r.InterestId, selected: false, cancellationToken);
+            case ActionWrite.PersonInterest i:
+                await crm.SetPersonInterestAsync(connection, i.PersonId, i.InterestId, i.Selected, cancellationToken);
                 return null;
             default:
                 throw new CrmException(CrmErrorKind.Permanent, "UnknownAction", $"Relay cannot perform a {item.Action.GetType().Name}.");
         }
+    }
+
+    /// <summary>
+    /// The one CRM write an outbox item stands for, made for the linked person at <paramref name="now"/>: what
+    /// <see cref="ExecuteAsync"/> sends, and what a dry run shows. Null for an action Relay cannot perform.
+    /// </summary>
+    public static ActionWrite? WriteFor(TenantConfig config, string contactId, PersonLink link, OutboxItem item, DateTimeOffset now)
+    {
+        var reference = ReferenceFor(config.TenantId, contactId, item.Key);
+        return item.Action switch
+        {
+            CreateSaleAction sale => new ActionWrite.CreateSale(new NewSale(
+                link.Ref, sale.Heading, sale.Amount, sale.SaleTypeId, sale.Probability,
+                ContactDecisions.OwnerFor(sale.Owner, link, config.Settings), reference, now)),
+            CreateTaskAction task => new ActionWrite.CreateAppointment(new NewAppointment(
+                link.Ref, task.TaskTypeId, Describe(task.Description, item), now.AddDays(task.DueInDays), Completed: false,
+                ContactDecisions.OwnerFor(task.Owner, link, config.Settings), reference)),
+            NotifySalesRepAction notify => new ActionWrite.CreateAppointment(new NewAppointment(
+                link.Ref, notify.TaskTypeId, Describe(notify.Description, item), now, Completed: true,
+                ContactDecisions.OwnerFor(notify.Owner, link, config.Settings), reference)),
+            AddToSelectionAction a => new ActionWrite.SelectionMembership(a.SelectionId, link.Ref, Member: true),
+            RemoveFromSelectionAction r => new ActionWrite.SelectionMembership(r.SelectionId, link.Ref, Member: false),
+            AddToProjectAction a => new ActionWrite.ProjectMembership(a.ProjectId, link.Ref, Member: true),
+            RemoveFromProjectAction r => new ActionWrite.ProjectMembership(r.ProjectId, link.Ref, Member: false),
+            AddInterestAction a => new ActionWrite.PersonInterest(link.PersonId, a.InterestId, Selected: true),
+            RemoveInterestAction r => new ActionWrite.PersonInterest(link.PersonId, r.InterestId, Selected: false),
+            _ => null,
+        };
     }
 
     /// <summary>
@@ -94,4 +103,29 @@ public sealed class ActionExecutor(ICrm crm, RelayClock time)
 
         return await create();
     }
+}
+
+/// <summary>One CRM write an action makes (<see cref="ActionExecutor.WriteFor"/>).</summary>
+[GenerateSerializer, Immutable, Alias("relay.action-write")]
+public abstract record ActionWrite
+{
+    /// <summary>Create a sale.</summary>
+    [GenerateSerializer, Immutable, Alias("relay.action-write.sale")]
+    public sealed record CreateSale([property: Id(0)] NewSale Sale) : ActionWrite;
+
+    /// <summary>Create an appointment: a task, or a completed activity that notifies the rep.</summary>
+    [GenerateSerializer, Immutable, Alias("relay.action-write.appointment")]
+    public sealed record CreateAppointment([property: Id(0)] NewAppointment Appointment) : ActionWrite;
+
+    /// <summary>Add the person to a static selection, or remove it.</summary>
+    [GenerateSerializer, Immutable, Alias("relay.action-write.selection")]
+    public sealed record SelectionMembership([property: Id(0)] int SelectionId, [property: Id(1)] CrmPersonRef Person, [property: Id(2)] bool Member) : ActionWrite;
+
+    /// <summary>Add the person to a project, or remove it.</summary>
+    [GenerateSerializer, Immutable, Alias("relay.action-write.project")]
+    public sealed record ProjectMembership([property: Id(0)] int ProjectId, [property: Id(1)] CrmPersonRef Person, [property: Id(2)] bool Member) : ActionWrite;
+
+    /// <summary>Select or deselect one of the person's interests.</summary>
+    [GenerateSerializer, Immutable, Alias("relay.action-write.interest")]
+    public sealed record PersonInterest([property: Id(0)] int PersonId, [property: Id(1)] int InterestId, [property: Id(2)] bool Selected) : ActionWrite;
 }

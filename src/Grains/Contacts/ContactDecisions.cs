@@ -158,6 +158,42 @@ public static class ContactDecisions
         };
     }
 
+    /// <summary>
+    /// Applies what the lookups found (<see cref="PersonLookup"/>): a person links; no person or several make a lead
+    /// when actions wait for one, and otherwise mark the contact looked up; a given person id SuperOffice does not have
+    /// is forgotten, and a linked contact keeps its person. Returns the lead's resolution when the contact became one.
+    /// </summary>
+    public static PersonResolution? ApplyLookup(ContactState state, PersonLookup found, TenantConfig config, DateTimeOffset now)
+    {
+        if (found.MissingGivenPersonId is not null)
+        {
+            state.GivenPersonId = null;
+        }
+
+        if (found.Person is { } person)
+        {
+            LinkTo(state, person, found.Source, now);
+        }
+        else if (found.Resolution is { } lead && state.Outbox.Count > 0)
+        {
+            BecomeLead(state, lead, now);
+            LeadBacklog.Trim(state, config, now);
+            return lead;
+        }
+        else if (found.Resolution is not null)
+        {
+            // Nothing waits for a person, so this contact is no lead yet; it is looked up again when
+            // an automation wants to act on it or its e-mail changes.
+            state.LookedUpWithoutMatch = true;
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the contact's dedupe window holds the trigger id: a delivery of it would be dropped.</summary>
+    public static bool HasSeen(ContactState state, string triggerId) =>
+        state.RecentTriggerHashes.Contains(TriggerHash(triggerId)) || state.RecentTriggerIds.Contains(triggerId);
+
     /// <summary>Links the contact to a person; a lead it was ends, and its waiting actions may run.</summary>
     public static void LinkTo(ContactState state, CrmPerson person, LinkSource source, DateTimeOffset now)
     {

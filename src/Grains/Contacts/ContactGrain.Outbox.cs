@@ -82,44 +82,15 @@ public sealed partial class ContactGrain
 
     private async Task ResolvePersonAsync(TenantConfig config, CancellationToken cancellationToken)
     {
-        var connection = config.Connection;
-        var now = time.GetUtcNow();
-        if (S.GivenPersonId is { } given && S.Link?.PersonId != given)
+        var found = await PersonLookup.FindAsync(crm, config.Connection, S, cancellationToken);
+        if (found.MissingGivenPersonId is { } missing)
         {
-            if (await crm.GetPersonAsync(connection, given, cancellationToken) is { } person)
-            {
-                ContactDecisions.LinkTo(S, person, LinkSource.GivenPersonId, now);
-                return;
-            }
-
-            LogGivenPersonMissing(logger, GrainKey, given);
-            S.GivenPersonId = null;
-            if (S.Link is not null)
-            {
-                return;
-            }
+            LogGivenPersonMissing(logger, GrainKey, missing);
         }
 
-        var email = S.Fields?.Email;
-        var matches = string.IsNullOrEmpty(email) ? [] : await crm.FindPersonsByEmailAsync(connection, email, cancellationToken);
-        var resolution = ContactDecisions.Resolve(matches);
-        if (resolution is PersonResolution.Link link)
+        if (ContactDecisions.ApplyLookup(S, found, config, time.GetUtcNow()) is { } lead)
         {
-            var person = await crm.GetPersonAsync(connection, link.Person.PersonId, cancellationToken)
-                ?? new CrmPerson(link.Person.PersonId, null, null, email, link.Person.CompanyId, link.Person.CompanyName, null);
-            ContactDecisions.LinkTo(S, person, LinkSource.EmailMatch, now);
-        }
-        else if (S.Outbox.Count > 0)
-        {
-            ContactDecisions.BecomeLead(S, resolution, now);
-            LeadBacklog.Trim(S, config, now);
-            metrics.LeadCreated(resolution is PersonResolution.AmbiguousLead ? "ambiguous" : "new");
-        }
-        else
-        {
-            // Nothing waits for a person, so this contact is no lead yet; it is looked up again when
-            // an automation wants to act on it or its e-mail changes.
-            S.LookedUpWithoutMatch = true;
+            metrics.LeadCreated(lead is PersonResolution.AmbiguousLead ? "ambiguous" : "new");
         }
     }
 

@@ -24,6 +24,14 @@ public interface IContactGrain : IGrainWithStringKey
     Task<ContactTimeline?> GetTimelineAsync(int take);
 
     /// <summary>
+    /// What a dry run starts from: the contact's state, copied (changing it changes nothing here), and the timeline entry
+    /// of <paramref name="triggerId"/> when one is asked for (null when the contact has none). Null when Relay never heard
+    /// of the contact. Writes nothing.
+    /// </summary>
+    [Alias("GetDryRunBasis"), AlwaysInterleave]
+    Task<DryRun.DryRunBasis?> GetDryRunBasisAsync(string? triggerId);
+
+    /// <summary>
     /// Approves the lead: creates the company (when the tenant opted in) and the person with the mapped
     /// fields, links the contact and runs its waiting actions once, in order. Safe to repeat.
     /// </summary>

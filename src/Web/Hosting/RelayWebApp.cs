@@ -60,6 +60,7 @@ public static class RelayWebApp
         app.MapAdminLogApi();
         app.MapTenantsApi();
         app.MapAutomationsApi();
+        app.MapDryRunApi();
         app.MapImportsApi();
         app.MapAdminSession();
         app.MapConsentApi();

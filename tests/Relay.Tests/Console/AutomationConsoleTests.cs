@@ -5,7 +5,7 @@ using Relay.Tests.Panels;
 using Relay.Triggers;
 
 // Not Relay.Tests.Console: that namespace would hide System.Console from every other test file.
-namespace Relay.Tests.ConsolePages;
+namespace Relay.Tests.AdminConsole;
 
 /// <summary>
 /// The automations console in real Chromium: signed in through the form, building an automation from SuperOffice's
