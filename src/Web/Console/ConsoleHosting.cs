@@ -28,10 +28,13 @@ public static class ConsoleHosting
         conventions.AuthorizeFolder("/Console/Tenant", RelayPolicies.AdminPages);
     }
 
-    /// <summary>Sends the console's security headers on everything under <c>/admin</c>.</summary>
+    /// <summary>
+    /// Sends the console's security headers on everything under <c>/admin</c> but the Orleans Dashboard, whose own
+    /// pages run scripts this policy would refuse (it is the operator's, behind the operator key).
+    /// </summary>
     public static IApplicationBuilder UseConsoleHeaders(this IApplicationBuilder app) =>
         app.UseWhen(
-            c => c.Request.Path.StartsWithSegments("/admin"),
+            c => c.Request.Path.StartsWithSegments("/admin") && !c.Request.Path.StartsWithSegments(Observability.OperationsEndpoints.DashboardPath),
             console => console.Use((context, next) =>
             {
                 var headers = context.Response.Headers;
