@@ -15,6 +15,10 @@ public interface IAdminLogGrain : IGrainWithStringKey
     [Alias("Record")]
     Task<AdminLogEntry> RecordAsync(AdminChange change);
 
+    /// <summary>Records several changes made at once (a whole list replaced), in order, with one write.</summary>
+    [Alias("RecordMany")]
+    Task RecordManyAsync(ImmutableArray<AdminChange> changes);
+
     /// <summary>The newest entries first, optionally only those of one <paramref name="area"/> and <paramref name="subject"/>.</summary>
     [Alias("Get"), AlwaysInterleave]
     Task<AdminLogPage> GetAsync(string? area, string? subject, int skip, int take);
@@ -64,7 +68,11 @@ public sealed record AdminLogPage(
     [property: Id(1)] ImmutableArray<AdminLogEntry> Entries);
 
 /// <inheritdoc cref="IAdminLogGrain"/>
-/// <remarks>Keeps the newest <see cref="Capacity"/> entries per tenant; older ones are dropped.</remarks>
+/// <remarks>
+/// Keeps the newest <see cref="Capacity"/> entries per tenant; older ones are dropped. A before or after longer than
+/// <see cref="MaxRecordLength"/> characters is kept as <c>{"truncated":true,"length":…}</c>, so one change cannot make
+/// the log, which is written whole with every change, grow without bound.
+/// </remarks>
 public sealed class AdminLogGrain(
     [PersistentState("admin-log", RelayStorage.Large)] IPersistentState<AdminLogState> state,
     RelayClock time) : Grain, IAdminLogGrain
@@ -72,9 +80,29 @@ public sealed class AdminLogGrain(
     /// <summary>How many entries a tenant's log keeps.</summary>
     public const int Capacity = 2000;
 
+    /// <summary>The longest before or after kept as it is.</summary>
+    public const int MaxRecordLength = 64 * 1024;
+
     async Task<AdminLogEntry> IAdminLogGrain.RecordAsync(AdminChange change)
     {
-        var entry = new AdminLogEntry(state.State.NextSequence + 1, time.GetUtcNow(), change);
+        var entry = Add(change);
+        await state.WriteStateAsync();
+        return entry;
+    }
+
+    async Task IAdminLogGrain.RecordManyAsync(ImmutableArray<AdminChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            Add(change);
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    private AdminLogEntry Add(AdminChange change)
+    {
+        var entry = new AdminLogEntry(state.State.NextSequence + 1, time.GetUtcNow(), change with { Before = Bounded(change.Before), After = Bounded(change.After) });
         state.State.Entries.Add(entry);
         if (state.State.Entries.Count > Capacity)
         {
@@ -82,9 +110,11 @@ public sealed class AdminLogGrain(
         }
 
         state.State.NextSequence = entry.Sequence;
-        await state.WriteStateAsync();
         return entry;
     }
+
+    private static string? Bounded(string? record) =>
+        record is { Length: > MaxRecordLength } ? $"{{\"truncated\":true,\"length\":{record.Length}}}" : record;
 
     Task<AdminLogPage> IAdminLogGrain.GetAsync(string? area, string? subject, int skip, int take)
     {

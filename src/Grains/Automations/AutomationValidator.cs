@@ -12,6 +12,9 @@ public static partial class AutomationValidator
     /// <summary>The most actions one automation may run.</summary>
     public const int MaxActions = 20;
 
+    /// <summary>The longest link, content id or form id a condition may name.</summary>
+    public const int MaxConditionLength = 2000;
+
     /// <summary>Ids that name a route beside the automations' own (<c>…/automations/check</c>, <c>…/automations/new</c>), so no automation may take them.</summary>
     public static readonly ImmutableArray<string> ReservedIds = ["check", "new", "dry-run"];
 
@@ -103,6 +106,15 @@ public static partial class AutomationValidator
         if (when.LinkUrl is { Length: 0 } || when.ContentId is { Length: 0 } || when.FormId is { Length: 0 })
         {
             errors.Add($"{path}: leave a condition out instead of giving it an empty value");
+        }
+
+        // Every change is kept in the admin log with the automation before and after, so no condition may be unbounded.
+        foreach (var (name, value) in new[] { ("linkUrl", when.LinkUrl), ("contentId", when.ContentId), ("formId", when.FormId) })
+        {
+            if (value is { Length: > MaxConditionLength })
+            {
+                errors.Add($"{path}.{name}: at most {MaxConditionLength} characters");
+            }
         }
     }
 

@@ -106,7 +106,8 @@ internal sealed class DryRunGrain(ICrm crm, RelayClock time) : Grain, IDryRunGra
         PersonLookup found;
         try
         {
-            found = await PersonLookup.FindAsync(crm, config.Connection, state, cancellationToken);
+            // A question from the console, not a sales rep waiting: after the pipeline's rep-facing work.
+            found = await CrmCallContext.WithPriorityAsync(CrmPriority.Bulk, () => PersonLookup.FindAsync(crm, config.Connection, state, cancellationToken));
         }
         catch (CrmException ex)
         {

@@ -139,7 +139,12 @@ public sealed class ResilientCrmConsents(ICrmConsents inner, CrmCircuitBreakers 
 public sealed class CrmCircuitBreakers(Microsoft.Extensions.Options.IOptions<CrmCircuitBreakerOptions> options, TimeProvider time) : IDisposable
 {
     private readonly ResiliencePipelineRegistry<string> _registry = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CircuitBreakerStateProvider> _states = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Each tenant's circuit state, as its circuit's events report it. Not a <see cref="CircuitBreakerStateProvider"/>:
+    /// the registry may build a tenant's pipeline twice when two calls race to create it, and a state provider can serve
+    /// only one circuit. The pipeline that loses the race never runs, so only the one in use reports.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _states = new(StringComparer.Ordinal);
 
     /// <summary>How long an open circuit stays open.</summary>
     public TimeSpan BreakDuration => options.Value.BreakDuration;
@@ -155,7 +160,9 @@ public sealed class CrmCircuitBreakers(Microsoft.Extensions.Options.IOptions<Crm
             MinimumThroughput = o.MinimumThroughput,
             SamplingDuration = o.SamplingDuration,
             BreakDuration = o.BreakDuration,
-            StateProvider = _states.GetOrAdd(tenantId, static _ => new CircuitBreakerStateProvider()),
+            OnOpened = _ => Report(tenantId, Tenants.CircuitBreakerStates.Open),
+            OnHalfOpened = _ => Report(tenantId, Tenants.CircuitBreakerStates.HalfOpen),
+            OnClosed = _ => Report(tenantId, Tenants.CircuitBreakerStates.Closed),
 
             // Only the CRM being unwell counts: not a refused request, not a wait for the rate limit, not an Online
             // tenant that is paused or moving (its own RetryAfter already holds the work back).
@@ -164,16 +171,13 @@ public sealed class CrmCircuitBreakers(Microsoft.Extensions.Options.IOptions<Crm
     });
 
     /// <summary>The state of the tenant's circuit on this silo, as <see cref="Tenants.CircuitBreakerStates"/> names it; closed when it never ran.</summary>
-    public string StateOf(string tenantId) =>
-        _states.TryGetValue(tenantId, out var provider)
-            ? provider.CircuitState switch
-            {
-                CircuitState.Open => Tenants.CircuitBreakerStates.Open,
-                CircuitState.HalfOpen => Tenants.CircuitBreakerStates.HalfOpen,
-                CircuitState.Isolated => Tenants.CircuitBreakerStates.Isolated,
-                _ => Tenants.CircuitBreakerStates.Closed,
-            }
-            : Tenants.CircuitBreakerStates.Closed;
+    public string StateOf(string tenantId) => _states.GetValueOrDefault(tenantId, Tenants.CircuitBreakerStates.Closed);
+
+    private ValueTask Report(string tenantId, string state)
+    {
+        _states[tenantId] = state;
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>
     /// Runs one CRM call of the tenant through its circuit, at <paramref name="priority"/> for the rate limit; an open

@@ -66,7 +66,7 @@ public static partial class TenantDirectory
 
 /// <inheritdoc cref="ITenantDirectoryGrain"/>
 public sealed class TenantDirectoryGrain(
-    [PersistentState("tenant-directory", RelayStorage.Name)] IPersistentState<Dictionary<string, TenantListing>> state) : Grain, ITenantDirectoryGrain
+    [PersistentState("tenant-directory", RelayStorage.Large)] IPersistentState<Dictionary<string, TenantListing>> state) : Grain, ITenantDirectoryGrain
 {
     async Task ITenantDirectoryGrain.RegisterAsync(TenantListing listing)
     {

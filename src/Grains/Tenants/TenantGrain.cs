@@ -24,10 +24,11 @@ public sealed class TenantGrain(
     {
         await ProtectPlainSecretsAsync(cancellationToken);
 
-        // Tenants stored before the directory existed join it here; the others find themselves listed already.
+        // Tenants stored before the directory existed join it here; the others find themselves listed already. Not
+        // awaited: every contact of the tenant waits for this activation, and must not wait for the directory too.
         if (Config() is { } config)
         {
-            await TenantDirectory.RegisterAsync(GrainFactory, config, logger);
+            TenantDirectory.RegisterAsync(GrainFactory, config, logger).Ignore();
         }
     }
 

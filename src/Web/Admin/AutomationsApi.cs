@@ -142,7 +142,14 @@ public static class AutomationsApi
             return (problems, AutomationCheck.Skipped);
         }
 
+        // A record created in SuperOffice a moment ago may be missing from a cached list: refuse only what the lists
+        // read afresh still lack.
         var check = await AutomationCheck.RunAsync(grains, tenant, [automation], fresh: false, cancellationToken);
+        if (check.Problems.GetValueOrDefault(automation.Id) is { Count: > 0 })
+        {
+            check = await AutomationCheck.RunAsync(grains, tenant, [automation], fresh: true, cancellationToken);
+        }
+
         return (check.Problems.GetValueOrDefault(automation.Id) ?? [], check);
     }
 
@@ -154,14 +161,18 @@ public static class AutomationsApi
             return;
         }
 
+        await grains.GetGrain<IAdminLogGrain>(tenant).RecordAsync(ChangeOf(who, write));
+    }
+
+    private static AdminChange ChangeOf(string who, AutomationWrite write)
+    {
         var action = write.Outcome switch
         {
             AutomationWriteOutcome.Created => "created",
             AutomationWriteOutcome.Deleted => "deleted",
             _ => "changed",
         };
-        await grains.GetGrain<IAdminLogGrain>(tenant).RecordAsync(
-            new AdminChange(AdminAreas.Automation, (write.After ?? write.Before)!.Id, action, who, Json(write.Before), Json(write.After)));
+        return new AdminChange(AdminAreas.Automation, (write.After ?? write.Before)!.Id, action, who, Json(write.Before), Json(write.After));
     }
 
     /// <summary>Records each automation the whole-array <c>PUT</c> created, changed or deleted.</summary>
@@ -173,9 +184,11 @@ public static class AutomationsApi
                 ? (AutomationETag.Of(b) == AutomationETag.Of(a) ? null : new AutomationWrite(AutomationWriteOutcome.Replaced, b, a))
                 : new AutomationWrite(AutomationWriteOutcome.Created, null, a))
             .Concat(before.Where(b => after.All(a => a.Id != b.Id)).Select(b => new AutomationWrite(AutomationWriteOutcome.Deleted, b)));
-        foreach (var write in writes.OfType<AutomationWrite>())
+        // One write of the log for the whole array, however many automations it touched.
+        var changes = writes.OfType<AutomationWrite>().Select(w => ChangeOf(who, w)).ToImmutableArray();
+        if (changes.Length > 0)
         {
-            await RecordAsync(grains, tenant, who, write);
+            await grains.GetGrain<IAdminLogGrain>(tenant).RecordManyAsync(changes);
         }
     }
 

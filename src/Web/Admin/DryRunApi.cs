@@ -16,7 +16,8 @@ public static class DryRunApi
     /// <summary>Maps the dry-run endpoint.</summary>
     public static IEndpointRouteBuilder MapDryRunApi(this IEndpointRouteBuilder app)
     {
-        app.MapAdminGroup().MapPost("/tenants/{tenant}/automations/dry-run", PostAsync);
+        app.MapAdminGroup().MapPost("/tenants/{tenant}/automations/dry-run", PostAsync)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes));
         return app;
     }
 
@@ -50,6 +51,11 @@ public static class DryRunApi
         catch (JsonException ex)
         {
             return Problems.Create(StatusCodes.Status400BadRequest, "The body is not valid JSON", ex.Message);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // A body without Content-Length (chunked) that runs past the endpoint's size limit.
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "The body is too large", $"A dry run takes one trigger, at most {MaxBodyBytes} bytes.");
         }
 
         using (document)

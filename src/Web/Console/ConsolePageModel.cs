@@ -24,6 +24,15 @@ public abstract class ConsolePageModel : PageModel
     protected RedirectResult Done(string path, string message) =>
         Redirect($"{path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}message={Uri.EscapeDataString(message.Length > 300 ? message[..300] : message)}");
 
+    /// <summary>
+    /// What the form binder could not read (a number left empty or not a number), as "field: problem". A form with any
+    /// is refused whole, so a field that did not bind never saves its default over the stored value.
+    /// </summary>
+    protected IReadOnlyList<string> FormErrors() =>
+        [.. ModelState
+            .Where(e => e.Value?.ValidationState == Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+            .SelectMany(e => e.Value!.Errors.Select(x => $"{e.Key}: {(string.IsNullOrEmpty(x.ErrorMessage) ? "not a valid value" : x.ErrorMessage)}"))];
+
     /// <summary>A time as the console shows it.</summary>
     public static string When(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -34,17 +34,9 @@ public sealed class DryRunModel(TimeProvider time) : TenantConsolePageModel
 
     public async Task<IActionResult> OnPostTriggerAsync(CancellationToken cancellationToken)
     {
-        (DryRunRequest? Request, Dictionary<string, string[]> Errors) input;
-        try
-        {
-            using var document = JsonDocument.Parse(TriggerJson ?? "");
-            input = DryRunInput.Trigger(document.RootElement, time.GetUtcNow(), "");
-        }
-        catch (JsonException ex)
-        {
-            input = (null, new() { ["trigger"] = [$"not valid JSON: {ex.Message}"] });
-        }
-
+        var input = TriggerJson is { Length: > DryRunApi.MaxBodyBytes }
+            ? (null, new() { ["trigger"] = [$"too long: a dry run takes one trigger, at most {DryRunApi.MaxBodyBytes} characters"] })
+            : Read(TriggerJson ?? "");
         return await RunAsync(input, cancellationToken);
     }
 
@@ -118,4 +110,17 @@ public sealed class DryRunModel(TimeProvider time) : TenantConsolePageModel
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private (DryRunRequest? Request, Dictionary<string, string[]> Errors) Read(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return DryRunInput.Trigger(document.RootElement, time.GetUtcNow(), "");
+        }
+        catch (JsonException ex)
+        {
+            return (null, new() { ["trigger"] = [$"not valid JSON: {ex.Message}"] });
+        }
+    }
 }

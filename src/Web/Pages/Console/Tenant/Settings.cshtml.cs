@@ -22,6 +22,12 @@ public sealed class SettingsModel : TenantConsolePageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (FormErrors() is { Count: > 0 } unreadable)
+        {
+            Errors = unreadable;
+            return Page();
+        }
+
         // The panels are not edited here and stay as they are.
         var settings = Form.ToSettings(Config.Settings.Panels);
         var grain = Grains.GetGrain<ITenantGrain>(Tenant);

@@ -29,6 +29,11 @@ public sealed class NewModel(IGrainFactory grains) : ConsolePageModel
             return NotOperator();
         }
 
+        if (FormErrors() is { Count: > 0 } unreadable)
+        {
+            return Refused([.. unreadable]);
+        }
+
         var id = TenantId?.Trim() ?? "";
         if (!TenantRules.IsValidTenantId(id) || id == "new")
         {

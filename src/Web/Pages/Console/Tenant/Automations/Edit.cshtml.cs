@@ -76,6 +76,12 @@ public sealed class EditModel : TenantConsolePageModel
 
     public async Task<IActionResult> OnPostSaveAsync(CancellationToken cancellationToken)
     {
+        if (FormErrors() is { Count: > 0 } unreadable)
+        {
+            Errors = unreadable;
+            return await ShowAsync(cancellationToken);
+        }
+
         var id = IsNew ? Form.Id?.Trim() ?? "" : Id;
         var automation = Form.ToAutomation(id);
         var (problems, check) = await AutomationsApi.ValidateAsync(Grains, Tenant, automation, cancellationToken);
