@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Relay.Events;
+using Relay.Feed;
 using Relay.Leads;
 using Relay.Timeline;
 
@@ -40,6 +41,12 @@ internal sealed partial class ContactIndexes(IGrainFactory grains, string tenant
             await grains.GetGrain<IParkedIndexGrain>(tenantId).SetAsync(contactId, [.. s.Parked.Select(p =>
                 new ParkedAction(contactId, p.Key, p.TriggerId, p.AutomationId, p.Action.Kind, p.LastErrorType ?? "Unknown", p.LastError, p.Attempts))]);
             s.ParkedIndexDirty = false;
+        });
+        await TryAsync(s, PendingWork.FeedEvents, async () =>
+        {
+            // The feed skips ids it holds, so a repeat after a crash stores each event once.
+            await grains.GetGrain<IEventFeedGrain>(tenantId).AppendAsync([.. s.PendingFeedEvents]);
+            s.PendingFeedEvents.Clear();
         });
         return s.Pending & PendingWork.Indexes;
     }

@@ -151,6 +151,14 @@ public sealed class ContactState
     [Id(31)]
     public List<SetOperationFence> Fences { get; set; } = [];
 
+    /// <summary>Feed events raised but not yet stored in the tenant's feed (<see cref="Feed.IEventFeedGrain"/>), in order.</summary>
+    [Id(32)]
+    public List<Feed.FeedEvent> PendingFeedEvents { get; set; } = [];
+
+    /// <summary>How many feed events this contact raised: the next one's number (<see cref="Feed.FeedEvents.Raise"/>).</summary>
+    [Id(33)]
+    public long FeedEventCount { get; set; }
+
     /// <summary>What the contact still has to do; computed here and nowhere else, so no caller can leave a kind out.</summary>
     public PendingWork Pending =>
         (NeedsResolution ? PendingWork.Resolution : PendingWork.None)
@@ -159,6 +167,7 @@ public sealed class ContactState
         | (LinkIndexDirty ? PendingWork.LinkIndex : PendingWork.None)
         | (PendingEventDetails.Count > 0 ? PendingWork.EventDetails : PendingWork.None)
         | (ParkedIndexDirty ? PendingWork.ParkedIndex : PendingWork.None)
+        | (PendingFeedEvents.Count > 0 ? PendingWork.FeedEvents : PendingWork.None)
         | (ConsentLogDirty ? PendingWork.ConsentLog : PendingWork.None)
         | (ConsentSyncPending.Count > 0 && Link is not null ? PendingWork.ConsentSync : PendingWork.None);
 

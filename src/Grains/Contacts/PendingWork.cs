@@ -35,8 +35,11 @@ public enum PendingWork
     /// <summary>SuperOffice (Services88) must still be told a consent change of the linked person.</summary>
     ConsentSync = 1 << 7,
 
+    /// <summary>Feed events wait to be stored in the tenant's feed.</summary>
+    FeedEvents = 1 << 8,
+
     /// <summary>Every index a contact keeps in step (<see cref="ContactIndexes"/>).</summary>
-    Indexes = LeadIndex | LinkIndex | EventDetails | ParkedIndex,
+    Indexes = LeadIndex | LinkIndex | EventDetails | ParkedIndex | FeedEvents,
 
     /// <summary>The consent work of the drain.</summary>
     Consents = ConsentLog | ConsentSync,

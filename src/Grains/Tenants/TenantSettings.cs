@@ -15,7 +15,10 @@ public sealed record TenantSettings(
     [property: Id(6)] PanelSettings? Panels = null,
     [property: Id(7)] bool LookUpNewContacts = true,
     [property: Id(8)] int CrmCallsPerSecond = TenantSettings.DefaultCrmCallsPerSecond,
-    [property: Id(9)] int MaxWaitingLeadActions = TenantSettings.DefaultMaxWaitingLeadActions)
+    [property: Id(9)] int MaxWaitingLeadActions = TenantSettings.DefaultMaxWaitingLeadActions,
+    [property: Id(10)] LeadReportScope LeadReport = LeadReportScope.WaitingActions,
+    [property: Id(11)] WebhookSettings? Webhook = null,
+    [property: Id(12)] int? RetentionMonths = null)
 {
     /// <summary>How many actions a lead may have waiting when the tenant does not say (and in settings stored before it could).</summary>
     public const int DefaultMaxWaitingLeadActions = 50;
@@ -29,6 +32,25 @@ public sealed record TenantSettings(
     /// <summary>The highest rate a tenant may be given.</summary>
     public const int MaxCrmCallsPerSecond = 10_000;
 }
+
+/// <summary>Which contacts the Lead Report lists.</summary>
+public enum LeadReportScope
+{
+    /// <summary>Contacts with actions waiting for sales (the default).</summary>
+    WaitingActions = 0,
+
+    /// <summary>Every contact that interacted and is not in SuperOffice.</summary>
+    AllUnknown = 1,
+}
+
+/// <summary>
+/// Where the tenant's feed events are pushed: each event POSTed to <see cref="Url"/>, signed with the tenant's signing
+/// secrets (<c>Relay-Signature</c>, the scheme the ingest side accepts). The URL is checked like a NetServer address.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("relay.webhook-settings")]
+public sealed record WebhookSettings(
+    [property: Id(0)] string Url,
+    [property: Id(1)] bool Enabled = true);
 
 /// <summary>
 /// Who may see the SuperOffice panels of a tenant and where they may be embedded. Without these
