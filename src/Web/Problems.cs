@@ -16,4 +16,12 @@ internal static class Problems
 
     public static ProblemHttpResult UnknownTenant(string tenant) =>
         Create(StatusCodes.Status404NotFound, "Unknown tenant", $"Relay has no tenant '{tenant}'.");
+
+    /// <summary>The answer when SuperOffice could not be asked: 503 for what may pass, 502 for what will not.</summary>
+    public static ProblemHttpResult CrmUnanswered(Relay.Crm.CrmException ex) =>
+        Create(
+            ex.Kind == Relay.Crm.CrmErrorKind.Permanent ? StatusCodes.Status502BadGateway : StatusCodes.Status503ServiceUnavailable,
+            "SuperOffice did not say",
+            ex.Message,
+            new Dictionary<string, object?> { ["errorType"] = ex.ErrorType });
 }

@@ -47,11 +47,7 @@ public static class AdminApi
         }
         catch (CrmException ex)
         {
-            return Problems.Create(
-                ex.Kind == CrmErrorKind.Permanent ? StatusCodes.Status502BadGateway : StatusCodes.Status503ServiceUnavailable,
-                "SuperOffice did not say",
-                ex.Message,
-                new Dictionary<string, object?> { ["errorType"] = ex.ErrorType });
+            return Problems.CrmUnanswered(ex);
         }
     }
 

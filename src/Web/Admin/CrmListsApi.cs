@@ -52,14 +52,6 @@ public static class CrmListsApi
         }
     }
 
-    /// <summary>The answer when SuperOffice could not be asked: 503 for what may pass, 502 for what will not.</summary>
-    private static ProblemHttpResult Unreachable(CrmException ex) =>
-        Problems.Create(
-            ex.Kind == CrmErrorKind.Permanent ? StatusCodes.Status502BadGateway : StatusCodes.Status503ServiceUnavailable,
-            "SuperOffice did not say",
-            ex.Message,
-            new Dictionary<string, object?> { ["errorType"] = ex.ErrorType });
-
     private static async Task<Results<Ok<IReadOnlyList<CrmListEntry>>, ProblemHttpResult>> GetAsync(string tenant, string list, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (await AdminApi.ConfigAsync(grains, tenant) is null)
@@ -79,7 +71,7 @@ public static class CrmListsApi
         }
         catch (CrmException ex)
         {
-            return Unreachable(ex);
+            return Problems.CrmUnanswered(ex);
         }
         catch (TimeoutException ex)
         {

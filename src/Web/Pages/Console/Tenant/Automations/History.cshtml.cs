@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Relay.Admin;
 using Relay.Web.Console;
@@ -11,8 +9,6 @@ public sealed class HistoryModel : TenantConsolePageModel
 {
     /// <summary>How many changes a page shows.</summary>
     public const int PageSize = 50;
-
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>The route's automation id.</summary>
     [FromRoute(Name = "id")]
@@ -32,18 +28,5 @@ public sealed class HistoryModel : TenantConsolePageModel
     {
         Skip = Paging.Skip(Skip);
         Changes = await AdminLog.GetAsync(AdminAreas.Automation, Id, Skip, PageSize);
-    }
-
-    /// <summary>Stored JSON, indented for reading; the page encodes it.</summary>
-    public static string Pretty(string json)
-    {
-        try
-        {
-            return JsonNode.Parse(json)?.ToJsonString(Indented) ?? json;
-        }
-        catch (JsonException)
-        {
-            return json;
-        }
     }
 }
