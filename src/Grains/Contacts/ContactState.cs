@@ -236,7 +236,8 @@ public sealed record TimelineEntry(
     [property: Id(4)] ContentRef? Content,
     [property: Id(5)] string? LinkUrl,
     [property: Id(6)] string? FormId,
-    [property: Id(7)] ImmutableArray<string> AutomationIds);
+    [property: Id(7)] ImmutableArray<string> AutomationIds,
+    [property: Id(8)] string? EventName = null);
 
 /// <summary>
 /// One action waiting in a contact's outbox. <see cref="Key"/> (trigger id, automation id, action
@@ -258,7 +259,8 @@ public sealed record OutboxItem(
     [property: Id(11)] DateTimeOffset? NextAttemptAt = null,
     [property: Id(12)] string? LastError = null,
     [property: Id(13)] string? LastErrorType = null,
-    [property: Id(14)] bool OutcomeUncertain = false);
+    [property: Id(14)] bool OutcomeUncertain = false,
+    [property: Id(15)] string? EventName = null);
 
 /// <summary>What became of an action.</summary>
 [GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action-outcome")]

@@ -54,11 +54,13 @@ public static partial class TriggerParser
         string? linkUrl = null;
         FormSubmission? form = null;
         ConsentChange? consent = null;
+        AppEventData? app = null;
         if (typeKnown)
         {
             linkUrl = ReadLink(element, r, required: type.HasLink());
             form = ReadForm(element, r, errors, required: type == TriggerType.FormSubmitted);
             consent = ReadConsent(element, r, errors, required: type == TriggerType.ConsentChanged);
+            app = type == TriggerType.AppEvent ? ReadAppEvent(element, r, errors) : null;
         }
 
         // The latest consent change wins, so one dated far ahead would outrank every real change until then.
@@ -72,7 +74,7 @@ public static partial class TriggerParser
             return new(null, errors);
         }
 
-        return new(new Trigger(id, type, occurredAt.Value, contact, content, linkUrl, form, consent), []);
+        return new(new Trigger(id, type, occurredAt.Value, contact, content, linkUrl, form, consent, app), []);
     }
 
     private static ContactFields? ReadContact(JsonElement root, Reader r, List<TriggerError> errors)
