@@ -312,6 +312,12 @@ public static partial class ContactDecisions
     public static void TimelineChunkArchived(ContactState state)
     {
         var size = ChunkSize(state);
+        if (state.TimelineChunks == state.TimelineFirstChunk)
+        {
+            // The first chunk kept: its oldest entry is the archive's (with older chunks kept, the oldest is theirs).
+            state.TimelineArchivedOldestAt = state.Timeline[0].ReceivedAt;
+        }
+
         state.Timeline.RemoveRange(0, size);
         state.TimelineChunkSize = size;
         state.TimelineChunks++;

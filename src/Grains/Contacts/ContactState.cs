@@ -43,8 +43,8 @@ public sealed class ContactState
     [Id(25)]
     public int TimelineChunkSize { get; set; }
 
-    /// <summary>Every interaction the contact had: archived and in <see cref="Timeline"/>.</summary>
-    public int TimelineTotal => (TimelineChunks * ContactDecisions.ChunkSize(this)) + Timeline.Count;
+    /// <summary>Every interaction the contact keeps: archived (less what retention dropped) and in <see cref="Timeline"/>.</summary>
+    public int TimelineTotal => ((TimelineChunks - TimelineFirstChunk) * ContactDecisions.ChunkSize(this)) - TimelineFirstChunkDropped + Timeline.Count;
 
     /// <summary>Actions still to be performed, in the order they must happen.</summary>
     [Id(4)]
@@ -158,6 +158,27 @@ public sealed class ContactState
     /// <summary>How many feed events this contact raised: the next one's number (<see cref="Feed.FeedEvents.Raise"/>).</summary>
     [Id(33)]
     public long FeedEventCount { get; set; }
+
+    // Part D (retention, ContactRetention): ids 70–79.
+
+    /// <summary>The number of the oldest archived chunk still kept; retention cleared the ones before it.</summary>
+    [Id(70)]
+    public int TimelineFirstChunk { get; set; }
+
+    /// <summary>How many of the oldest entries of chunk <see cref="TimelineFirstChunk"/> retention dropped from it.</summary>
+    [Id(71)]
+    public int TimelineFirstChunkDropped { get; set; }
+
+    /// <summary>
+    /// When the oldest archived entry still kept was recorded; null when none is kept or it is not known yet
+    /// (<see cref="ContactRetention.ArchivedOldest"/>).
+    /// </summary>
+    [Id(72)]
+    public DateTimeOffset? TimelineArchivedOldestAt { get; set; }
+
+    /// <summary>The oldest kept day the tenant's roster lists this contact under (<see cref="IContactRosterGrain"/>); null when not listed.</summary>
+    [Id(73)]
+    public int? RosterDay { get; set; }
 
     /// <summary>What the contact still has to do; computed here and nowhere else, so no caller can leave a kind out.</summary>
     public PendingWork Pending =>

@@ -71,13 +71,7 @@ public static partial class TriggerParser
                 }
 
                 // Flat: a value is a string; a number or boolean is kept as its JSON text, as form fields are.
-                var value = p.Value.ValueKind switch
-                {
-                    JsonValueKind.String => p.Value.GetString(),
-                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => p.Value.GetRawText(),
-                    JsonValueKind.Null => null,
-                    _ => Fail(new(path, $"must be a string, number or boolean (properties are flat), got {Describe(p.Value.ValueKind)}")),
-                };
+                var value = FlatValue(p, path, " (properties are flat)", errors);
                 if (value is { Length: > MaxEventPropertyValueLength })
                 {
                     errors.Add(new(path, $"longer than {MaxEventPropertyValueLength} characters"));
@@ -90,11 +84,5 @@ public static partial class TriggerParser
         }
 
         return name is null || errors.Count > before ? null : new AppEventData(name, properties.ToImmutable());
-
-        string? Fail(TriggerError error)
-        {
-            errors.Add(error);
-            return null;
-        }
     }
 }

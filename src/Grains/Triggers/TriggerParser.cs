@@ -163,13 +163,7 @@ public static partial class TriggerParser
         {
             foreach (var p in fs.EnumerateObject())
             {
-                var value = p.Value.ValueKind switch
-                {
-                    JsonValueKind.String => p.Value.GetString(),
-                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => p.Value.GetRawText(),
-                    JsonValueKind.Null => null,
-                    _ => Fail(new($"form.fields.{p.Name}", $"must be a string, number or boolean, got {Describe(p.Value.ValueKind)}")),
-                };
+                var value = FlatValue(p, $"form.fields.{p.Name}", "", errors);
                 if (value is { Length: > MaxTextLength })
                 {
                     errors.Add(new($"form.fields.{p.Name}", $"longer than {MaxTextLength} characters"));
@@ -182,11 +176,22 @@ public static partial class TriggerParser
         }
 
         return id is null ? null : new FormSubmission(id, fields.ToImmutable());
+    }
 
-        string? Fail(TriggerError error)
+    /// <summary>A flat field's value: a string, or a number's or boolean's JSON text; null for null or (with an error) anything else.</summary>
+    private static string? FlatValue(JsonProperty p, string path, string hint, List<TriggerError> errors)
+    {
+        switch (p.Value.ValueKind)
         {
-            errors.Add(error);
-            return null;
+            case JsonValueKind.String:
+                return p.Value.GetString();
+            case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                return p.Value.GetRawText();
+            case JsonValueKind.Null:
+                return null;
+            default:
+                errors.Add(new(path, $"must be a string, number or boolean{hint}, got {Describe(p.Value.ValueKind)}"));
+                return null;
         }
     }
 
