@@ -111,14 +111,14 @@ public sealed class AutomationConsoleTests(PanelHost host, ChromiumFixture chrom
 
         await page.GetByLabel("Id", new() { Exact = true }).FillAsync("trial");
         await page.GetByLabel("Trigger").SelectOptionAsync(new SelectOptionValue { Label = "email.opened" });
-        await page.GetByLabel("App event name").FillAsync("trial.started");
+        await page.GetByLabel("App event", new() { Exact = true }).FillAsync("trial.started");
         await AddActionAsync(page, "Add to a selection");
         await page.Locator("fieldset[data-action='0']").GetByLabel("Selection").SelectOptionAsync(new SelectOptionValue { Label = "Newsletter subscribers" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).Last.ClickAsync();
         await Assertions.Expect(page.Locator("#errors")).ToContainTextAsync("eventName: only app.event triggers carry an event name");
 
         await page.GetByLabel("Trigger").SelectOptionAsync(new SelectOptionValue { Label = "app.event" });
-        await Assertions.Expect(page.GetByLabel("App event name")).ToHaveValueAsync("trial.started");
+        await Assertions.Expect(page.GetByLabel("App event", new() { Exact = true })).ToHaveValueAsync("trial.started");
         await ScreenshotAsync(page, "console-automation-app-event");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).Last.ClickAsync();
 
