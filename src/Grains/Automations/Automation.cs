@@ -26,7 +26,8 @@ public sealed record AutomationMatch(
     [property: Id(1)] string? ContentId = null,
     [property: Id(2)] string? LinkUrl = null,
     [property: Id(3)] LinkMatch LinkMatch = LinkMatch.Exact,
-    [property: Id(4)] string? FormId = null);
+    [property: Id(4)] string? FormId = null,
+    [property: Id(5)] string? EventName = null);
 
 /// <summary>How <see cref="AutomationMatch.LinkUrl"/> is compared with the clicked link.</summary>
 public enum LinkMatch

@@ -39,9 +39,15 @@ public static class AutomationMatcher
             }
         }
 
-        return when.FormId is null || string.Equals(when.FormId, trigger.Form?.Id, StringComparison.Ordinal)
+        if (when.FormId is not null && !string.Equals(when.FormId, trigger.Form?.Id, StringComparison.Ordinal))
+        {
+            return trigger.Form is null ? $"it waits for form '{when.FormId}'; the trigger has no form" : $"it waits for form '{when.FormId}', not '{trigger.Form.Id}'";
+        }
+
+        // App events are matched by name, exactly as the app sends it (case-sensitive, like every other condition).
+        return when.EventName is null || string.Equals(when.EventName, trigger.App?.Name, StringComparison.Ordinal)
             ? null
-            : trigger.Form is null ? $"it waits for form '{when.FormId}'; the trigger has no form" : $"it waits for form '{when.FormId}', not '{trigger.Form.Id}'";
+            : trigger.App is null ? $"it waits for the app event '{when.EventName}'; the trigger names none" : $"it waits for the app event '{when.EventName}', not '{trigger.App.Name}'";
     }
 
     /// <summary>Whether the automation runs for the trigger, and if not, why (disabled, no match, already ran once).</summary>

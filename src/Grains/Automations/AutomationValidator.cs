@@ -103,7 +103,16 @@ public static partial class AutomationValidator
             errors.Add($"{path}.formId: only form.submitted triggers carry a form");
         }
 
-        if (when.LinkUrl is { Length: 0 } || when.ContentId is { Length: 0 } || when.FormId is { Length: 0 })
+        if (when.EventName is not null && when.Type != TriggerType.AppEvent)
+        {
+            errors.Add($"{path}.eventName: only app.event triggers carry an event name");
+        }
+        else if (when.EventName is { Length: > 0 } eventName && TriggerParser.EventNameProblem(eventName) is { } problem)
+        {
+            errors.Add($"{path}.eventName: {problem}");
+        }
+
+        if (when.LinkUrl is { Length: 0 } || when.ContentId is { Length: 0 } || when.FormId is { Length: 0 } || when.EventName is { Length: 0 })
         {
             errors.Add($"{path}: leave a condition out instead of giving it an empty value");
         }

@@ -108,7 +108,7 @@ public static partial class ContactDecisions
         var matched = AutomationMatcher.Match(trigger, config.Automations, state.RanOnce);
         state.Timeline.Add(new TimelineEntry(
             trigger.Id, trigger.Type, trigger.OccurredAt, now, trigger.Content, trigger.LinkUrl, trigger.Form?.Id,
-            [.. matched.Select(a => a.Id)]));
+            [.. matched.Select(a => a.Id)], trigger.App?.Name));
 
         if (state.Lead is not null)
         {
@@ -121,7 +121,7 @@ public static partial class ContactDecisions
         {
             var run = automation.Actions.Select((action, i) => new OutboxItem(
                 $"{trigger.Id}:{automation.Id}:{i}", trigger.Id, automation.Id, i, action,
-                trigger.Type, trigger.OccurredAt, now, trigger.Content, trigger.LinkUrl)).ToList();
+                trigger.Type, trigger.OccurredAt, now, trigger.Content, trigger.LinkUrl, EventName: trigger.App?.Name)).ToList();
             // A run whose every action a trigger that occurred later already decided still counts as run, but adds nothing.
             var allSuperseded = SetOperations.TakeSuperseded(state, run, now) > 0 && run.Count == 0;
             if (!allSuperseded)
@@ -312,6 +312,12 @@ public static partial class ContactDecisions
     public static void TimelineChunkArchived(ContactState state)
     {
         var size = ChunkSize(state);
+        if (state.TimelineChunks == state.TimelineFirstChunk)
+        {
+            // The first chunk kept: its oldest entry is the archive's (with older chunks kept, the oldest is theirs).
+            state.TimelineArchivedOldestAt = state.Timeline[0].ReceivedAt;
+        }
+
         state.Timeline.RemoveRange(0, size);
         state.TimelineChunkSize = size;
         state.TimelineChunks++;

@@ -73,6 +73,7 @@ public sealed partial class ContactGrain : IRemindable
             return;
         }
 
+        _retentionMonths = config.Settings.RetentionMonths;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -150,6 +151,7 @@ public sealed partial class ContactGrain : IRemindable
 
     private async Task WriteStateAsync()
     {
+        DropExpiredInState();
         await state.WriteStateAsync(CancellationToken.None);
         _outcomeUnwritten = false;
     }

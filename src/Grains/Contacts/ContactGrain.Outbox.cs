@@ -43,7 +43,7 @@ public sealed partial class ContactGrain
                     item.Action.Kind == ActionKind.CreateSale ? CrmObjectKind.Sale : CrmObjectKind.Appointment, id, item.Action.Kind,
                     item.TriggerId, item.TriggerType, item.OccurredAt, item.AutomationId,
                     config.Automations.FirstOrDefault(a => a.Id == item.AutomationId)?.Name, item.Content, item.LinkUrl,
-                    _contactId, S.Fields?.DisplayName ?? _contactId, link.PersonId, now, item.Key));
+                    _contactId, S.Fields?.DisplayName ?? _contactId, link.PersonId, now, item.Key, item.EventName));
             }
         }
         catch (CrmException ex) when (ex.Kind == CrmErrorKind.Permanent)

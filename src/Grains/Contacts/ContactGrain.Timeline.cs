@@ -42,6 +42,7 @@ public sealed partial class ContactGrain
     {
         var recent = S.Timeline.Count;
         var chunks = S.TimelineChunks;
+        var (first, dropped) = (S.TimelineFirstChunk, S.TimelineFirstChunkDropped);
         var total = S.TimelineTotal;
         var size = ContactDecisions.ChunkSize(S);
         skip = Math.Clamp(skip, 0, total);
@@ -64,8 +65,9 @@ public sealed partial class ContactGrain
                 loaded[number] = entries = await GrainFactory.GetGrain<ITimelineChunkGrain>(TimelineChunkKey.Of(_tenantId, _contactId, number)).GetAsync();
             }
 
-            var position = size - 1 - (a % size);
-            if (position < entries.Length)
+            // The oldest kept chunk lost its first entries to retention: its positions shift down by as many.
+            var position = size - 1 - (a % size) - (number == first ? dropped : 0);
+            if (position >= 0 && position < entries.Length)
             {
                 page.Add(entries[position]);
             }

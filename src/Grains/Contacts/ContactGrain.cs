@@ -93,6 +93,7 @@ public sealed partial class ContactGrain(
 
         ApplyConsentTrigger(item.Trigger, config);
         await ArchiveTimelineChunkAsync();
+        await ApplyRetentionAsync(config);
         try
         {
             await state.WriteStateAsync(CancellationToken.None);

@@ -43,8 +43,8 @@ public sealed class ContactState
     [Id(25)]
     public int TimelineChunkSize { get; set; }
 
-    /// <summary>Every interaction the contact had: archived and in <see cref="Timeline"/>.</summary>
-    public int TimelineTotal => (TimelineChunks * ContactDecisions.ChunkSize(this)) + Timeline.Count;
+    /// <summary>Every interaction the contact keeps: archived (less what retention dropped) and in <see cref="Timeline"/>.</summary>
+    public int TimelineTotal => ((TimelineChunks - TimelineFirstChunk) * ContactDecisions.ChunkSize(this)) - TimelineFirstChunkDropped + Timeline.Count;
 
     /// <summary>Actions still to be performed, in the order they must happen.</summary>
     [Id(4)]
@@ -159,6 +159,27 @@ public sealed class ContactState
     [Id(33)]
     public long FeedEventCount { get; set; }
 
+    // Part D (retention, ContactRetention): ids 70–79.
+
+    /// <summary>The number of the oldest archived chunk still kept; retention cleared the ones before it.</summary>
+    [Id(70)]
+    public int TimelineFirstChunk { get; set; }
+
+    /// <summary>How many of the oldest entries of chunk <see cref="TimelineFirstChunk"/> retention dropped from it.</summary>
+    [Id(71)]
+    public int TimelineFirstChunkDropped { get; set; }
+
+    /// <summary>
+    /// When the oldest archived entry still kept was recorded; null when none is kept or it is not known yet
+    /// (<see cref="ContactRetention.ArchivedOldest"/>).
+    /// </summary>
+    [Id(72)]
+    public DateTimeOffset? TimelineArchivedOldestAt { get; set; }
+
+    /// <summary>The oldest kept day the tenant's roster lists this contact under (<see cref="IContactRosterGrain"/>); null when not listed.</summary>
+    [Id(73)]
+    public int? RosterDay { get; set; }
+
     /// <summary>What the contact still has to do; computed here and nowhere else, so no caller can leave a kind out.</summary>
     public PendingWork Pending =>
         (NeedsResolution ? PendingWork.Resolution : PendingWork.None)
@@ -236,7 +257,8 @@ public sealed record TimelineEntry(
     [property: Id(4)] ContentRef? Content,
     [property: Id(5)] string? LinkUrl,
     [property: Id(6)] string? FormId,
-    [property: Id(7)] ImmutableArray<string> AutomationIds);
+    [property: Id(7)] ImmutableArray<string> AutomationIds,
+    [property: Id(8)] string? EventName = null);
 
 /// <summary>
 /// One action waiting in a contact's outbox. <see cref="Key"/> (trigger id, automation id, action
@@ -258,7 +280,8 @@ public sealed record OutboxItem(
     [property: Id(11)] DateTimeOffset? NextAttemptAt = null,
     [property: Id(12)] string? LastError = null,
     [property: Id(13)] string? LastErrorType = null,
-    [property: Id(14)] bool OutcomeUncertain = false);
+    [property: Id(14)] bool OutcomeUncertain = false,
+    [property: Id(15)] string? EventName = null);
 
 /// <summary>What became of an action.</summary>
 [GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.action-outcome")]

@@ -75,6 +75,13 @@ public interface IContactGrain : IGrainWithStringKey
     /// <summary>Sends the contact's record for the purpose to SuperOffice again (reconciliation found Relay's the latest).</summary>
     [Alias("ResyncConsent")]
     Task ResyncConsentAsync(string purpose);
+
+    /// <summary>
+    /// Applies the tenant's retention now (the daily sweep, for contacts that do not come back) and returns the day of the
+    /// oldest entry or outcome the contact still keeps; null when it keeps nothing (or Relay never heard of it).
+    /// </summary>
+    [Alias("SweepRetention")]
+    Task<int?> SweepRetentionAsync();
 }
 
 /// <summary>Whether a contact is linked to a person, a lead, or not yet looked up.</summary>

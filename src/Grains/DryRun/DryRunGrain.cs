@@ -77,14 +77,15 @@ internal sealed class DryRunGrain(ICrm crm, RelayClock time) : Grain, IDryRunGra
         }
 
         var name = state.Fields?.DisplayName ?? contactId;
-        var shown = new DryRunTrigger(trigger.Id, trigger.Type, trigger.OccurredAt, trigger.Content, trigger.LinkUrl, trigger.Form?.Id, request.Trigger is null);
+        var shown = new DryRunTrigger(trigger.Id, trigger.Type, trigger.OccurredAt, trigger.Content, trigger.LinkUrl, trigger.Form?.Id, request.Trigger is null, trigger.App?.Name);
         return new(new DryRunReport(tenant, contactId, name, basis is not null, shown, accepted.Duplicate, accepted.Verdicts, resolution, writes, [.. notes], now));
     }
 
     /// <summary>A timeline entry as the trigger it was, with the contact's fields as they stand now.</summary>
     private static Trigger FromTimeline(TimelineEntry entry, ContactFields fields) =>
         new(entry.TriggerId, entry.Type, entry.OccurredAt, fields, entry.Content, entry.LinkUrl,
-            entry.FormId is { } form ? new FormSubmission(form, ImmutableDictionary<string, string>.Empty) : null);
+            entry.FormId is { } form ? new FormSubmission(form, ImmutableDictionary<string, string>.Empty) : null,
+            App: entry.EventName is { } name ? new AppEventData(name, ImmutableDictionary<string, string>.Empty) : null);
 
     /// <summary>Resolves the contact on the copy with the contact's own lookups and decisions; SuperOffice is only read.</summary>
     private async Task<DryRunResolution> ResolveAsync(ContactState state, TenantConfig config, DateTimeOffset now, DryRunNames names, List<string> notes, CancellationToken cancellationToken)

@@ -62,7 +62,8 @@ public sealed record DryRunTrigger(
     [property: Id(3)] ContentRef? Content,
     [property: Id(4)] string? LinkUrl,
     [property: Id(5)] string? FormId,
-    [property: Id(6)] bool FromTimeline);
+    [property: Id(6)] bool FromTimeline,
+    [property: Id(7)] string? EventName = null);
 
 /// <summary>How the contact resolves to a SuperOffice person.</summary>
 [GenerateSerializer, Immutable, Alias("relay.dry-run-resolution")]

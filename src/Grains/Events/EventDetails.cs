@@ -20,7 +20,8 @@ public sealed record EventDetails(
     [property: Id(11)] string ContactName,
     [property: Id(12)] int? PersonId,
     [property: Id(13)] DateTimeOffset CreatedAt,
-    [property: Id(14)] string IdempotencyKey);
+    [property: Id(14)] string IdempotencyKey,
+    [property: Id(15)] string? EventName = null);
 
 /// <summary>The event details of one object Relay created. Key: <c>{tenant}:{sale|appointment}:{id}</c>.</summary>
 [Alias("relay.ICrmObjectGrain")]

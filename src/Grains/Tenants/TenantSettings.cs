@@ -205,6 +205,11 @@ public static partial class TenantRules
             }
         }
 
+        if (settings.RetentionMonths is < Contacts.ContactRetention.MinMonths or > Contacts.ContactRetention.MaxMonths)
+        {
+            errors.Add($"retentionMonths: must be between {Contacts.ContactRetention.MinMonths} and {Contacts.ContactRetention.MaxMonths} months, or left out to keep everything");
+        }
+
         return errors;
     }
 

@@ -29,7 +29,7 @@ public static class TimelineChunkKey
 }
 
 /// <inheritdoc cref="ITimelineChunkGrain"/>
-public sealed class TimelineChunkGrain(
+public sealed partial class TimelineChunkGrain(
     [PersistentState("timeline-chunk", RelayStorage.Name)] IPersistentState<TimelineChunkState> state) : Grain, ITimelineChunkGrain
 {
     async Task ITimelineChunkGrain.PutAsync(ImmutableArray<TimelineEntry> entries)

@@ -21,6 +21,9 @@ public enum TriggerType
 
     /// <summary><c>consent.changed</c></summary>
     ConsentChanged = 5,
+
+    /// <summary><c>app.event</c>: something the contact did in one of the tenant's apps, named by the app.</summary>
+    AppEvent = 6,
 }
 
 /// <summary>One interaction event from eMarketeer, validated. <see cref="Id"/> is the dedupe key.</summary>
@@ -33,7 +36,8 @@ public sealed record Trigger(
     [property: Id(4)] ContentRef? Content = null,
     [property: Id(5)] string? LinkUrl = null,
     [property: Id(6)] FormSubmission? Form = null,
-    [property: Id(7)] ConsentChange? Consent = null);
+    [property: Id(7)] ConsentChange? Consent = null,
+    [property: Id(8)] AppEventData? App = null);
 
 /// <summary>The contact's mapped fields as eMarketeer knows them.</summary>
 [GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.contact-fields")]
@@ -77,6 +81,13 @@ public sealed record ConsentChange(
     [property: Id(2)] bool Granted,
     [property: Id(3)] string? Source = null,
     [property: Id(4)] string? Comment = null);
+
+/// <summary>
+/// What an <c>app.event</c> trigger carries: the app's name for the event (what automations match) and its optional
+/// properties, a flat map of short strings.
+/// </summary>
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.app-event")]
+public sealed record AppEventData([property: Id(0)] string Name, [property: Id(1)] ImmutableDictionary<string, string> Properties);
 
 /// <summary>A trigger on its way to a contact grain: which tenant it belongs to and when Relay accepted it.</summary>
 [GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.trigger-envelope")]

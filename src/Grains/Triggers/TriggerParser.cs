@@ -54,11 +54,13 @@ public static partial class TriggerParser
         string? linkUrl = null;
         FormSubmission? form = null;
         ConsentChange? consent = null;
+        AppEventData? app = null;
         if (typeKnown)
         {
             linkUrl = ReadLink(element, r, required: type.HasLink());
             form = ReadForm(element, r, errors, required: type == TriggerType.FormSubmitted);
             consent = ReadConsent(element, r, errors, required: type == TriggerType.ConsentChanged);
+            app = type == TriggerType.AppEvent ? ReadAppEvent(element, r, errors) : null;
         }
 
         // The latest consent change wins, so one dated far ahead would outrank every real change until then.
@@ -72,7 +74,7 @@ public static partial class TriggerParser
             return new(null, errors);
         }
 
-        return new(new Trigger(id, type, occurredAt.Value, contact, content, linkUrl, form, consent), []);
+        return new(new Trigger(id, type, occurredAt.Value, contact, content, linkUrl, form, consent, app), []);
     }
 
     private static ContactFields? ReadContact(JsonElement root, Reader r, List<TriggerError> errors)
@@ -161,13 +163,7 @@ public static partial class TriggerParser
         {
             foreach (var p in fs.EnumerateObject())
             {
-                var value = p.Value.ValueKind switch
-                {
-                    JsonValueKind.String => p.Value.GetString(),
-                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => p.Value.GetRawText(),
-                    JsonValueKind.Null => null,
-                    _ => Fail(new($"form.fields.{p.Name}", $"must be a string, number or boolean, got {Describe(p.Value.ValueKind)}")),
-                };
+                var value = FlatValue(p, $"form.fields.{p.Name}", "", errors);
                 if (value is { Length: > MaxTextLength })
                 {
                     errors.Add(new($"form.fields.{p.Name}", $"longer than {MaxTextLength} characters"));
@@ -180,11 +176,22 @@ public static partial class TriggerParser
         }
 
         return id is null ? null : new FormSubmission(id, fields.ToImmutable());
+    }
 
-        string? Fail(TriggerError error)
+    /// <summary>A flat field's value: a string, or a number's or boolean's JSON text; null for null or (with an error) anything else.</summary>
+    private static string? FlatValue(JsonProperty p, string path, string hint, List<TriggerError> errors)
+    {
+        switch (p.Value.ValueKind)
         {
-            errors.Add(error);
-            return null;
+            case JsonValueKind.String:
+                return p.Value.GetString();
+            case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                return p.Value.GetRawText();
+            case JsonValueKind.Null:
+                return null;
+            default:
+                errors.Add(new(path, $"must be a string, number or boolean{hint}, got {Describe(p.Value.ValueKind)}"));
+                return null;
         }
     }
 

@@ -11,6 +11,7 @@ public static class TriggerTypes
         ["sms.clicked"] = TriggerType.SmsClicked,
         ["landingpage.visited"] = TriggerType.LandingPageVisited,
         ["consent.changed"] = TriggerType.ConsentChanged,
+        ["app.event"] = TriggerType.AppEvent,
     }.ToImmutableDictionary(StringComparer.Ordinal);
 
     /// <summary>Every wire name, in contract order.</summary>
@@ -28,6 +29,7 @@ public static class TriggerTypes
         TriggerType.SmsClicked => "sms.clicked",
         TriggerType.LandingPageVisited => "landingpage.visited",
         TriggerType.ConsentChanged => "consent.changed",
+        TriggerType.AppEvent => "app.event",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 

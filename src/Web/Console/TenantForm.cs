@@ -59,6 +59,9 @@ public sealed class TenantForm
 
     public int MaxWaitingLeadActions { get; set; } = TenantSettings.DefaultMaxWaitingLeadActions;
 
+    /// <summary>Months after which timeline entries and outcomes are dropped; empty keeps them.</summary>
+    public int? RetentionMonths { get; set; }
+
     /// <summary>The form of stored settings, without their secrets.</summary>
     public static TenantForm From(TenantSettings settings) => new()
     {
@@ -77,6 +80,7 @@ public sealed class TenantForm
         LeadExpiryWarningDays = settings.LeadExpiryWarningDays,
         CrmCallsPerSecond = settings.CrmCallsPerSecond,
         MaxWaitingLeadActions = settings.MaxWaitingLeadActions,
+        RetentionMonths = settings.RetentionMonths,
     };
 
     /// <summary>The settings the form asks for; <paramref name="panels"/> (not edited here) are kept as they were.</summary>
@@ -92,7 +96,8 @@ public sealed class TenantForm
             EmailLookup,
             online ? new TenantOnlineSettings(ContextIdentifier?.Trim() ?? "", Environment.Trim(), Secret(SystemUserToken, RemoveSystemUserToken)) : null);
         return new TenantSettings(
-            Blank(DisplayName), crm, DefaultOwnerAssociateId, CreateCompanyOnApprove, LeadExpiryDays, LeadExpiryWarningDays, panels, LookUpNewContacts, CrmCallsPerSecond, MaxWaitingLeadActions);
+            Blank(DisplayName), crm, DefaultOwnerAssociateId, CreateCompanyOnApprove, LeadExpiryDays, LeadExpiryWarningDays, panels, LookUpNewContacts, CrmCallsPerSecond, MaxWaitingLeadActions,
+            RetentionMonths: RetentionMonths);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

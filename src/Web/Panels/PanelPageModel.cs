@@ -35,8 +35,13 @@ public abstract class PanelPageModel : PageModel
         TriggerType.SmsClicked => "Clicked a link in an SMS",
         TriggerType.LandingPageVisited => "Visited a landing page",
         TriggerType.ConsentChanged => "Changed consent",
+        TriggerType.AppEvent => "Used an app",
         _ => type.ToString(),
     };
+
+    /// <summary>What happened, with the app's event name when the app named one.</summary>
+    public static string Describe(TriggerType type, string? eventName) =>
+        eventName is null ? Describe(type) : $"{Describe(type)}: {eventName}";
 
     /// <summary>A time as the panels show it.</summary>
     public static string When(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);

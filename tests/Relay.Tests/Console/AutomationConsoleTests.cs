@@ -102,6 +102,32 @@ public sealed class AutomationConsoleTests(PanelHost host, ChromiumFixture chrom
         console.Errors.ShouldBeEmpty("the pages keep to their CSP");
     }
 
+    [Fact]
+    public async Task An_admin_makes_an_automation_wait_for_an_app_event_by_name_and_an_event_name_on_another_type_is_refused()
+    {
+        var tenant = await CreateTenantAsync();
+        await using var editor = await SignInAsync($"/admin/tenants/{tenant}/automations/new");
+        var page = editor.Page;
+
+        await page.GetByLabel("Id", new() { Exact = true }).FillAsync("trial");
+        await page.GetByLabel("Trigger").SelectOptionAsync(new SelectOptionValue { Label = "email.opened" });
+        await page.GetByLabel("App event", new() { Exact = true }).FillAsync("trial.started");
+        await AddActionAsync(page, "Add to a selection");
+        await page.Locator("fieldset[data-action='0']").GetByLabel("Selection").SelectOptionAsync(new SelectOptionValue { Label = "Newsletter subscribers" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).Last.ClickAsync();
+        await Assertions.Expect(page.Locator("#errors")).ToContainTextAsync("eventName: only app.event triggers carry an event name");
+
+        await page.GetByLabel("Trigger").SelectOptionAsync(new SelectOptionValue { Label = "app.event" });
+        await Assertions.Expect(page.GetByLabel("App event", new() { Exact = true })).ToHaveValueAsync("trial.started");
+        await ScreenshotAsync(page, "console-automation-app-event");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).Last.ClickAsync();
+
+        await Assertions.Expect(page.Locator("tr[data-automation='trial']")).ToContainTextAsync("event trial.started");
+        (await host.Grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync())!.Automations.Single().When
+            .ShouldBe(new AutomationMatch(TriggerType.AppEvent, EventName: "trial.started"));
+        editor.Errors.ShouldBeEmpty("the pages keep to their CSP");
+    }
+
     private static async Task AddActionAsync(IPage page, string kind)
     {
         await page.GetByLabel("Add an action").SelectOptionAsync(new SelectOptionValue { Label = kind });

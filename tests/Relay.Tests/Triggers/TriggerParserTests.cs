@@ -91,7 +91,7 @@ public sealed class TriggerParserTests
     [Fact]
     public void An_unknown_type_is_rejected_with_the_known_ones() =>
         Parse(Edit(n => n["type"] = "email.bounced")).Errors.Single().ShouldBe(new TriggerError(
-            "type", "unknown type 'email.bounced'; expected one of email.opened, email.clicked, form.submitted, sms.clicked, landingpage.visited, consent.changed"));
+            "type", "unknown type 'email.bounced'; expected one of email.opened, email.clicked, form.submitted, sms.clicked, landingpage.visited, consent.changed, app.event"));
 
     [Theory]
     [InlineData("2026-11-29T10:15:00")]

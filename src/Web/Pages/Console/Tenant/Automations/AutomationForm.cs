@@ -31,6 +31,8 @@ public sealed class AutomationForm
 
     public string? FormId { get; set; }
 
+    public string? EventName { get; set; }
+
     public List<ActionForm> Actions { get; set; } = [];
 
     /// <summary>The form of a stored automation.</summary>
@@ -46,6 +48,7 @@ public sealed class AutomationForm
         LinkUrl = a.When.LinkUrl,
         LinkMatch = a.When.LinkMatch,
         FormId = a.When.FormId,
+        EventName = a.When.EventName,
         Actions = [.. (a.Actions.IsDefault ? [] : a.Actions).Select(ActionForm.From)],
     };
 
@@ -53,7 +56,7 @@ public sealed class AutomationForm
     public Automation ToAutomation(string id) => new(
         id,
         Blank(Name),
-        new AutomationMatch(Type, Blank(ContentId), Blank(LinkUrl), LinkMatch, Blank(FormId)),
+        new AutomationMatch(Type, Blank(ContentId), Blank(LinkUrl), LinkMatch, Blank(FormId), Blank(EventName)),
         [.. Actions.Select(a => a.ToAction())],
         RunPolicy,
         Enabled,
