@@ -145,7 +145,7 @@ public sealed class InMemoryCrm : ICrm
         lock (_gate)
         {
             IReadOnlyList<CrmCompany> found = _companies.Values
-                .Where(c => Has(c.Name, search.NameTerm) || (search.OrgNr is not null && string.Equals(c.OrgNr, search.OrgNr, StringComparison.OrdinalIgnoreCase)) || Has(c.Url, search.Domain))
+                .Where(c => Has(c.Name, search.NameTerm) || (search.OrgNr is not null && c.OrgNr?.StartsWith(search.OrgNr, StringComparison.OrdinalIgnoreCase) == true) || Has(c.Url, search.Domain))
                 .OrderBy(c => c.CompanyId)
                 .Take(max * 3)
                 .Select(c => new CrmCompany(c.CompanyId, c.Name, c.OrgNr, c.Url))

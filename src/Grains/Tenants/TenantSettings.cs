@@ -205,6 +205,16 @@ public static partial class TenantRules
             }
         }
 
+        // Part A (#18): the Lead Report's scope.
+        if (!Enum.IsDefined(settings.LeadReport))
+        {
+            errors.Add("leadReport: must be WaitingActions or AllUnknown");
+        }
+        else if (settings.LeadReport == LeadReportScope.AllUnknown && !settings.LookUpNewContacts)
+        {
+            errors.Add("leadReport: AllUnknown lists every contact not in SuperOffice, so new contacts must be looked up (lookUpNewContacts: true)");
+        }
+
         return errors;
     }
 

@@ -87,12 +87,39 @@ public static class CompanyMatcher
 
     /// <summary>
     /// What to ask SuperOffice for a lead's company: the longest word of its normalised name (a "contains" search finds
-    /// the name however SuperOffice spells the rest), its organisation number, its e-mail domain.
+    /// the name however SuperOffice spells the rest), how its organisation number begins, its e-mail domain.
     /// </summary>
     public static CompanySearch SearchFor(string? companyName, string? orgNr, string? email)
     {
         var term = NormalizeName(companyName).Split(' ', StringSplitOptions.RemoveEmptyEntries).OrderByDescending(w => w.Length).FirstOrDefault();
-        return new CompanySearch(term is { Length: >= 2 } ? term : null, string.IsNullOrWhiteSpace(orgNr) ? null : orgNr.Trim(), CompanyDomain(email));
+        return new CompanySearch(term is { Length: >= 2 } ? term : null, OrgNrPrefix(orgNr), CompanyDomain(email));
+    }
+
+    /// <summary>
+    /// What an organisation number begins with however it is spaced ("556036-0793", "5560360793" → "556036"): its leading
+    /// letters and digits, at most six; the whole number when those are fewer than four ("998 877 665").
+    /// </summary>
+    private static string? OrgNrPrefix(string? orgNr)
+    {
+        var given = orgNr?.Trim();
+        if (string.IsNullOrEmpty(given))
+        {
+            return null;
+        }
+
+        var run = new string(given.TakeWhile(char.IsLetterOrDigit).Take(6).ToArray());
+        return run.Length >= 4 ? run : given;
+    }
+
+    /// <summary>How many companies each look-up criterion may return.</summary>
+    public const int SearchSize = 50;
+
+    /// <summary>Looks the company up in SuperOffice (<see cref="ICrm.FindCompaniesAsync"/>) and says what Relay proposes.</summary>
+    public static async Task<CompanyProposal> LookUpAsync(ICrm crm, CrmConnection connection, string? companyName, string? orgNr, string? email, CancellationToken cancellationToken = default)
+    {
+        var search = SearchFor(companyName, orgNr, email);
+        var found = search.IsEmpty ? [] : await crm.FindCompaniesAsync(connection, search, SearchSize, cancellationToken).ConfigureAwait(false);
+        return Propose(companyName, orgNr, email, found);
     }
 
     /// <summary>Which of the companies found match the lead, and what Relay proposes.</summary>

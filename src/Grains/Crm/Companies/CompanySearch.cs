@@ -2,7 +2,7 @@ namespace Relay.Crm;
 
 /// <summary>
 /// What Relay asks SuperOffice when it looks for a lead's company: any company whose name contains
-/// <see cref="NameTerm"/>, whose organisation number is <see cref="OrgNr"/>, or whose web address or e-mail has
+/// <see cref="NameTerm"/>, whose organisation number begins with <see cref="OrgNr"/>, or whose web address or e-mail has
 /// <see cref="Domain"/>. A null criterion is not asked. The answer is a wide net; <see cref="CompanyMatcher"/> decides
 /// which of the companies really match.
 /// </summary>

@@ -23,7 +23,7 @@ public sealed partial class NetServerCrm
 
         if (search.OrgNr is { Length: > 0 } orgNr)
         {
-            queries.Add(("orgnr", "is", orgNr));
+            queries.Add(("orgnr", "begins", orgNr));
         }
 
         if (search.Domain is { Length: > 0 } domain)
