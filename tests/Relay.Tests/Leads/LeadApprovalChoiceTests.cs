@@ -1,4 +1,6 @@
+using Relay.Contacts;
 using Relay.Crm;
+using Relay.Crm.Lookups;
 using Relay.Leads;
 using Relay.NetServerEmulator.Data;
 using Relay.Tenants;
@@ -58,7 +60,7 @@ public sealed class LeadApprovalChoiceTests(EmulatorClusterFixture fixture)
         var second = Store.AddCompany($"{word} Ltd", 103).CompanyId;
         var (tenant, email) = await LeadAsync($"{word} GmbH");
 
-        var proposal = await fixture.Client.GetGrain<Crm.Lookups.ICrmLookupGrain>(tenant).ProposeCompanyAsync($"{word} GmbH", null, email);
+        var proposal = await fixture.Client.GetGrain<ICrmLookupGrain>(tenant).ProposeCompanyAsync($"{word} GmbH", null, email);
         var refused = await fixture.Contact(tenant, "c1").ApproveAsync(Anna);
         var chosen = await fixture.Contact(tenant, "c1").ApproveAsync(Anna, new ApprovalChoice(Company: CompanyChoice.Existing, CompanyId: second));
 
@@ -103,7 +105,7 @@ public sealed class LeadApprovalChoiceTests(EmulatorClusterFixture fixture)
         result.Message.ShouldContain($"person {existing}");
         fixture.Crm.PersonsWithEmail(taken).ShouldHaveSingleItem().PersonId.ShouldBe(existing);
         fixture.Crm.PersonsWithEmail(email).ShouldBeEmpty();
-        (await fixture.ViewAsync(tenant, "c1"))!.Status.ShouldBe(Contacts.ContactStatus.NewLead);
+        (await fixture.ViewAsync(tenant, "c1"))!.Status.ShouldBe(ContactStatus.NewLead);
     }
 
     [Fact]
@@ -116,7 +118,7 @@ public sealed class LeadApprovalChoiceTests(EmulatorClusterFixture fixture)
         await fixture.SendAsync(waiting, Build.Trigger(TriggerType.EmailOpened, "c1", Build.Email()));
 
         (await fixture.LeadsAsync(all, 1)).Items.ShouldHaveSingleItem().ContactId.ShouldBe("c1");
-        (await fixture.SettledAsync(waiting, "c1")).Status.ShouldNotBe(Contacts.ContactStatus.NewLead);
+        (await fixture.SettledAsync(waiting, "c1")).Status.ShouldNotBe(ContactStatus.NewLead);
         (await LeadIndex.GetPageAsync(fixture.Client, waiting, 0, 10)).Total.ShouldBe(0);
         (await fixture.Contact(all, "c1").ApproveAsync(Anna, new ApprovalChoice(Company: CompanyChoice.None))).Status.ShouldBe(LeadDecisionStatus.Done);
     }
