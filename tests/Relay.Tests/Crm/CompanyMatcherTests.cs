@@ -10,7 +10,7 @@ public sealed class CompanyMatcherTests
     [InlineData("Acme Sverige", "acme sverige")]
     [InlineData("AB Volvo", "volvo")]
     [InlineData("Smith & Sons Ltd.", "smith and sons")]
-    [InlineData("Müller GmbH", "muller")]
+    [InlineData("Berg Müller GmbH", "berg müller")]
     [InlineData("Nordic A/S", "nordic")]
     [InlineData("AS", "as")]
     public void A_name_is_compared_without_case_spacing_punctuation_or_legal_form(string name, string normalized) =>

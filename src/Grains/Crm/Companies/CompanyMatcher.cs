@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Relay.Crm;
@@ -28,8 +27,7 @@ public static class CompanyMatcher
     };
 
     /// <summary>
-    /// A company name reduced to who the company is: lower case, accents and punctuation set aside (<c>&amp;</c> read
-    /// as "and"), spacing collapsed, and legal forms (AB, AS, Ltd, Inc, GmbH, …) dropped from either end.
+    /// A company name reduced to who the company is: lower case, punctuation set aside (<c>&amp;</c> read as "and"), spacing collapsed, and legal forms (AB, AS, Ltd, Inc, GmbH, …) dropped from either end.
     /// "ACME  Sverige AB (publ)" and "Acme Sverige" both become "acme sverige".
     /// </summary>
     public static string NormalizeName(string? name)
@@ -40,14 +38,8 @@ public static class CompanyMatcher
         }
 
         var text = new StringBuilder();
-        foreach (var ch in name.Replace("&", " and ", StringComparison.Ordinal).Normalize(NormalizationForm.FormD).ToLowerInvariant())
+        foreach (var ch in name.Replace("&", " and ", StringComparison.Ordinal).ToLowerInvariant())
         {
-            var category = CharUnicodeInfo.GetUnicodeCategory(ch);
-            if (category == UnicodeCategory.NonSpacingMark)
-            {
-                continue;
-            }
-
             text.Append(char.IsLetterOrDigit(ch) || ch == '/' ? ch : ' ');
         }
 
