@@ -54,6 +54,9 @@ public static class AutomationReferences
         CrmList.Projects => "project",
         CrmList.SaleTypes => "sale type",
         CrmList.TaskTypes => "task type",
+        CrmList.Countries => "country",
+        CrmList.Categories => "category",
+        CrmList.Businesses => "industry",
         _ => "user group",
     };
 

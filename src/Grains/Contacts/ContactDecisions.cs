@@ -174,8 +174,9 @@ public static partial class ContactDecisions
         {
             LinkTo(state, person, found.Source, now);
         }
-        else if (found.Resolution is { } lead && state.Outbox.Count > 0)
+        else if (found.Resolution is { } lead && (state.Outbox.Count > 0 || config.Settings.LeadReport == LeadReportScope.AllUnknown))
         {
+            // A tenant whose Lead Report lists every unknown contact has it listed even with nothing waiting.
             BecomeLead(state, lead, now);
             LeadBacklog.Trim(state, config, now);
             return lead;
@@ -235,6 +236,9 @@ public static partial class ContactDecisions
         state.Outbox.Clear();
         state.Lead = null;
         state.LeadIndexDirty = true;
+
+        // Decided: the next interaction does not look the contact up again (and list it again) unless its e-mail changes.
+        state.LookedUpWithoutMatch = true;
         return dropped;
     }
 

@@ -8,7 +8,7 @@ namespace Relay.Contacts;
 /// <summary>Sales' decisions about the contact as a lead: approve, link to a person, dismiss; and expiry.</summary>
 public sealed partial class ContactGrain
 {
-    async Task<LeadDecisionResult> IContactGrain.ApproveAsync(SalesUser by)
+    async Task<LeadDecisionResult> IContactGrain.ApproveAsync(SalesUser by, ApprovalChoice? choice)
     {
         if (Undecidable() is { } answer)
         {
@@ -17,25 +17,21 @@ public sealed partial class ContactGrain
 
         var config = (await TenantConfigAsync())!;
         var connection = config.Connection;
-        var fields = S.Fields!;
-        S.Approval ??= new ApprovalInProgress(by, time.GetUtcNow(), [.. S.Lead!.Candidates.Select(c => c.PersonId)]);
         try
         {
-            if (config.Settings.CreateCompanyOnApprove && S.Approval.CompanyId is null && fields.Company?.Name is { Length: > 0 } companyName)
+            // Until a create went out, the newest choice holds; after that the first one does, so nothing is made twice.
+            if (S.Approval is not { AnyCreateSent: true } && await StartApprovalAsync(connection, by, choice ?? ApprovalChoice.Default) is { } refused)
             {
-                // A company create that timed out cannot be looked up safely, so it is not sent twice:
-                // the person is then created without a company and the decision says so.
-                if (!S.Approval.CompanyCreateSent)
-                {
-                    S.Approval = S.Approval with { CompanyCreateSent = true };
-                    await state.WriteStateAsync(CancellationToken.None);
-                    var companyId = await crm.CreateCompanyAsync(connection, new NewCompany(companyName, fields.Company.Country, fields.Company.Category, fields.Company.Industry));
-                    S.Approval = S.Approval with { CompanyId = companyId };
-                    await state.WriteStateAsync(CancellationToken.None);
-                }
+                return refused;
             }
 
-            var person = await FindPersonFromEarlierAttemptAsync(connection) ?? await CreatePersonAsync(connection, fields);
+            var fields = S.Approval!.Fields ?? S.Fields!;
+            if (await ChooseCompanyAsync(config, fields) is { } unclear)
+            {
+                return unclear;
+            }
+
+            var person = await FindPersonFromEarlierAttemptAsync(connection, fields) ?? await CreatePersonAsync(connection, fields);
             var decision = new LeadDecisionRecord(LeadDecisionKind.Approved, S.Approval.By, time.GetUtcNow(), person.PersonId, person.CompanyId, S.Outbox.Count);
             return await LinkAndReplayAsync(config, person, LinkSource.Approved, decision, $"Created {fields.DisplayName} in SuperOffice");
         }
@@ -43,7 +39,9 @@ public sealed partial class ContactGrain
         {
             LogDecisionFailed(logger, ex, GrainKey, "approve");
             await state.WriteStateAsync(CancellationToken.None);
-            return new LeadDecisionResult(LeadDecisionStatus.Failed, $"SuperOffice did not accept the new person ({ex.Message}). Nothing was lost; try again.");
+            return ex.Kind == CrmErrorKind.Permanent
+                ? new LeadDecisionResult(LeadDecisionStatus.Refused, $"SuperOffice refused the new person ({ex.Message}). Change what you chose and approve again.")
+                : new LeadDecisionResult(LeadDecisionStatus.Failed, $"SuperOffice did not accept the new person ({ex.Message}). Nothing was lost; try again.");
         }
     }
 
@@ -123,9 +121,9 @@ public sealed partial class ContactGrain
     /// After a create whose answer never came, the person may exist: one that has the contact's e-mail
     /// and was not among the persons with it before the approval started is the one that attempt made.
     /// </summary>
-    private async Task<CrmPerson?> FindPersonFromEarlierAttemptAsync(CrmConnection connection)
+    private async Task<CrmPerson?> FindPersonFromEarlierAttemptAsync(CrmConnection connection, Triggers.ContactFields fields)
     {
-        if (S.Approval is not { PersonCreateSent: true } approval || S.Fields?.Email is not { Length: > 0 } email)
+        if (S.Approval is not { PersonCreateSent: true } approval || fields.Email is not { Length: > 0 } email)
         {
             return null;
         }
@@ -138,7 +136,16 @@ public sealed partial class ContactGrain
     {
         S.Approval = S.Approval! with { PersonCreateSent = true };
         await state.WriteStateAsync(CancellationToken.None);
-        return await crm.CreatePersonAsync(connection, new NewPerson(fields.FirstName, fields.LastName, fields.Email, fields.Phone, fields.Mobile, fields.Title, S.Approval.CompanyId));
+        try
+        {
+            return await crm.CreatePersonAsync(connection, new NewPerson(fields.FirstName, fields.LastName, fields.Email, fields.Phone, fields.Mobile, fields.Title, S.Approval.CompanyId));
+        }
+        catch (CrmException ex) when (ex.Kind == CrmErrorKind.Permanent)
+        {
+            // Refused, so not made: nothing is in doubt, and (unless a company was made for it) sales may choose afresh.
+            S.Approval = S.Approval.CompanyCreateSent ? S.Approval with { PersonCreateSent = false } : null;
+            throw;
+        }
     }
 
     private async Task<LeadDecisionResult> LinkAndReplayAsync(TenantConfig config, CrmPerson person, LinkSource source, LeadDecisionRecord decision, string message)

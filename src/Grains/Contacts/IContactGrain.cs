@@ -32,11 +32,13 @@ public interface IContactGrain : IGrainWithStringKey
     Task<DryRun.DryRunBasis?> GetDryRunBasisAsync(string? triggerId);
 
     /// <summary>
-    /// Approves the lead: creates the company (when the tenant opted in) and the person with the mapped
-    /// fields, links the contact and runs its waiting actions once, in order. Safe to repeat.
+    /// Approves the lead: creates the person with the mapped fields (as <paramref name="choice"/> corrects them) under the
+    /// company sales chose — an existing one, a new one, none, or (by default, when the tenant opted in) the one a look-up
+    /// finds, created when there is none — links the contact and runs its waiting actions once, in order. Safe to repeat:
+    /// once a create went out, a repeat finishes the first choice.
     /// </summary>
     [Alias("Approve")]
-    Task<LeadDecisionResult> ApproveAsync(SalesUser by);
+    Task<LeadDecisionResult> ApproveAsync(SalesUser by, ApprovalChoice? choice = null);
 
     /// <summary>Links the lead to an existing person and runs its waiting actions once; later triggers use that person.</summary>
     [Alias("LinkToPerson")]

@@ -87,7 +87,8 @@ public sealed record NewCompany(
     [property: Id(0)] string Name,
     [property: Id(1)] string? Country,
     [property: Id(2)] string? Category,
-    [property: Id(3)] string? Industry);
+    [property: Id(3)] string? Industry,
+    [property: Id(4)] string? OrgNr = null);
 
 /// <summary>A person to create, with the mapped fields.</summary>
 [GenerateSerializer, Immutable, Alias("relay.new-person")]

@@ -19,6 +19,13 @@ public interface ICrm
     /// <summary>The person with its company, or null when it does not exist (deleted or never did).</summary>
     Task<CrmPerson?> GetPersonAsync(CrmConnection connection, int personId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Companies (SuperOffice "contacts") whose name contains the search's term, whose organisation number is the
+    /// search's, or whose web address or e-mail contains its domain: any of them, at most <paramref name="max"/> per
+    /// criterion. A wide net: <see cref="CompanyMatcher"/> decides which really match.
+    /// </summary>
+    Task<IReadOnlyList<CrmCompany>> FindCompaniesAsync(CrmConnection connection, CompanySearch search, int max, CancellationToken cancellationToken = default);
+
     /// <summary>Creates a company (SuperOffice "contact") and returns its id.</summary>
     Task<int> CreateCompanyAsync(CrmConnection connection, NewCompany company, CancellationToken cancellationToken = default);
 

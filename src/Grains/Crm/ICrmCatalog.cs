@@ -34,6 +34,15 @@ public interface ICrmCatalog
     /// <summary>Task (activity) types.</summary>
     Task<IReadOnlyList<CrmListItem>> GetTaskTypesAsync(CrmConnection connection, CancellationToken cancellationToken = default);
 
+    /// <summary>Countries; <see cref="CrmListItem.Kind"/> is the two-letter ISO code.</summary>
+    Task<IReadOnlyList<CrmListItem>> GetCountriesAsync(CrmConnection connection, CancellationToken cancellationToken = default);
+
+    /// <summary>Company categories.</summary>
+    Task<IReadOnlyList<CrmListItem>> GetCategoriesAsync(CrmConnection connection, CancellationToken cancellationToken = default);
+
+    /// <summary>Businesses (SuperOffice's industry list).</summary>
+    Task<IReadOnlyList<CrmListItem>> GetBusinessesAsync(CrmConnection connection, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Persons whose e-mail (when <paramref name="text"/> holds '@') or full name contains the text, at most
     /// <paramref name="max"/>; for sales choosing the person a lead is. At least 3 characters, as SuperOffice asks.

@@ -51,13 +51,13 @@ public sealed class InMemoryCrm : ICrm
         }
     }
 
-    /// <summary>Adds a company directly, as if it were already in SuperOffice.</summary>
-    public int SeedCompany(string name, int? associateId = null)
+    /// <summary>Adds a company directly, as if it were already in SuperOffice, with its organisation number and web address when given.</summary>
+    public int SeedCompany(string name, int? associateId = null, string? orgNr = null, string? url = null)
     {
         lock (_gate)
         {
             var id = ++_nextId;
-            _companies[id] = new StoredCompany(id, name, null, null, null, associateId);
+            _companies[id] = new StoredCompany(id, name, null, null, null, associateId, orgNr, url);
             return id;
         }
     }
@@ -139,12 +139,27 @@ public sealed class InMemoryCrm : ICrm
         }
     }
 
+    public Task<IReadOnlyList<CrmCompany>> FindCompaniesAsync(CrmConnection connection, CompanySearch search, int max, CancellationToken cancellationToken = default)
+    {
+        static bool Has(string? value, string? term) => term is not null && value?.Contains(term, StringComparison.OrdinalIgnoreCase) == true;
+        lock (_gate)
+        {
+            IReadOnlyList<CrmCompany> found = _companies.Values
+                .Where(c => Has(c.Name, search.NameTerm) || (search.OrgNr is not null && c.OrgNr?.StartsWith(search.OrgNr, StringComparison.OrdinalIgnoreCase) == true) || Has(c.Url, search.Domain))
+                .OrderBy(c => c.CompanyId)
+                .Take(max * 3)
+                .Select(c => new CrmCompany(c.CompanyId, c.Name, c.OrgNr, c.Url))
+                .ToList();
+            return Task.FromResult(found);
+        }
+    }
+
     public Task<int> CreateCompanyAsync(CrmConnection connection, NewCompany company, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
             var id = ++_nextId;
-            _companies[id] = new StoredCompany(id, company.Name, company.Country, company.Category, company.Industry, null);
+            _companies[id] = new StoredCompany(id, company.Name, company.Country, company.Category, company.Industry, null, company.OrgNr);
             Record("CreateCompany", id, company);
             return Task.FromResult(id);
         }
@@ -261,7 +276,7 @@ public sealed class InMemoryCrm : ICrm
     public sealed record StoredPerson(int PersonId, string? FirstName, string? LastName, string? Email, string? Phone, string? Mobile, string? Title, int? CompanyId);
 
     /// <summary>A company as the in-memory CRM keeps it.</summary>
-    public sealed record StoredCompany(int CompanyId, string Name, string? Country, string? Category, string? Industry, int? AssociateId);
+    public sealed record StoredCompany(int CompanyId, string Name, string? Country, string? Category, string? Industry, int? AssociateId, string? OrgNr = null, string? Url = null);
 }
 
 /// <summary>One write the in-memory CRM accepted: the operation, the id it concerns and the request.</summary>

@@ -16,6 +16,9 @@ public sealed partial class InstrumentedCrm(ICrm inner, RelayMetrics metrics, IL
     public Task<CrmPerson?> GetPersonAsync(CrmConnection connection, int personId, CancellationToken cancellationToken = default) =>
         ObserveAsync(connection, "GetPerson", () => inner.GetPersonAsync(connection, personId, cancellationToken));
 
+    public Task<IReadOnlyList<CrmCompany>> FindCompaniesAsync(CrmConnection connection, CompanySearch search, int max, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "FindCompanies", () => inner.FindCompaniesAsync(connection, search, max, cancellationToken));
+
     public Task<int> CreateCompanyAsync(CrmConnection connection, NewCompany company, CancellationToken cancellationToken = default) =>
         ObserveAsync(connection, "CreateCompany", () => inner.CreateCompanyAsync(connection, company, cancellationToken));
 
@@ -121,6 +124,15 @@ public sealed class InstrumentedCrmCatalog(ICrmCatalog inner, RelayMetrics metri
 
     public Task<IReadOnlyList<CrmListItem>> GetTaskTypesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
         ObserveAsync(connection, "GetTaskTypes", () => inner.GetTaskTypesAsync(connection, cancellationToken));
+
+    public Task<IReadOnlyList<CrmListItem>> GetCountriesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "GetCountries", () => inner.GetCountriesAsync(connection, cancellationToken));
+
+    public Task<IReadOnlyList<CrmListItem>> GetCategoriesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "GetCategories", () => inner.GetCategoriesAsync(connection, cancellationToken));
+
+    public Task<IReadOnlyList<CrmListItem>> GetBusinessesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        ObserveAsync(connection, "GetBusinesses", () => inner.GetBusinessesAsync(connection, cancellationToken));
 
     public Task<IReadOnlyList<CrmPersonMatch>> SearchPersonsAsync(CrmConnection connection, string text, int max, CancellationToken cancellationToken = default) =>
         ObserveAsync(connection, "SearchPersons", () => inner.SearchPersonsAsync(connection, text, max, cancellationToken));

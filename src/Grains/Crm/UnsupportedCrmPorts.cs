@@ -29,6 +29,12 @@ public sealed class UnsupportedCrmPorts : ICrmCatalog, ICrmConsents
 
     public Task<IReadOnlyList<CrmListItem>> GetTaskTypesAsync(CrmConnection connection, CancellationToken cancellationToken = default) => RefuseList("list task types");
 
+    public Task<IReadOnlyList<CrmListItem>> GetCountriesAsync(CrmConnection connection, CancellationToken cancellationToken = default) => RefuseList("list countries");
+
+    public Task<IReadOnlyList<CrmListItem>> GetCategoriesAsync(CrmConnection connection, CancellationToken cancellationToken = default) => RefuseList("list categories");
+
+    public Task<IReadOnlyList<CrmListItem>> GetBusinessesAsync(CrmConnection connection, CancellationToken cancellationToken = default) => RefuseList("list businesses");
+
     public Task<IReadOnlyList<CrmPersonMatch>> SearchPersonsAsync(CrmConnection connection, string text, int max, CancellationToken cancellationToken = default) =>
         Refuse<IReadOnlyList<CrmPersonMatch>>("search persons");
 

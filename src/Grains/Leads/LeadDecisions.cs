@@ -65,7 +65,9 @@ public enum LeadDecisionKind
 
 /// <summary>
 /// An approval under way. It is written before each CRM create, so a retry after a crash or a timeout
-/// finds what the first attempt made instead of making it again.
+/// finds what the first attempt made instead of making it again. <see cref="Fields"/> are the (corrected) fields the
+/// creates use and <see cref="Company"/> what sales chose; a null <see cref="Fields"/> (stored before corrections
+/// existed) means the contact's own.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("relay.approval-in-progress")]
 public sealed record ApprovalInProgress(
@@ -74,4 +76,11 @@ public sealed record ApprovalInProgress(
     [property: Id(2)] ImmutableArray<int> PersonsBefore,
     [property: Id(3)] int? CompanyId = null,
     [property: Id(4)] bool CompanyCreateSent = false,
-    [property: Id(5)] bool PersonCreateSent = false);
+    [property: Id(5)] bool PersonCreateSent = false,
+    [property: Id(6)] Triggers.ContactFields? Fields = null,
+    [property: Id(7)] CompanyChoice Company = CompanyChoice.Lookup,
+    [property: Id(8)] int? ChosenCompanyId = null)
+{
+    /// <summary>Whether a create went out: from then on the approval keeps its first choice, so nothing is made twice.</summary>
+    public bool AnyCreateSent => CompanyCreateSent || PersonCreateSent;
+}

@@ -38,6 +38,9 @@ public sealed class ResilientCrm(ICrm inner, CrmCircuitBreakers breakers) : ICrm
     public Task<CrmPerson?> GetPersonAsync(CrmConnection connection, int personId, CancellationToken cancellationToken = default) =>
         RunAsync(connection, CrmPriority.RepFacing, ct => inner.GetPersonAsync(connection, personId, ct), cancellationToken);
 
+    public Task<IReadOnlyList<CrmCompany>> FindCompaniesAsync(CrmConnection connection, CompanySearch search, int max, CancellationToken cancellationToken = default) =>
+        RunAsync(connection, CrmPriority.RepFacing, ct => inner.FindCompaniesAsync(connection, search, max, ct), cancellationToken);
+
     public Task<int> CreateCompanyAsync(CrmConnection connection, NewCompany company, CancellationToken cancellationToken = default) =>
         RunAsync(connection, CrmPriority.RepFacing, ct => inner.CreateCompanyAsync(connection, company, ct), cancellationToken);
 
@@ -101,6 +104,15 @@ public sealed class ResilientCrmCatalog(ICrmCatalog inner, CrmCircuitBreakers br
 
     public Task<IReadOnlyList<CrmListItem>> GetTaskTypesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
         RunAsync(connection, ct => inner.GetTaskTypesAsync(connection, ct), cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetCountriesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        RunAsync(connection, ct => inner.GetCountriesAsync(connection, ct), cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetCategoriesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        RunAsync(connection, ct => inner.GetCategoriesAsync(connection, ct), cancellationToken);
+
+    public Task<IReadOnlyList<CrmListItem>> GetBusinessesAsync(CrmConnection connection, CancellationToken cancellationToken = default) =>
+        RunAsync(connection, ct => inner.GetBusinessesAsync(connection, ct), cancellationToken);
 
     public Task<IReadOnlyList<CrmPersonMatch>> SearchPersonsAsync(CrmConnection connection, string text, int max, CancellationToken cancellationToken = default) =>
         RunAsync(connection, ct => inner.SearchPersonsAsync(connection, text, max, ct), cancellationToken);

@@ -210,6 +210,15 @@ public static partial class TenantRules
             errors.Add($"retentionMonths: must be between {Contacts.ContactRetention.MinMonths} and {Contacts.ContactRetention.MaxMonths} months, or left out to keep everything");
         }
 
+        if (!Enum.IsDefined(settings.LeadReport))
+        {
+            errors.Add("leadReport: must be 'waitingActions' or 'allUnknown'");
+        }
+        else if (settings.LeadReport == LeadReportScope.AllUnknown && !settings.LookUpNewContacts)
+        {
+            errors.Add("leadReport: allUnknown lists every contact not in SuperOffice, so new contacts must be looked up (lookUpNewContacts: true)");
+        }
+
         return errors;
     }
 

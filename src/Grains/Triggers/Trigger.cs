@@ -63,7 +63,8 @@ public sealed record CompanyFields(
     [property: Id(0)] string? Name,
     [property: Id(1)] string? Country = null,
     [property: Id(2)] string? Category = null,
-    [property: Id(3)] string? Industry = null);
+    [property: Id(3)] string? Industry = null,
+    [property: Id(4)] string? OrgNr = null);
 
 /// <summary>The marketing content a trigger concerns.</summary>
 [GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("relay.content-ref")]

@@ -105,7 +105,8 @@ public static partial class TriggerParser
                 r.Text(co, "name", "contact.company.name"),
                 r.Text(co, "country", "contact.company.country"),
                 r.Text(co, "category", "contact.company.category"),
-                r.Text(co, "industry", "contact.company.industry"));
+                r.Text(co, "industry", "contact.company.industry"),
+                r.Text(co, "orgNr", "contact.company.orgNr"));
         }
 
         var fields = new ContactFields(

@@ -6,7 +6,7 @@ using Relay.NetServerEmulator.Soap;
 namespace Relay.NetServerEmulator.Agents;
 
 /// <summary>
-/// The archive providers the emulator knows (<c>Person</c>, <c>Sale</c>, <c>Appointment</c>, <c>Selection</c>,
+/// The archive providers the emulator knows (<c>Person</c>, <c>Contact</c> (companies), <c>Sale</c>, <c>Appointment</c>, <c>Selection</c>,
 /// <c>SelectionMember</c>, <c>Project</c>, <c>ProjectMember</c>), shared by <c>Archive.GetArchiveListByColumns</c>
 /// and <c>Find.FindFromRestrictionsColumns</c>. Restrictions are ANDed; paging is zero-based.
 /// The <c>Person</c> provider leaves out persons the calling user may not read.
@@ -60,6 +60,13 @@ internal static class ArchiveEngine
     private static readonly Dictionary<string, Func<EmulatorStore, AssociateRecord?, IEnumerable<Row>>> Providers = new(StringComparer.OrdinalIgnoreCase)
     {
         ["Person"] = (s, user) => s.Persons.Values.Where(p => p.IsVisibleTo(user)).Select(p => new Row("person", p.PersonId, PersonColumns(s, p))),
+        ["Contact"] = (s, _) => s.Companies.Values.Select(x => new Row("contact", x.CompanyId, new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["contactId"] = x.CompanyId, ["name"] = x.Name, ["orgnr"] = x.OrgNr ?? string.Empty, ["url/URLAddress"] = x.Urls.ToArray(),
+            ["email/emailAddress"] = x.Emails.ToArray(), ["associateId"] = x.AssociateId,
+            ["category"] = s.Categories.FirstOrDefault(c => c.Id == x.CategoryId)?.Name, ["business"] = s.Businesses.FirstOrDefault(c => c.Id == x.BusinessId)?.Name,
+            ["contactCountry"] = s.Countries.FirstOrDefault(c => c.Id == x.CountryId)?.Name,
+        })),
         ["Sale"] = (s, _) => s.Sales.Values.Select(x => new Row("sale", x.SaleId, new(StringComparer.OrdinalIgnoreCase)
         {
             ["saleId"] = x.SaleId, ["heading"] = x.Heading, ["saleText"] = x.SaleText, ["personId"] = x.PersonId,

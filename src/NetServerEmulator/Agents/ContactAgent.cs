@@ -36,12 +36,25 @@ internal static class ContactAgent
             }
 
             company.Name = name;
+            company.OrgNr = e.Str("OrgNr") is { Length: > 0 } orgNr ? orgNr : null;
+            if (e.El("Urls") is { } urls)
+            {
+                company.Urls.Clear();
+                company.Urls.AddRange(urls.Els("EntityElement").Select(x => x.Str("Value")).OfType<string>().Where(v => v.Length > 0));
+            }
+
+            if (e.El("Emails") is { } emails)
+            {
+                company.Emails.Clear();
+                company.Emails.AddRange(emails.Els("EntityElement").Select(x => x.Str("Value")).OfType<string>().Where(v => v.Length > 0));
+            }
+
             company.CountryId = e.El("Country").Int("CountryId");
             company.CategoryId = e.El("Category").Int("Id");
             company.BusinessId = e.El("Business").Int("Id");
             company.AssociateId = e.El("Associate").Int("AssociateId") is var owner and > 0 ? owner : c.User!.AssociateId;
             s.Record("Contact", "SaveContactEntity", "Contact", company.CompanyId,
-                $"{(id == 0 ? "created" : "updated")} {company.Name} country {company.CountryId} category {company.CategoryId} business {company.BusinessId}");
+                $"{(id == 0 ? "created" : "updated")} {company.Name} orgnr {company.OrgNr} country {company.CountryId} category {company.CategoryId} business {company.BusinessId}");
             return Carriers.ContactEntity(s, company, 0);
         }));
     }

@@ -185,10 +185,12 @@ public sealed class EmulatorStore
         return true;
     });
 
-    /// <summary>Adds a company directly (no ledger entry).</summary>
-    public CompanyRecord AddCompany(string name, int associateId = 0) => Write(s =>
+    /// <summary>Adds a company directly (no ledger entry), with its organisation number, web address and e-mail when given.</summary>
+    public CompanyRecord AddCompany(string name, int associateId = 0, string? orgNr = null, string? url = null, string? email = null) => Write(s =>
     {
-        var company = new CompanyRecord { CompanyId = s.NextId(), Name = name, AssociateId = associateId, CreatedDate = s.Now.UtcDateTime };
+        var company = new CompanyRecord { CompanyId = s.NextId(), Name = name, AssociateId = associateId, CreatedDate = s.Now.UtcDateTime, OrgNr = orgNr };
+        company.Urls.AddRange(url is null ? [] : [url]);
+        company.Emails.AddRange(email is null ? [] : [email]);
         s.Companies[company.CompanyId] = company;
         return company;
     });

@@ -34,6 +34,9 @@ public sealed class CompanyRecord
 {
     public int CompanyId { get; set; }
     public string Name { get; set; } = string.Empty;
+    public string? OrgNr { get; set; }
+    public List<string> Urls { get; } = [];
+    public List<string> Emails { get; } = [];
     public int CountryId { get; set; }
     public int CategoryId { get; set; }
     public int BusinessId { get; set; }

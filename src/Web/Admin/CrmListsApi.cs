@@ -6,7 +6,7 @@ namespace Relay.Web.Admin;
 /// <summary>
 /// SuperOffice's pick lists for the people who set Relay up: <c>GET /api/admin/tenants/{tenant}/crm/lists/{list}</c> for
 /// <c>saleTypes</c>, <c>taskTypes</c>, <c>selections</c> (static ones take members), <c>projects</c>, <c>interests</c>,
-/// <c>associates</c> and <c>userGroups</c>; read through the tenant's rate limit at bulk priority and reused for a minute.
+/// <c>associates</c>, <c>userGroups</c>, and a company's <c>countries</c>, <c>categories</c> and <c>businesses</c> (industries); read through the tenant's rate limit at bulk priority and reused for a minute.
 /// </summary>
 public static class CrmListsApi
 {
@@ -20,6 +20,9 @@ public static class CrmListsApi
         ["interests"] = CrmList.Interests,
         ["associates"] = CrmList.Associates,
         ["userGroups"] = CrmList.UserGroups,
+        ["countries"] = CrmList.Countries,
+        ["categories"] = CrmList.Categories,
+        ["businesses"] = CrmList.Businesses,
     };
 
     /// <summary>How long a page or a save waits for SuperOffice's lists before it goes on without them.</summary>

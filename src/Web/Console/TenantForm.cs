@@ -51,6 +51,9 @@ public sealed class TenantForm
 
     public bool LookUpNewContacts { get; set; } = true;
 
+    /// <summary>Which contacts the Lead Report lists.</summary>
+    public LeadReportScope LeadReport { get; set; }
+
     public int LeadExpiryDays { get; set; } = 60;
 
     public int LeadExpiryWarningDays { get; set; } = 7;
@@ -76,6 +79,7 @@ public sealed class TenantForm
         DefaultOwnerAssociateId = settings.DefaultOwnerAssociateId,
         CreateCompanyOnApprove = settings.CreateCompanyOnApprove,
         LookUpNewContacts = settings.LookUpNewContacts,
+        LeadReport = settings.LeadReport,
         LeadExpiryDays = settings.LeadExpiryDays,
         LeadExpiryWarningDays = settings.LeadExpiryWarningDays,
         CrmCallsPerSecond = settings.CrmCallsPerSecond,
@@ -97,7 +101,7 @@ public sealed class TenantForm
             online ? new TenantOnlineSettings(ContextIdentifier?.Trim() ?? "", Environment.Trim(), Secret(SystemUserToken, RemoveSystemUserToken)) : null);
         return new TenantSettings(
             Blank(DisplayName), crm, DefaultOwnerAssociateId, CreateCompanyOnApprove, LeadExpiryDays, LeadExpiryWarningDays, panels, LookUpNewContacts, CrmCallsPerSecond, MaxWaitingLeadActions,
-            RetentionMonths: RetentionMonths);
+            LeadReport, RetentionMonths: RetentionMonths);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -1,4 +1,5 @@
 using Relay.Contacts;
+using Relay.Crm;
 using Relay.Leads;
 using Relay.Web.Admin;
 using Relay.Tenants;
@@ -19,7 +20,8 @@ public sealed record LeadApproval(string ContactId, LeadDecisionStatus Status, s
 
 /// <summary>
 /// <c>GET /api/tenants/{tenant}/leads</c>: the tenant's lead index, most recently active first; and the
-/// decisions about a lead for integrations (the <c>decide</c> scope): approve, link, dismiss, bulk approve.
+/// decisions about a lead for integrations (the <c>decide</c> scope): approve (with corrections and a company choice),
+/// the companies an approval would use, link, dismiss, bulk approve.
 /// </summary>
 public static class LeadsApi
 {
@@ -31,13 +33,50 @@ public static class LeadsApi
     {
         app.MapGet("/api/tenants/{tenant}/leads", GetLeadsAsync).WithName("GetLeads").RequireAuthorization(RelayPolicies.Read);
         var decisions = app.MapGroup("/api/tenants/{tenant}/leads").RequireAuthorization(RelayPolicies.Decide);
-        decisions.MapPost("/{contactId}/approve", (string tenant, string contactId, DecisionRequest request, IGrainFactory grains) =>
-            DecideAsync(grains, tenant, contactId, request, (g, by) => g.ApproveAsync(by)));
+        decisions.MapPost("/{contactId}/approve", ApproveAsync);
+        decisions.MapGet("/{contactId}/companies", GetCompaniesAsync);
         decisions.MapPost("/{contactId}/dismiss", (string tenant, string contactId, DecisionRequest request, IGrainFactory grains) =>
             DecideAsync(grains, tenant, contactId, request, (g, by) => g.DismissAsync(by)));
         decisions.MapPost("/{contactId}/link", LinkAsync);
         decisions.MapPost("/approve", ApproveManyAsync);
         return app;
+    }
+
+    private static async Task<Results<Ok<LeadDecisionResult>, ProblemHttpResult>> ApproveAsync(string tenant, string contactId, ApproveRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (await CheckAsync(grains, tenant, request) is { } problem)
+        {
+            return problem;
+        }
+
+        var choice = request.Choice;
+        var errors = await ApprovalChecks.CheckAsync(grains, tenant, choice, cancellationToken);
+        return errors.Count > 0
+            ? Problems.Create(StatusCodes.Status400BadRequest, "The approval's choice is not valid", string.Join("; ", errors) + ".", new Dictionary<string, object?> { ["errors"] = errors })
+            : await DecideAsync(grains, tenant, contactId, request, (g, by) => g.ApproveAsync(by, choice));
+    }
+
+    /// <summary>The companies in SuperOffice that match the lead (its company name, organisation number, e-mail domain) and what Relay proposes.</summary>
+    private static async Task<Results<Ok<CompanyProposal>, ProblemHttpResult>> GetCompaniesAsync(string tenant, string contactId, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (!TenantRules.IsValidTenantId(tenant) || await grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync() is null)
+        {
+            return Problems.UnknownTenant(tenant);
+        }
+
+        if (await grains.GetGrain<IContactGrain>(ContactKey.Of(tenant, contactId)).GetViewAsync(0, 0) is not { Fields: { } fields })
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "Unknown contact", $"Relay has received nothing from contact '{contactId}'.");
+        }
+
+        try
+        {
+            return TypedResults.Ok(await grains.GetGrain<Crm.Lookups.ICrmLookupGrain>(tenant).ProposeCompanyAsync(fields.Company?.Name, fields.Company?.OrgNr, fields.Email, null, cancellationToken));
+        }
+        catch (CrmException ex)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "SuperOffice did not answer", ex.Message);
+        }
     }
 
     private static async Task<Results<Ok<LeadDecisionResult>, ProblemHttpResult>> LinkAsync(string tenant, string contactId, LinkRequest request, IGrainFactory grains) =>

@@ -26,6 +26,7 @@ public sealed class AccessTests(RelayWebFactory factory) : IClassFixture<RelayWe
         { "GET", "/api/tenants/{tenant}/consents", "read" },
         { "POST", "/api/tenants/{tenant}/leads/c-1/approve", "decide" },
         { "POST", "/api/tenants/{tenant}/leads/c-1/link", "decide" },
+        { "GET", "/api/tenants/{tenant}/leads/c-1/companies", "decide" },
         { "POST", "/api/tenants/{tenant}/leads/approve", "decide" },
         { "GET", "/api/admin/tenants/{tenant}", "admin" },
         { "PUT", "/api/admin/tenants/{tenant}/automations", "admin" },

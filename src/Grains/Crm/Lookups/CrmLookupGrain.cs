@@ -60,6 +60,9 @@ internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm, OnlineTenant
     async Task<CrmPerson?> ICrmLookupGrain.GetPersonAsync(int personId, string? userTicket, CancellationToken cancellationToken) =>
         await crm.GetPersonAsync(await ConnectionAsync(userTicket), personId, cancellationToken);
 
+    async Task<CompanyProposal> ICrmLookupGrain.ProposeCompanyAsync(string? companyName, string? orgNr, string? email, string? userTicket, CancellationToken cancellationToken) =>
+        await CompanyMatcher.LookUpAsync(crm, await ConnectionAsync(userTicket), companyName, orgNr, email, cancellationToken);
+
     async Task<OnlineTenantState> ICrmLookupGrain.GetOnlineStateAsync(CancellationToken cancellationToken) =>
         await locator.RefreshAsync(await ConnectionAsync(), null, cancellationToken);
 
@@ -106,6 +109,9 @@ internal sealed class CrmLookupGrain(ICrmCatalog catalog, ICrm crm, OnlineTenant
             CrmList.Projects => await catalog.GetProjectsAsync(connection, cancellationToken),
             CrmList.SaleTypes => await catalog.GetSaleTypesAsync(connection, cancellationToken),
             CrmList.TaskTypes => await catalog.GetTaskTypesAsync(connection, cancellationToken),
+            CrmList.Countries => await catalog.GetCountriesAsync(connection, cancellationToken),
+            CrmList.Categories => await catalog.GetCategoriesAsync(connection, cancellationToken),
+            CrmList.Businesses => await catalog.GetBusinessesAsync(connection, cancellationToken),
             _ => throw new CrmException(CrmErrorKind.Permanent, "UnknownList", $"Relay has no SuperOffice list '{list}'."),
         });
         _lists[list] = new CachedList(connection, clock.GetUtcNow() + ListLifetime, items);

@@ -42,6 +42,13 @@ public interface ICrmLookupGrain : IGrainWithStringKey
     [Alias("TestConnection")]
     Task<ConnectionTest> TestConnectionAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The companies in SuperOffice that match a lead's company name, organisation number and e-mail domain, and what Relay
+    /// proposes (<see cref="CompanyMatcher"/>); with a user's ticket, only companies that user may see.
+    /// </summary>
+    [Alias("ProposeCompany")]
+    Task<CompanyProposal> ProposeCompanyAsync(string? companyName, string? orgNr, string? email, string? userTicket = null, CancellationToken cancellationToken = default);
+
     /// <summary>One of SuperOffice's pick lists, read at bulk priority and reused for up to a minute while the tenant's connection stays the same.</summary>
     [Alias("GetList")]
     Task<IReadOnlyList<CrmListItem>> GetListAsync(CrmList list, CancellationToken cancellationToken = default);
@@ -75,4 +82,13 @@ public enum CrmList
 
     /// <summary>Task (activity) types.</summary>
     TaskTypes = 6,
+
+    /// <summary>Countries (<see cref="CrmListItem.Kind"/> is the ISO code), for a company.</summary>
+    Countries = 7,
+
+    /// <summary>Company categories.</summary>
+    Categories = 8,
+
+    /// <summary>Businesses: SuperOffice's industry list.</summary>
+    Businesses = 9,
 }

@@ -26,7 +26,7 @@ public sealed partial class NetServerCrm : ICrm, IDisposable
     private readonly NetServerSessions _sessions;
     private readonly OnlineCalls _online;
     private readonly List<IDisposable> _owned = [];
-    private readonly ConcurrentDictionary<(string Tenant, string List), (DateTimeOffset At, IReadOnlyList<(int Id, string Name, string? Code)> Items)> _lists = new();
+    private readonly ConcurrentDictionary<(string Tenant, string List), (DateTimeOffset At, IReadOnlyList<CrmListItem> Items)> _lists = new();
 
     /// <summary>
     /// Creates the adapter with its options, the gate every request waits at (the tenant's rate limit), the key ring that
@@ -90,6 +90,11 @@ public sealed partial class NetServerCrm : ICrm, IDisposable
         var ns = entity.Name.Namespace;
         var order = EntityMembers.ContactEntity;
         entity.SetMember(order, "Name", company.Name);
+        if (company.OrgNr is { Length: > 0 } orgNr)
+        {
+            entity.SetMember(order, "OrgNr", orgNr);
+        }
+
         if (company.Country is { Length: > 0 } country
             && await FindListItemAsync(connection, "Countries", country, cancellationToken).ConfigureAwait(false) is { } countryId)
         {
@@ -332,23 +337,5 @@ public sealed partial class NetServerCrm : ICrm, IDisposable
             .ConfigureAwait(false);
         return body.Child("Response")
             ?? throw new CrmException(CrmErrorKind.Uncertain, "EmptyResponse", $"NetServer {agent}.Save{agent}Entity returned no entity.");
-    }
-
-    private async Task<int?> FindListItemAsync(CrmConnection connection, string list, string value, CancellationToken cancellationToken)
-    {
-        var key = (connection.TenantId, list);
-        if (!_lists.TryGetValue(key, out var cached) || DateTimeOffset.UtcNow - cached.At > _options.ListCacheDuration)
-        {
-            var body = await CallAsync(connection, "List", "Get" + list, _ => [], write: false, null, cancellationToken).ConfigureAwait(false);
-            var items = list == "Countries"
-                ? body.Child("Response").Children("Country").Select(c => (c.Number("CountryId"), c.Text("Name") ?? string.Empty, c.Text("TwoLetterISOCountry"))).ToList()
-                : (body.Child("Response")?.Elements() ?? []).Where(e => !IsNil(e)).Select(c => (c.Number("Id"), c.Text("Value") ?? string.Empty, (string?)null)).ToList();
-            cached = (DateTimeOffset.UtcNow, items);
-            _lists[key] = cached;
-        }
-
-        var match = cached.Items.FirstOrDefault(i =>
-            string.Equals(i.Name, value, StringComparison.OrdinalIgnoreCase) || string.Equals(i.Code, value, StringComparison.OrdinalIgnoreCase));
-        return match.Id > 0 ? match.Id : null;
     }
 }

@@ -36,6 +36,18 @@ public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
     /// <summary>How many candidates the user's SuperOffice rights hide (or could not be checked).</summary>
     public int HiddenCandidates { get; private set; }
 
+    /// <summary>The approval form, filled with the contact's fields.</summary>
+    public ApproveForm Approve { get; private set; } = new();
+
+    /// <summary>The companies in SuperOffice that match the lead, and what Relay proposes; null when it could not look.</summary>
+    public CompanyProposal? Companies { get; private set; }
+
+    /// <summary>Why the company look-up could not run.</summary>
+    public string? CompanyProblem { get; private set; }
+
+    /// <summary>SuperOffice's countries, categories and industries (businesses); a list that cannot be read is null, and the field is typed.</summary>
+    public IReadOnlyDictionary<CrmList, IReadOnlyList<CrmListItem>?> Lists { get; private set; } = new Dictionary<CrmList, IReadOnlyList<CrmListItem>?>();
+
     public async Task<IActionResult> OnGetAsync()
     {
         Contact = await Grain.GetViewAsync(0, 20);
@@ -43,6 +55,11 @@ public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
         {
             Response.StatusCode = StatusCodes.Status404NotFound;
             return Page();
+        }
+
+        if (Contact.Lead is not null)
+        {
+            await LoadApprovalAsync(Contact.Fields);
         }
 
         if (Contact.Lead is { Candidates.Length: > 0 } lead)
@@ -59,7 +76,12 @@ public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostApproveAsync() => Done(Here, (await Grain.ApproveAsync(By)).Message);
+    public async Task<IActionResult> OnPostApproveAsync(ApproveForm approve)
+    {
+        var choice = approve.ToChoice();
+        var errors = await Web.Leads.ApprovalChecks.CheckAsync(grains, Tenant, choice, HttpContext.RequestAborted);
+        return Done(Here, errors.Count > 0 ? "Not approved: " + string.Join("; ", errors) + "." : (await Grain.ApproveAsync(By, choice)).Message);
+    }
 
     public async Task<IActionResult> OnPostDismissAsync() => Done("leads", $"{ContactId}: {(await Grain.DismissAsync(By)).Message}");
 
@@ -112,6 +134,49 @@ public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
             return [];
         }
     }
+
+    /// <summary>The approval form's lists and the company look-up, as the signed-in user sees SuperOffice.</summary>
+    private async Task LoadApprovalAsync(Triggers.ContactFields? fields)
+    {
+        Approve = ApproveForm.From(fields);
+        var lists = new Dictionary<CrmList, IReadOnlyList<CrmListItem>?>();
+        foreach (var list in new[] { CrmList.Countries, CrmList.Categories, CrmList.Businesses })
+        {
+            lists[list] = await Web.Leads.ApprovalChecks.ListAsync(grains, Tenant, list, HttpContext.RequestAborted);
+        }
+
+        Lists = lists;
+        try
+        {
+            Companies = await Lookups.ProposeCompanyAsync(fields?.Company?.Name, fields?.Company?.OrgNr, fields?.Email, Session.UserTicket, HttpContext.RequestAborted);
+            Approve.Company = Companies.Kind switch
+            {
+                CompanyProposalKind.Existing => $"existing:{Companies.Proposed!.CompanyId}",
+                CompanyProposalKind.Create when fields?.Company?.Name is { Length: > 0 } => "new",
+                CompanyProposalKind.Create => "none",
+                _ => null,
+            };
+        }
+        catch (CrmException ex)
+        {
+            CompanyProblem = $"SuperOffice could not be asked for the company ({ex.Message}); approving looks it up again.";
+        }
+    }
+
+    /// <summary>The items of a list to choose from; null when SuperOffice's list cannot be read now.</summary>
+    public IReadOnlyList<CrmListItem>? Choices(CrmList list) => Lists.GetValueOrDefault(list);
+
+    /// <summary>Whether a list item is the value (its name, or for a country its ISO code).</summary>
+    public static bool Is(CrmListItem item, string? value) =>
+        string.Equals(item.Name, value, StringComparison.OrdinalIgnoreCase) || string.Equals(item.Kind, value, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Why a company matches, in words.</summary>
+    public static string Why(CompanyMatchReason reasons) => string.Join(", ", new[]
+    {
+        reasons.HasFlag(CompanyMatchReason.OrgNr) ? "organisation number" : null,
+        reasons.HasFlag(CompanyMatchReason.Name) ? "name" : null,
+        reasons.HasFlag(CompanyMatchReason.Domain) ? "e-mail domain" : null,
+    }.OfType<string>());
 
     private async Task SearchAsync(string q)
     {
