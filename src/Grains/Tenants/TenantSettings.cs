@@ -205,6 +205,8 @@ public static partial class TenantRules
             }
         }
 
+        // #18 part B: the webhook URL, checked like a NetServer address.
+        Feed.Webhooks.WebhookRules.Validate(settings.Webhook, addresses, errors);
         return errors;
     }
 
