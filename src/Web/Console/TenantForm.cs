@@ -59,6 +59,12 @@ public sealed class TenantForm
 
     public int MaxWaitingLeadActions { get; set; } = TenantSettings.DefaultMaxWaitingLeadActions;
 
+    /// <summary>Where the feed's events are pushed (#18 part B); empty for no webhook.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>Whether the webhook is sent to; off keeps the URL without sending.</summary>
+    public bool WebhookEnabled { get; set; } = true;
+
     /// <summary>The form of stored settings, without their secrets.</summary>
     public static TenantForm From(TenantSettings settings) => new()
     {
@@ -77,6 +83,8 @@ public sealed class TenantForm
         LeadExpiryWarningDays = settings.LeadExpiryWarningDays,
         CrmCallsPerSecond = settings.CrmCallsPerSecond,
         MaxWaitingLeadActions = settings.MaxWaitingLeadActions,
+        WebhookUrl = settings.Webhook?.Url,
+        WebhookEnabled = settings.Webhook?.Enabled ?? true,
     };
 
     /// <summary>The settings the form asks for; <paramref name="panels"/> (not edited here) are kept as they were.</summary>
@@ -92,7 +100,8 @@ public sealed class TenantForm
             EmailLookup,
             online ? new TenantOnlineSettings(ContextIdentifier?.Trim() ?? "", Environment.Trim(), Secret(SystemUserToken, RemoveSystemUserToken)) : null);
         return new TenantSettings(
-            Blank(DisplayName), crm, DefaultOwnerAssociateId, CreateCompanyOnApprove, LeadExpiryDays, LeadExpiryWarningDays, panels, LookUpNewContacts, CrmCallsPerSecond, MaxWaitingLeadActions);
+            Blank(DisplayName), crm, DefaultOwnerAssociateId, CreateCompanyOnApprove, LeadExpiryDays, LeadExpiryWarningDays, panels, LookUpNewContacts, CrmCallsPerSecond, MaxWaitingLeadActions,
+            Webhook: Blank(WebhookUrl) is { } webhook ? new WebhookSettings(webhook, WebhookEnabled) : null);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
