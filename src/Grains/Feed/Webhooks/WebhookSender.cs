@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Relay.Access;
 using Relay.Crm;
+using Relay.Crm.NetServer;
 
 namespace Relay.Feed.Webhooks;
 
@@ -36,9 +35,12 @@ public sealed class WebhookSender : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _addresses = addresses;
+
+        // NetServer's connector: the same check of the resolved address, at every connection.
+        var connector = new NetServerConnector(addresses);
         _client = new HttpClient(new SocketsHttpHandler
         {
-            ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, cancellationToken),
+            ConnectCallback = (context, cancellationToken) => connector.ConnectAsync(context.DnsEndPoint, cancellationToken),
             AllowAutoRedirect = false,
             UseProxy = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -95,9 +97,11 @@ public sealed class WebhookSender : IDisposable
             var ok = response.IsSuccessStatusCode;
             return new WebhookAttempt(ok, (int)response.StatusCode, ok ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", Elapsed(watch));
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or AddressRefusedException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or CrmException)
         {
-            var reason = ex is TaskCanceledException ? "No answer in time" : (ex.InnerException as AddressRefusedException ?? ex).Message;
+            var reason = ex is TaskCanceledException ? "No answer in time"
+                : (ex as CrmException ?? ex.InnerException as CrmException) is { } refused ? WebhookRules.AsWebhookProblem(refused.Message.Replace("NetServer connection refused: ", "Connection refused: ", StringComparison.Ordinal))
+                : ex.Message;
             return new WebhookAttempt(false, null, reason, Elapsed(watch));
         }
     }
@@ -105,35 +109,6 @@ public sealed class WebhookSender : IDisposable
     public void Dispose() => _client.Dispose();
 
     private static int Elapsed(Stopwatch watch) => (int)Math.Min(watch.ElapsedMilliseconds, int.MaxValue);
-
-    /// <summary>Resolves the host, refuses it when any of its addresses is not allowed (DNS rebinding reaches nothing), and connects.</summary>
-    private async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, CancellationToken cancellationToken)
-    {
-        var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
-        foreach (var address in addresses)
-        {
-            if (_addresses.RefuseConnection(endpoint.Host, endpoint.Port, address) is { } problem)
-            {
-                throw new AddressRefusedException(WebhookRules.AsWebhookProblem(problem));
-            }
-        }
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(addresses, endpoint.Port, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    private sealed class AddressRefusedException(string message) : Exception(message);
 }
 
 /// <summary>How one POST ended: delivered (2xx), or the status or error.</summary>
