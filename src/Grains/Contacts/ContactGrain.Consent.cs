@@ -22,6 +22,8 @@ public sealed partial class ContactGrain
     {
         if (ApplyConsent(record, pushToCrm: false))
         {
+            Feed.FeedEvents.Raise(S, _contactId, Feed.FeedEventTypes.ConsentChanged, record.ChangedAt,
+                new Feed.FeedEventData(PersonId: S.Link?.PersonId, Purpose: record.Purpose, LegalBasis: record.LegalBasis, Granted: record.Granted));
             await state.WriteStateAsync(CancellationToken.None);
             ScheduleDrain(TimeSpan.Zero);
         }

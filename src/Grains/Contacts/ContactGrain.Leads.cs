@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Relay.Crm;
+using Relay.Feed;
 using Relay.Leads;
 using Relay.Tenants;
 
@@ -156,6 +157,8 @@ public sealed partial class ContactGrain
         ContactDecisions.LinkTo(S, person, source, time.GetUtcNow());
         S.Approval = null;
         S.Decisions.Add(decision);
+        FeedEvents.Raise(S, _contactId, decision.Kind == LeadDecisionKind.Approved ? FeedEventTypes.LeadApproved : FeedEventTypes.LeadLinked, decision.At,
+            new FeedEventData(PersonId: person.PersonId, CompanyId: person.CompanyId, Actions: decision.Actions, By: FeedEvents.By(decision.By)));
         await state.WriteStateAsync(CancellationToken.None);
         await SyncIndexesAsync();
         if (S.Pending != PendingWork.None)
@@ -171,6 +174,8 @@ public sealed partial class ContactGrain
         var now = time.GetUtcNow();
         var dropped = ContactDecisions.Dismiss(S, now);
         S.Decisions.Add(new LeadDecisionRecord(kind, by, now, null, null, dropped));
+        FeedEvents.Raise(S, _contactId, kind == LeadDecisionKind.Expired ? FeedEventTypes.LeadExpired : FeedEventTypes.LeadDismissed, now,
+            new FeedEventData(Actions: dropped, By: FeedEvents.By(by)));
         return dropped;
     }
 

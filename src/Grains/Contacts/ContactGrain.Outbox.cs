@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Relay.Crm;
 using Relay.Events;
+using Relay.Feed;
 using Relay.Leads;
 using Relay.Tenants;
 
@@ -32,6 +33,7 @@ public sealed partial class ContactGrain
             var created = await executor.ExecuteAsync(config, _contactId, link, attempt, cancellationToken);
             var now = time.GetUtcNow();
             ContactDecisions.Succeeded(S, item, created, now);
+            FeedEvents.Raise(S, _contactId, FeedEventTypes.ActionSucceeded, now, FeedEvents.ForAction(item, link.PersonId, crmObjectId: created));
             SetOperations.DropSettled(S, now);
             metrics.Action(item.Action.Kind, "succeeded");
             metrics.Committed(now - item.OccurredAt);
@@ -49,7 +51,9 @@ public sealed partial class ContactGrain
         catch (CrmException ex) when (ex.Kind == CrmErrorKind.Permanent)
         {
             LogParked(logger, ex, item.Key, GrainKey, ex.ErrorType);
-            ContactDecisions.Park(S, item, ex, time.GetUtcNow());
+            var parkedAt = time.GetUtcNow();
+            ContactDecisions.Park(S, item, ex, parkedAt);
+            FeedEvents.Raise(S, _contactId, FeedEventTypes.ActionParked, parkedAt, FeedEvents.ForAction(item, link.PersonId, errorType: ex.ErrorType));
             metrics.Action(item.Action.Kind, "parked");
         }
         catch (CrmException ex) when (ex.RetryAfter is { } retryAfter)

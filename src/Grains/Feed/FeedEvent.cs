@@ -29,7 +29,8 @@ public sealed record FeedEventData(
     [property: Id(8)] string? Purpose = null,
     [property: Id(9)] string? LegalBasis = null,
     [property: Id(10)] int? Actions = null,
-    [property: Id(11)] string? By = null);
+    [property: Id(11)] string? By = null,
+    [property: Id(12)] bool? Granted = null);
 
 /// <summary>The feed's event types, as the API and the webhook name them.</summary>
 public static class FeedEventTypes

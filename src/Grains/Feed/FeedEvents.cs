@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text.Json;
 using Relay.Contacts;
+using Relay.Leads;
 
 namespace Relay.Feed;
 
@@ -15,5 +18,21 @@ public static class FeedEvents
         var e = new FeedEvent($"{contactId}:{++s.FeedEventCount}", type, contactId, at, data);
         s.PendingFeedEvents.Add(e);
         return e;
+    }
+
+    /// <summary>The data of an action's event: where it came from, and the person it was for.</summary>
+    public static FeedEventData ForAction(OutboxItem item, int? personId, int? crmObjectId = null, string? errorType = null)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return new FeedEventData(
+            PersonId: personId, TriggerId: item.TriggerId, AutomationId: item.AutomationId, ActionIndex: item.ActionIndex,
+            ActionKind: JsonNamingPolicy.CamelCase.ConvertName(item.Action.Kind.ToString()), CrmObjectId: crmObjectId, ErrorType: errorType);
+    }
+
+    /// <summary>Who decided, without a name: the SuperOffice associate id, or <c>relay</c> for Relay's own decisions (expiry).</summary>
+    public static string? By(SalesUser by)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        return by.AssociateId is { } associate ? associate.ToString(CultureInfo.InvariantCulture) : by == SalesUser.Relay ? "relay" : null;
     }
 }

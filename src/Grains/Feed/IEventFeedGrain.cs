@@ -9,14 +9,18 @@ public interface IEventFeedGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Appends events in the order given, skipping any whose <see cref="FeedEvent.Id"/> the feed already holds; returns
-    /// once they are stored. Safe to repeat.
+    /// once they are stored. Safe to repeat. Appends that arrive together are stored with one write (group commit).
     /// </summary>
-    [Alias("Append")]
+    [Alias("Append"), AlwaysInterleave]
     Task AppendAsync(ImmutableArray<FeedEvent> events);
 
     /// <summary>Up to <paramref name="take"/> events with a sequence number above <paramref name="after"/>, oldest first.</summary>
     [Alias("Read"), AlwaysInterleave]
     Task<FeedPage> ReadAsync(long after, int take);
+
+    /// <summary>The newest stored sequence number and the oldest one the feed still keeps.</summary>
+    [Alias("GetHead"), AlwaysInterleave]
+    Task<FeedHead> GetHeadAsync();
 }
 
 /// <summary>An event with its place in the feed.</summary>
@@ -32,3 +36,7 @@ public sealed record FeedPage(
     [property: Id(0)] ImmutableArray<FeedEntry> Entries,
     [property: Id(1)] long Next,
     [property: Id(2)] long Oldest);
+
+/// <summary>Where the feed stands: the newest stored sequence (0 when empty) and the oldest one kept.</summary>
+[GenerateSerializer, Immutable, Alias("relay.feed-head")]
+public sealed record FeedHead([property: Id(0)] long Last, [property: Id(1)] long Oldest);

@@ -36,7 +36,18 @@ public static class RelayServices
                 throw new InvalidOperationException($"Relay:Crm:Mode '{options.Crm.Mode}' is not supported.");
         }
 
+        services.AddRelayWebhooks();
         return services.AddRelayCrmPipeline();
+    }
+
+    /// <summary>What the tenants' webhook grains send with (<see cref="Feed.Webhooks.WebhookGrain"/>).</summary>
+    public static IServiceCollection AddRelayWebhooks(this IServiceCollection services)
+    {
+        services.AddOptions<Feed.Webhooks.WebhookOptions>().BindConfiguration(Feed.Webhooks.WebhookOptions.Section)
+            .Validate(o => o.FirstRetry > TimeSpan.Zero && o.MaxBackoff >= o.FirstRetry, $"{Feed.Webhooks.WebhookOptions.Section}: FirstRetry must be positive and at most MaxBackoff")
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.GiveUpAfter > TimeSpan.Zero, $"{Feed.Webhooks.WebhookOptions.Section}: Timeout and GiveUpAfter must be positive").ValidateOnStart();
+        services.TryAddSingleton<Feed.Webhooks.WebhookSender>();
+        return services;
     }
 
     /// <summary>The decorators around whatever <see cref="ICrm"/> is registered, and the services that call it.</summary>

@@ -78,6 +78,10 @@ public sealed class TenantGrain(
         {
             errors = [unreachable];
         }
+        else if (errors.Count == 0 && settings.Webhook is { } hook && await addresses.CheckAsync(hook.Url) is { } badHook)
+        {
+            errors = [Feed.Webhooks.WebhookRules.AsWebhookProblem(badHook)];
+        }
 
         if (errors.Count > 0)
         {

@@ -219,6 +219,8 @@ public static partial class TenantRules
             errors.Add("leadReport: allUnknown lists every contact not in SuperOffice, so new contacts must be looked up (lookUpNewContacts: true)");
         }
 
+        Feed.Webhooks.WebhookRules.Validate(settings.Webhook, addresses, errors);
+
         return errors;
     }
 

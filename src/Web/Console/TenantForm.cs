@@ -65,6 +65,12 @@ public sealed class TenantForm
     /// <summary>Months after which timeline entries and outcomes are dropped; empty keeps them.</summary>
     public int? RetentionMonths { get; set; }
 
+    /// <summary>Where the feed's events are pushed (#18 part B); empty for no webhook.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>Whether the webhook is sent to; off keeps the URL without sending.</summary>
+    public bool WebhookEnabled { get; set; } = true;
+
     /// <summary>The form of stored settings, without their secrets.</summary>
     public static TenantForm From(TenantSettings settings) => new()
     {
@@ -85,6 +91,8 @@ public sealed class TenantForm
         CrmCallsPerSecond = settings.CrmCallsPerSecond,
         MaxWaitingLeadActions = settings.MaxWaitingLeadActions,
         RetentionMonths = settings.RetentionMonths,
+        WebhookUrl = settings.Webhook?.Url,
+        WebhookEnabled = settings.Webhook?.Enabled ?? true,
     };
 
     /// <summary>The settings the form asks for; <paramref name="panels"/> (not edited here) are kept as they were.</summary>
@@ -101,7 +109,7 @@ public sealed class TenantForm
             online ? new TenantOnlineSettings(ContextIdentifier?.Trim() ?? "", Environment.Trim(), Secret(SystemUserToken, RemoveSystemUserToken)) : null);
         return new TenantSettings(
             Blank(DisplayName), crm, DefaultOwnerAssociateId, CreateCompanyOnApprove, LeadExpiryDays, LeadExpiryWarningDays, panels, LookUpNewContacts, CrmCallsPerSecond, MaxWaitingLeadActions,
-            LeadReport, RetentionMonths: RetentionMonths);
+            LeadReport, RetentionMonths: RetentionMonths, Webhook: Blank(WebhookUrl) is { } webhook ? new WebhookSettings(webhook, WebhookEnabled) : null);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -57,6 +57,7 @@ public static class RelayWebApp
         app.MapAdminApi();
         app.MapParkedApi();
         app.MapDeadLettersApi();
+        Feed.FeedApi.MapFeedApi(app);
         app.MapAdminLogApi();
         app.MapTenantsApi();
         app.MapAutomationsApi();
