@@ -20,7 +20,8 @@ public sealed partial class ContactGrain
 
     async Task IContactGrain.ApplyCrmConsentAsync(ConsentRecord record)
     {
-        if (ApplyConsent(record, pushToCrm: false))
+        // An erased contact takes nothing back from SuperOffice: that would store a record (and its comment) again.
+        if (!S.IsTombstone && ApplyConsent(record, pushToCrm: false))
         {
             await state.WriteStateAsync(CancellationToken.None);
             ScheduleDrain(TimeSpan.Zero);
