@@ -22,6 +22,13 @@ public interface IAdminLogGrain : IGrainWithStringKey
     /// <summary>The newest entries first, optionally only those of one <paramref name="area"/> and <paramref name="subject"/>.</summary>
     [Alias("Get"), AlwaysInterleave]
     Task<AdminLogPage> GetAsync(string? area, string? subject, int skip, int take);
+
+    /// <summary>
+    /// Drops what entries about the contact's parked actions recorded of them (the contact was erased: an error text may
+    /// quote it); who did what, and when, stays. Repeating it changes nothing.
+    /// </summary>
+    [Alias("EraseContact")]
+    Task EraseContactAsync(string contactId);
 }
 
 /// <summary>The areas of the admin log.</summary>
@@ -38,6 +45,9 @@ public static class AdminAreas
 
     /// <summary>A dead letter: the subject is its id, or the error type for many.</summary>
     public const string DeadLetter = "dead-letter";
+
+    /// <summary>A contact: the subject is its id (an erasure).</summary>
+    public const string Contact = "contact";
 }
 
 /// <summary>
@@ -111,6 +121,26 @@ public sealed class AdminLogGrain(
 
         state.State.NextSequence = entry.Sequence;
         return entry;
+    }
+
+    async Task IAdminLogGrain.EraseContactAsync(string contactId)
+    {
+        var changed = false;
+        var entries = state.State.Entries;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var change = entries[i].Change;
+            if (change.Area == AdminAreas.Parked && change.Subject.StartsWith(contactId + "/", StringComparison.Ordinal) && (change.Before ?? change.After) is not null)
+            {
+                entries[i] = entries[i] with { Change = change with { Before = null, After = null } };
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
     }
 
     private static string? Bounded(string? record) =>

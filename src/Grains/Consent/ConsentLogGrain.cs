@@ -17,6 +17,13 @@ public interface IConsentLogGrain : IGrainWithStringKey
     /// <summary>Entries with a sequence number above <paramref name="since"/>, oldest change first.</summary>
     [AlwaysInterleave, Alias("GetSince")]
     Task<ConsentLogPage> GetSinceAsync(long since, int take);
+
+    /// <summary>
+    /// Reduces the contact's entries to their proof (it was erased; <see cref="Contacts.ContactErasure.Proof"/>), without
+    /// the person, each as a new change so readers since a number learn it. Repeating it changes nothing.
+    /// </summary>
+    [Alias("EraseContact")]
+    Task EraseContactAsync(string contactId);
 }
 
 /// <summary>The log: (contact, purpose) → its latest entry, and the last sequence number given.</summary>
@@ -64,6 +71,26 @@ public sealed class ConsentLogGrain([PersistentState("consent-log", RelayStorage
             }
 
             _reconcilerTold = true;
+        }
+    }
+
+    async Task IConsentLogGrain.EraseContactAsync(string contactId)
+    {
+        var changed = false;
+        foreach (var entry in state.State.Entries.Values.Where(e => e.ContactId == contactId).ToList())
+        {
+            var proof = Contacts.ContactErasure.Proof(entry.Record);
+            if (proof != entry.Record || entry.PersonId is not null)
+            {
+                state.State.Entries[contactId + "\n" + entry.Record.Purpose] = new ConsentEntry(++state.State.LastSequence, contactId, null, proof);
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            _ordered = null;
+            await state.WriteStateAsync();
         }
     }
 

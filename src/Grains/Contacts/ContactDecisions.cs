@@ -21,6 +21,9 @@ public enum TriggerDisposition
 
     /// <summary>It is on the timeline, and the contact is yet to be looked up in SuperOffice.</summary>
     LookupQueued = 3,
+
+    /// <summary>It occurred before the contact was erased: dropped, so that the erased contact stays erased.</summary>
+    Erased = 4,
 }
 
 /// <summary>The outcome of looking a contact up in SuperOffice by e-mail.</summary>
@@ -82,6 +85,11 @@ public static partial class ContactDecisions
         {
             state.DuplicatesDropped++;
             return TriggerDisposition.Duplicate;
+        }
+
+        if (ContactErasure.IsErased(state, trigger.OccurredAt))
+        {
+            return TriggerDisposition.Erased;
         }
 
         state.RecentTriggerHashes.Add(hash);

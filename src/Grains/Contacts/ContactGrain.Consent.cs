@@ -20,7 +20,8 @@ public sealed partial class ContactGrain
 
     async Task IContactGrain.ApplyCrmConsentAsync(ConsentRecord record)
     {
-        if (ApplyConsent(record, pushToCrm: false))
+        // An erased contact takes nothing back from SuperOffice: that would store a record (and its comment) again.
+        if (!S.IsTombstone && ApplyConsent(record, pushToCrm: false))
         {
             Feed.FeedEvents.Raise(S, _contactId, Feed.FeedEventTypes.ConsentChanged, record.ChangedAt,
                 new Feed.FeedEventData(PersonId: S.Link?.PersonId, Purpose: record.Purpose, LegalBasis: record.LegalBasis, Granted: record.Granted));

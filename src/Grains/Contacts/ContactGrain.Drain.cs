@@ -122,6 +122,7 @@ public sealed partial class ContactGrain : IRemindable
         }
         finally
         {
+            await FinishErasureAsync();
             await SyncIndexesAsync();
             await KeepReminderAsync();
             ReportOutbox();

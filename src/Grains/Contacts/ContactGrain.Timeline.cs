@@ -17,7 +17,8 @@ public sealed partial class ContactGrain
     /// </summary>
     private async Task ArchiveTimelineChunkAsync()
     {
-        var chunk = ContactDecisions.TimelineChunkDue(S);
+        // While an erasure still clears the erased contact's chunks, the new contact's entries stay in the state.
+        var chunk = S.Erasure is null ? ContactDecisions.TimelineChunkDue(S) : [];
         if (chunk.IsEmpty)
         {
             return;

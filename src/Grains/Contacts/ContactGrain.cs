@@ -49,7 +49,7 @@ public sealed partial class ContactGrain(
         _indexes = new ContactIndexes(GrainFactory, _tenantId, _contactId, logger);
 
         // A contact Relay never heard of has nothing to drain yet: its first trigger decides what it needs.
-        if (S.FirstSeen is not null && S.Pending != PendingWork.None)
+        if ((S.FirstSeen is not null || S.ErasedAt is not null) && S.Pending != PendingWork.None)
         {
             // The previous activation may have died in the middle of a membership or interest change.
             SetOperations.FenceInFlight(S, time.GetUtcNow(), retry.Value.SetOperationSettle);
@@ -85,7 +85,7 @@ public sealed partial class ContactGrain(
             return;
         }
 
-        if (disposition is TriggerDisposition.Duplicate)
+        if (disposition is TriggerDisposition.Duplicate or TriggerDisposition.Erased)
         {
             metrics.Deduplicated(_tenantId);
             return;

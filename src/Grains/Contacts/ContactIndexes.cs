@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Relay.Crm;
 using Relay.Events;
 using Relay.Feed;
 using Relay.Leads;
@@ -57,6 +58,13 @@ internal sealed partial class ContactIndexes(IGrainFactory grains, string tenant
     /// </summary>
     public async Task RecordEventDetailsAsync(ContactState s, EventDetails details)
     {
+        // Kept so that an erasure finds every object whose details name the contact.
+        var created = new CrmCreatedObject(details.ObjectKind, details.ObjectId);
+        if (!s.CreatedObjects.Contains(created))
+        {
+            s.CreatedObjects.Add(created);
+        }
+
         if (s.PendingEventDetails.Count == 0)
         {
             try

@@ -180,6 +180,30 @@ public sealed class ContactState
     [Id(73)]
     public int? RosterDay { get; set; }
 
+    // Part C — forgetting (ids 60–69).
+
+    /// <summary>
+    /// When the contact was last erased (<see cref="ContactErasure"/>); null if never. A trigger that occurred at or before it
+    /// is dropped, so a redelivery cannot bring the erased contact back; a later one starts a new contact.
+    /// </summary>
+    [Id(60)]
+    public DateTimeOffset? ErasedAt { get; set; }
+
+    /// <summary>What an erasure must still remove from other grains; null once everything is removed.</summary>
+    [Id(61)]
+    public ErasureWork? Erasure { get; set; }
+
+    /// <summary>What an erasure kept of the contact's consent records to prove them (no comment, no person), by purpose.</summary>
+    [Id(62)]
+    public Dictionary<string, Consent.ConsentRecord> ErasedConsents { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The sales and appointments Relay created for the contact, so that an erasure finds their event details.</summary>
+    [Id(63)]
+    public List<CrmCreatedObject> CreatedObjects { get; set; } = [];
+
+    /// <summary>Erased, and no new interaction since: nothing of the contact is left but what keeps it erased.</summary>
+    public bool IsTombstone => ErasedAt is not null && FirstSeen is null;
+
     /// <summary>What the contact still has to do; computed here and nowhere else, so no caller can leave a kind out.</summary>
     public PendingWork Pending =>
         (NeedsResolution ? PendingWork.Resolution : PendingWork.None)
@@ -190,14 +214,15 @@ public sealed class ContactState
         | (ParkedIndexDirty ? PendingWork.ParkedIndex : PendingWork.None)
         | (PendingFeedEvents.Count > 0 ? PendingWork.FeedEvents : PendingWork.None)
         | (ConsentLogDirty ? PendingWork.ConsentLog : PendingWork.None)
-        | (ConsentSyncPending.Count > 0 && Link is not null ? PendingWork.ConsentSync : PendingWork.None);
+        | (ConsentSyncPending.Count > 0 && Link is not null ? PendingWork.ConsentSync : PendingWork.None)
+        | (Erasure is not null ? PendingWork.Erasure : PendingWork.None);
 
     /// <summary>
     /// Whether the person must be looked up: before the outbox can drain, and once for every new contact
     /// so that the Timeline Report finds it under its SuperOffice person.
     /// </summary>
     public bool NeedsResolution =>
-        Lead is null && (GivenPersonId is { } id && id != Link?.PersonId
+        !IsTombstone && Lead is null && (GivenPersonId is { } id && id != Link?.PersonId
             || Link is null && (Outbox.Count > 0 || !LookedUpWithoutMatch));
 }
 

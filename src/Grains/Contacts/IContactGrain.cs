@@ -84,6 +84,15 @@ public interface IContactGrain : IGrainWithStringKey
     /// </summary>
     [Alias("SweepRetention")]
     Task<int?> SweepRetentionAsync();
+
+
+    /// <summary>
+    /// Forgets the contact (GDPR erasure): its state, timeline, indexes, lead, event details, dead letters, import rows and
+    /// consent records but their proof; keeps a tombstone so that an old trigger cannot bring it back. Raises
+    /// <c>contact.erased</c>. Erasing a contact Relay never heard of leaves a tombstone too. Safe to repeat.
+    /// </summary>
+    [Alias("Erase")]
+    Task<ErasureReceipt> EraseAsync(string by);
 }
 
 /// <summary>Whether a contact is linked to a person, a lead, or not yet looked up.</summary>

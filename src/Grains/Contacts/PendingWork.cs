@@ -38,6 +38,9 @@ public enum PendingWork
     /// <summary>Feed events wait to be stored in the tenant's feed.</summary>
     FeedEvents = 1 << 8,
 
+    /// <summary>An erasure must still remove the contact from other grains (<see cref="ContactState.Erasure"/>).</summary>
+    Erasure = 1 << 9,
+
     /// <summary>Every index a contact keeps in step (<see cref="ContactIndexes"/>).</summary>
     Indexes = LeadIndex | LinkIndex | EventDetails | ParkedIndex | FeedEvents,
 

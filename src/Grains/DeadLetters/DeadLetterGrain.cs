@@ -30,6 +30,13 @@ public interface IDeadLetterGrain : IGrainWithStringKey
     /// <summary>Forgets every letter of one error type without replaying them; returns how many.</summary>
     [Alias("DiscardAll")]
     Task<int> DiscardAllAsync(string errorType);
+
+    /// <summary>
+    /// Forgets every letter of the contact (it was erased): those on its stream and those whose trigger names it though
+    /// it arrived elsewhere. Returns how many.
+    /// </summary>
+    [Alias("EraseContact")]
+    Task<int> EraseContactAsync(string contactId);
 }
 
 /// <inheritdoc cref="IDeadLetterGrain"/>
@@ -108,6 +115,18 @@ public sealed class DeadLetterGrain(
         }
 
         return discarded;
+    }
+
+    async Task<int> IDeadLetterGrain.EraseContactAsync(string contactId)
+    {
+        var key = Contacts.ContactKey.Of(this.GetPrimaryKeyString(), contactId);
+        var erased = Letters.RemoveAll(l => l.ContactKey == key || l.Envelope?.Trigger?.Contact?.Id == contactId);
+        if (erased > 0)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return erased;
     }
 
     /// <summary>Forgets the letters first, so a trigger that fails again is simply kept again.</summary>

@@ -34,6 +34,13 @@ public interface ICrmObjectGrain : IGrainWithStringKey
     /// <summary>The details, or null when Relay did not create this object.</summary>
     [Alias("Get")]
     Task<EventDetails?> GetAsync();
+
+    /// <summary>
+    /// Drops what names the contact from the details (it was erased): its name and the clicked link; the object's
+    /// provenance (trigger, automation, content, times) stays. Details of another contact are left as they are.
+    /// </summary>
+    [Alias("EraseContact")]
+    Task EraseContactAsync(string contactId);
 }
 
 /// <summary>Keys of <see cref="ICrmObjectGrain"/>.</summary>
@@ -60,6 +67,16 @@ public sealed class CrmObjectGrain(
     }
 
     Task<EventDetails?> ICrmObjectGrain.GetAsync() => Task.FromResult(state.State.Details);
+
+    async Task ICrmObjectGrain.EraseContactAsync(string contactId)
+    {
+        if (state.State.Details is { } details && details.ContactId == contactId
+            && (details.ContactName != Contacts.ContactErasure.ErasedName || details.LinkUrl is not null))
+        {
+            state.State.Details = details with { ContactName = Contacts.ContactErasure.ErasedName, LinkUrl = null };
+            await state.WriteStateAsync();
+        }
+    }
 }
 
 /// <summary>What a created object's grain stores.</summary>

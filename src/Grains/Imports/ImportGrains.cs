@@ -32,6 +32,10 @@ public interface IImportPageGrain : IGrainWithStringKey
     /// <summary>The page, or null before it was read.</summary>
     [AlwaysInterleave, Alias("Get")]
     Task<ImportPage?> GetAsync();
+
+    /// <summary>Removes the rows that name an erased contact (<see cref="Contacts.ContactErasure.Names"/>); returns how many.</summary>
+    [Alias("Erase")]
+    Task<int> EraseAsync(Contacts.ErasureWork erased);
 }
 
 /// <summary>
@@ -44,6 +48,10 @@ public interface IImportEmailBucketGrain : IGrainWithStringKey
     /// <summary>Claims each address for its person unless an earlier person has it; returns the person each address belongs to.</summary>
     [Alias("Claim")]
     Task<Dictionary<string, int>> ClaimAsync(List<EmailClaim> claims);
+
+    /// <summary>Forgets the claims of an erased contact's addresses or persons (<see cref="Contacts.ContactErasure.Names"/>).</summary>
+    [Alias("Erase")]
+    Task EraseAsync(Contacts.ErasureWork erased);
 }
 
 /// <summary>An address claimed for a person.</summary>

@@ -19,6 +19,24 @@ public sealed class ImportPageGrain([PersistentState("import-page", RelayStorage
     }
 
     Task<ImportPage?> IImportPageGrain.GetAsync() => Task.FromResult(state.State.Page);
+
+    async Task<int> IImportPageGrain.EraseAsync(Contacts.ErasureWork erased)
+    {
+        if (state.State.Page is not { } page)
+        {
+            return 0;
+        }
+
+        var kept = page.Rows.RemoveAll(r => Contacts.ContactErasure.Names(erased, r.PersonId, r.Email));
+        if (kept.Length == page.Rows.Length)
+        {
+            return 0;
+        }
+
+        state.State.Page = page with { Rows = kept };
+        await state.WriteStateAsync();
+        return page.Rows.Length - kept.Length;
+    }
 }
 
 /// <summary>Addresses claimed in one bucket: normalized e-mail → the first person with it.</summary>
@@ -55,6 +73,16 @@ public sealed class ImportEmailBucketGrain([PersistentState("import-emails", Rel
         }
 
         return answer;
+    }
+
+    async Task IImportEmailBucketGrain.EraseAsync(Contacts.ErasureWork erased)
+    {
+        var names = state.State.Owners.Where(o => Contacts.ContactErasure.Names(erased, o.Value, o.Key)).Select(o => o.Key).ToList();
+        if (names.Count > 0)
+        {
+            names.ForEach(n => state.State.Owners.Remove(n));
+            await state.WriteStateAsync();
+        }
     }
 }
 

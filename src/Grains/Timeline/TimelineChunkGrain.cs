@@ -18,6 +18,10 @@ public interface ITimelineChunkGrain : IGrainWithStringKey
     /// <summary>The chunk's entries, oldest first; empty when it was never stored.</summary>
     [Alias("Get"), AlwaysInterleave]
     Task<ImmutableArray<TimelineEntry>> GetAsync();
+
+    /// <summary>Removes the chunk from storage (the contact was erased); clearing it again changes nothing.</summary>
+    [Alias("Clear")]
+    Task ClearAsync();
 }
 
 /// <summary>Keys of <see cref="ITimelineChunkGrain"/>.</summary>
@@ -44,6 +48,15 @@ public sealed partial class TimelineChunkGrain(
     }
 
     Task<ImmutableArray<TimelineEntry>> ITimelineChunkGrain.GetAsync() => Task.FromResult(state.State.Entries);
+
+    async Task ITimelineChunkGrain.ClearAsync()
+    {
+        if (state.RecordExists || !state.State.Entries.IsEmpty)
+        {
+            await state.ClearStateAsync();
+            state.State = new TimelineChunkState();
+        }
+    }
 }
 
 /// <summary>What a timeline chunk grain stores.</summary>

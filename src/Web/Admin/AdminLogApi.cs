@@ -12,7 +12,7 @@ public static class AdminLogApi
     public const int MaxPage = 500;
 
     /// <summary>The areas the log knows, for filters.</summary>
-    public static readonly ImmutableArray<string> Areas = [AdminAreas.Automation, AdminAreas.Tenant, AdminAreas.Parked, AdminAreas.DeadLetter];
+    public static readonly ImmutableArray<string> Areas = [AdminAreas.Automation, AdminAreas.Tenant, AdminAreas.Parked, AdminAreas.DeadLetter, AdminAreas.Contact];
 
     /// <summary>Maps the history endpoint.</summary>
     public static IEndpointRouteBuilder MapAdminLogApi(this IEndpointRouteBuilder app)

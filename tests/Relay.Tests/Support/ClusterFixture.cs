@@ -26,6 +26,9 @@ public abstract class ClusterFixture : IAsyncLifetime
     /// <summary>A client of the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>Both grain storages of the cluster (the default and the large one), as stored outside the silos; empty rows unless the variant keeps state there.</summary>
+    public IReadOnlyList<SharedGrainStore> Stores => [_relay.Storage, _relay.LargeStorage];
+
     /// <summary>Faults the tests may inject into grain calls.</summary>
     public GrainCallFaults Faults => _relay.Faults;
 
@@ -117,6 +120,9 @@ public sealed class EmulatorClusterFixture : ClusterFixture
         Emulator = await EmulatorHost.StartAsync();
         return new EmulatorTestCrm(Emulator);
     }
+
+    // State kept outside the silos, as Azure storage keeps it, so that tests can read every stored row (the erasure tests).
+    protected override void Configure(RelayTestClusterOptions cluster) => cluster.Providers = TestProviders.Shared;
 
     public override async Task DisposeAsync()
     {

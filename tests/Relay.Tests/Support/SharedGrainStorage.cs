@@ -41,6 +41,9 @@ public sealed class SharedGrainStore
         where T : class =>
         _rows.TryGetValue(Storage.Key(stateName, grainId), out var row) ? serializer.Deserialize<T>(row.Data) : null;
 
+    /// <summary>Every stored row: its key (state name and grain id) and its bytes, exactly as the storage holds them.</summary>
+    public IEnumerable<(string Key, byte[] Data)> Rows => _rows.Select(r => (r.Key, r.Value.Data));
+
     /// <summary>The stored bytes of a grain's state, exactly as the storage holds them; null when nothing is stored.</summary>
     public byte[]? Raw(string stateName, GrainId grainId) =>
         _rows.TryGetValue(Storage.Key(stateName, grainId), out var row) ? row.Data : null;
