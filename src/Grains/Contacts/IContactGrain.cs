@@ -85,7 +85,6 @@ public interface IContactGrain : IGrainWithStringKey
     [Alias("SweepRetention")]
     Task<int?> SweepRetentionAsync();
 
-
     /// <summary>
     /// Forgets the contact (GDPR erasure): its state, timeline, indexes, lead, event details, dead letters, import rows and
     /// consent records but their proof; keeps a tombstone so that an old trigger cannot bring it back. Raises
