@@ -309,32 +309,6 @@ public static partial class ContactDecisions
         return delay;
     }
 
-    /// <summary>
-    /// The oldest <see cref="ChunkSize"/> entries, to be archived as chunk number
-    /// <see cref="ContactState.TimelineChunks"/>, once the contact holds two chunks' worth; otherwise empty.
-    /// The same entries come out until <see cref="TimelineChunkArchived"/> is applied, so archiving is repeatable.
-    /// </summary>
-    public static ImmutableArray<TimelineEntry> TimelineChunkDue(ContactState state)
-    {
-        var size = ChunkSize(state);
-        return state.Timeline.Count >= 2 * size ? [.. state.Timeline.Take(size)] : [];
-    }
-
-    /// <summary>Drops the chunk <see cref="TimelineChunkDue"/> gave from the state, once it is stored.</summary>
-    public static void TimelineChunkArchived(ContactState state)
-    {
-        var size = ChunkSize(state);
-        if (state.TimelineChunks == state.TimelineFirstChunk)
-        {
-            // The first chunk kept: its oldest entry is the archive's (with older chunks kept, the oldest is theirs).
-            state.TimelineArchivedOldestAt = state.Timeline[0].ReceivedAt;
-        }
-
-        state.Timeline.RemoveRange(0, size);
-        state.TimelineChunkSize = size;
-        state.TimelineChunks++;
-    }
-
     /// <summary>Exponential backoff from one second, doubling to <paramref name="maxBackoff"/>, with ±20% jitter (<paramref name="jitter"/> in [0,1)).</summary>
     public static TimeSpan Backoff(int attempts, double jitter, TimeSpan maxBackoff)
     {
