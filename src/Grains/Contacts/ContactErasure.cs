@@ -87,6 +87,9 @@ public static class ContactErasure
             LeadIndexDirty = true,
             ParkedIndexDirty = s.Parked.Count > 0 || s.ParkedIndexDirty,
             Erasure = WorkFor(s),
+
+            // Kept so that the erasure takes the contact off the tenant's roster (ContactGrain.KeepRosterAsync).
+            RosterDay = s.RosterDay,
         };
         foreach (var record in s.Consents.Values)
         {

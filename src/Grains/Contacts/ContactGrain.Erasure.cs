@@ -29,6 +29,13 @@ public sealed partial class ContactGrain
         }
 
         await FinishErasureAsync();
+        var listed = S.RosterDay;
+        await KeepRosterAsync();
+        if (S.RosterDay != listed)
+        {
+            await state.WriteStateAsync(CancellationToken.None);
+        }
+
         await SyncIndexesAsync();
         await KeepReminderAsync();
         return new ErasureReceipt(_contactId, S.ErasedAt!.Value, known, S.Pending == PendingWork.None);

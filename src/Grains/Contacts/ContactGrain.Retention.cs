@@ -62,7 +62,9 @@ public sealed partial class ContactGrain
     /// <summary>Tells the roster the day of the oldest thing this contact keeps, when it changed since it last did.</summary>
     private async Task KeepRosterAsync()
     {
-        var day = ContactRetention.OldestKeptDay(S);
+        // Without retention nothing is swept, so the roster is not kept (no grain call for a new contact); a contact joins it
+        // with its next write once retention is on. An erased contact leaves it (its tombstone keeps nothing to sweep).
+        var day = _retentionMonths is null && !S.IsTombstone ? S.RosterDay : ContactRetention.OldestKeptDay(S);
         if (day == S.RosterDay)
         {
             return;

@@ -62,6 +62,12 @@ public static class ContactRetention
     /// <summary>The day (since 1970-01-01, UTC) of the oldest entry or outcome the contact keeps, or null when it keeps none.</summary>
     public static int? OldestKeptDay(ContactState state)
     {
+        // Chunks whose oldest time is not known yet count as due today-or-earlier: the roster visits them at the next sweep.
+        if (state.TimelineChunks > state.TimelineFirstChunk && state.TimelineArchivedOldestAt is null)
+        {
+            return 0;
+        }
+
         DateTimeOffset? oldest = state.TimelineChunks > state.TimelineFirstChunk ? state.TimelineArchivedOldestAt : null;
         if (state.Timeline.Count > 0 && (oldest is null || state.Timeline[0].ReceivedAt < oldest))
         {
@@ -73,8 +79,7 @@ public static class ContactRetention
             oldest = state.Outcomes[0].At;
         }
 
-        // Chunks whose oldest time is not known yet count as due today-or-earlier: the roster visits them at the next sweep.
-        return oldest is { } t ? Day(t) : state.TimelineChunks > state.TimelineFirstChunk ? 0 : null;
+        return oldest is { } t ? Day(t) : null;
     }
 
     /// <summary>The day number of a time: whole days since 1970-01-01 UTC.</summary>

@@ -127,15 +127,10 @@ public sealed partial class ContactRosterGrain(
 
     private async Task WriteAfterAsync(Task previous)
     {
-        try
-        {
-            await previous;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Its callers were told; this write carries their changes too.
-        }
-
+        // Never synchronously: the caller stores this task as the next write first, and it is cleared here, once this write
+        // takes the changes made until now. (Run synchronously, it was cleared before it was stored and stayed for good.)
+        // The write under way may fail: its callers were told; this write carries their changes too.
+        await previous.ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.ForceYielding | ConfigureAwaitOptions.SuppressThrowing);
         _nextWrite = null;
         var write = state.WriteStateAsync();
         _lastWrite = write;
