@@ -112,7 +112,19 @@ public sealed partial class ContactGrain
 
         S.Approval = S.Approval with { CompanyCreateSent = true };
         await state.WriteStateAsync(CancellationToken.None);
-        var companyId = await crm.CreateCompanyAsync(connection, new NewCompany(company.Name!, company.Country, company.Category, company.Industry, company.OrgNr));
+        int companyId;
+        try
+        {
+            companyId = await crm.CreateCompanyAsync(connection, new NewCompany(company.Name!, company.Country, company.Category, company.Industry, company.OrgNr));
+        }
+        catch (CrmException ex) when (ex.Kind == CrmErrorKind.Permanent)
+        {
+            // Refused, so not made: nothing is in doubt, and sales may correct what they chose and approve again (as when
+            // the person is refused). Kept "sent", the next approval would skip the company and ignore the corrections.
+            S.Approval = null;
+            throw;
+        }
+
         S.Approval = S.Approval with { CompanyId = companyId };
         await state.WriteStateAsync(CancellationToken.None);
     }

@@ -25,12 +25,18 @@ public sealed partial class EventFeedGrain(
     /// <summary>How many sealed pages (besides the open one) the duplicate window and the read cache cover.</summary>
     public const int DedupePages = 32;
 
+    /// <summary>How long an appended id stays in the duplicate window at the least (see <see cref="Forget"/>).</summary>
+    public static readonly TimeSpan DedupeAge = TimeSpan.FromMinutes(15);
+
+    /// <summary>The most ids the duplicate window holds, whatever their age (about 30 MB at most).</summary>
+    public const int MaxDedupeIds = 500_000;
+
     /// <summary>How long the feed keeps events: a sealed page whose newest event is older is dropped.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(90);
 
     private readonly List<(ImmutableArray<FeedEvent> Events, TaskCompletionSource Stored)> _waiting = [];
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
-    private readonly Queue<string> _idOrder = new();
+    private readonly Queue<(string Id, DateTimeOffset At)> _idOrder = new();
     private readonly SortedDictionary<long, ImmutableArray<FeedEntry>> _pages = [];
     private Task? _writer;
     private long _committed;
@@ -95,7 +101,7 @@ public sealed partial class EventFeedGrain(
                         continue;
                     }
 
-                    _idOrder.Enqueue(e.Id);
+                    _idOrder.Enqueue((e.Id, time.GetUtcNow()));
                     S.Open.Add(new FeedEntry(++S.LastSeq, e));
                     added = true;
                     if (S.Open.Count == PageSize)
@@ -169,19 +175,25 @@ public sealed partial class EventFeedGrain(
         {
             if (_ids.Add(id))
             {
-                _idOrder.Enqueue(id);
+                _idOrder.Enqueue((id, time.GetUtcNow()));
             }
         }
 
         Forget();
     }
 
-    /// <summary>Keeps the duplicate window at its size: the oldest ids leave first.</summary>
+    /// <summary>
+    /// Keeps the duplicate window: at least the last <see cref="DedupePages"/> pages of ids, and besides those every id
+    /// appended in the last <see cref="DedupeAge"/> (up to <see cref="MaxDedupeIds"/>), so that a contact repeating its
+    /// append after a lost state write (its reminder brings it back within about a minute) is recognised at any rate.
+    /// The oldest ids leave first.
+    /// </summary>
     private void Forget()
     {
-        while (_idOrder.Count > (DedupePages + 1) * PageSize)
+        var young = time.GetUtcNow() - DedupeAge;
+        while (_idOrder.Count > (DedupePages + 1) * PageSize && (_idOrder.Peek().At < young || _idOrder.Count > MaxDedupeIds))
         {
-            _ids.Remove(_idOrder.Dequeue());
+            _ids.Remove(_idOrder.Dequeue().Id);
         }
     }
 

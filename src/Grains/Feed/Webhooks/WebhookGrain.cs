@@ -67,6 +67,12 @@ public sealed partial class WebhookGrain(
             return $"after: must be between 0 and the feed's newest sequence, {head.Last}";
         }
 
+        // A replay delivers again; it never skips. Moving the cursor past events not yet delivered would drop them.
+        if (after > S.Cursor)
+        {
+            return $"after: at most {S.Cursor}, the last event delivered: a replay sends events again and cannot skip the ones still to be delivered";
+        }
+
         S.Cursor = after;
         S.Suspended = false;
         ResetFailures();

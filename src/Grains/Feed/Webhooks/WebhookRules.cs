@@ -22,7 +22,7 @@ public static class WebhookRules
         {
             errors.Add($"webhook.url: required, at most {MaxUrlLength} characters, e.g. https://hooks.example.com/relay");
         }
-        else if (webhook.Url.StartsWith("memory:", StringComparison.OrdinalIgnoreCase))
+        else if (!Uri.TryCreate(webhook.Url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
         {
             errors.Add("webhook.url: must be an absolute https URL, e.g. https://hooks.example.com/relay");
         }

@@ -97,7 +97,7 @@ public sealed class WebhookSender : IDisposable
             var ok = response.IsSuccessStatusCode;
             return new WebhookAttempt(ok, (int)response.StatusCode, ok ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", Elapsed(watch));
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or CrmException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or CrmException or NotSupportedException or InvalidOperationException or UriFormatException)
         {
             var reason = ex is TaskCanceledException ? "No answer in time"
                 : (ex as CrmException ?? ex.InnerException as CrmException) is { } refused ? WebhookRules.AsWebhookProblem(refused.Message.Replace("NetServer connection refused: ", "Connection refused: ", StringComparison.Ordinal))
