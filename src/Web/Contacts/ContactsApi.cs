@@ -63,8 +63,8 @@ public static class ContactsApi
             return Problems.UnknownTenant(tenant);
         }
 
-        return contactId.Length is 0 or > Triggers.TriggerParser.MaxIdLength
-            ? Problems.Create(StatusCodes.Status400BadRequest, "Invalid contact id", $"A contact id has 1–{Triggers.TriggerParser.MaxIdLength} characters.")
+        return string.IsNullOrWhiteSpace(contactId) || contactId.Length > Triggers.TriggerParser.MaxIdLength
+            ? Problems.Create(StatusCodes.Status400BadRequest, "Invalid contact id", $"A contact id has 1–{Triggers.TriggerParser.MaxIdLength} characters, not only white space.")
             : null;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Relay.Feed;
 using Relay.Feed.Webhooks;
 using Relay.Web.Admin;
@@ -37,37 +38,48 @@ public static class FeedApi
             return Problems.Create(StatusCodes.Status400BadRequest, "Invalid page size", $"take: must be a whole number from 1 to {EventFeedGrain.MaxTake}.");
         }
 
-        return await AdminApi.ForTenantAsync(grains, tenant, async () =>
+        if (await AdminApi.ConfigAsync(grains, tenant) is null)
         {
-            var page = await grains.GetGrain<IEventFeedGrain>(tenant).ReadAsync(cursor, (int)size);
-            return new FeedResponse([.. page.Entries.Select(FeedEventMessage.Of)], page.Next, page.Oldest);
-        });
+            return Problems.UnknownTenant(tenant);
+        }
+
+        // A cursor past the newest event would be echoed back and silently skip every event up to it when they come.
+        var feed = grains.GetGrain<IEventFeedGrain>(tenant);
+        var last = (await feed.GetHeadAsync()).Last;
+        if (cursor > last)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid cursor", $"after: beyond the feed's newest event, {last}; send the 'next' of a page this feed gave, or 0 for the start.");
+        }
+
+        var page = await feed.ReadAsync(cursor, (int)size);
+        return TypedResults.Ok(new FeedResponse([.. page.Entries.Select(FeedEventMessage.Of)], page.Next, page.Oldest));
     }
 
     private static Task<Results<Ok<WebhookStatus>, ProblemHttpResult>> GetWebhookAsync(string tenant, IGrainFactory grains) =>
         AdminApi.ForTenantAsync(grains, tenant, () => grains.GetGrain<IWebhookGrain>(tenant).GetStatusAsync());
 
-    private static async Task<Results<Ok<WebhookStatus>, ProblemHttpResult>> ReplayFromAsync(string tenant, IGrainFactory grains, string? after = null)
+    private static async Task<Results<Ok<WebhookStatus>, ProblemHttpResult>> ReplayFromAsync(string tenant, IGrainFactory grains, ClaimsPrincipal user, string? after = null)
     {
         if (!TryNumber(after, 0, long.MaxValue, -1, out var cursor) || cursor < 0)
         {
             return Problems.Create(StatusCodes.Status400BadRequest, "Invalid cursor", "after: required: deliver again every event after this sequence (0 for the whole feed kept).");
         }
 
-        return await ChangeAsync(grains, tenant, w => w.ReplayFromAsync(cursor));
+        return await ChangeAsync(grains, tenant, user, w => w.ReplayFromAsync(cursor), "replay-from", $"Delivering every event after {cursor} again");
     }
 
-    private static async Task<Results<Ok<WebhookStatus>, ProblemHttpResult>> ReplayEventAsync(string tenant, string seq, IGrainFactory grains)
+    private static async Task<Results<Ok<WebhookStatus>, ProblemHttpResult>> ReplayEventAsync(string tenant, string seq, IGrainFactory grains, ClaimsPrincipal user)
     {
         if (!TryNumber(seq, 1, long.MaxValue, -1, out var number))
         {
             return Problems.Create(StatusCodes.Status400BadRequest, "Invalid sequence", "seq: must be an event's sequence number (1 or more).");
         }
 
-        return await ChangeAsync(grains, tenant, w => w.ReplayEventAsync(number));
+        return await ChangeAsync(grains, tenant, user, w => w.ReplayEventAsync(number), "replay-event", $"Delivering event {number} again");
     }
 
-    private static async Task<Results<Ok<WebhookStatus>, ProblemHttpResult>> ChangeAsync(IGrainFactory grains, string tenant, Func<IWebhookGrain, Task<string?>> change)
+    private static async Task<Results<Ok<WebhookStatus>, ProblemHttpResult>> ChangeAsync(
+        IGrainFactory grains, string tenant, ClaimsPrincipal user, Func<IWebhookGrain, Task<string?>> change, string action, string done)
     {
         if (await AdminApi.ConfigAsync(grains, tenant) is null)
         {
@@ -75,9 +87,14 @@ public static class FeedApi
         }
 
         var webhook = grains.GetGrain<IWebhookGrain>(tenant);
-        return await change(webhook) is { } problem
-            ? Problems.Create(StatusCodes.Status400BadRequest, "Nothing to replay", problem)
-            : TypedResults.Ok(await webhook.GetStatusAsync());
+        if (await change(webhook) is { } problem)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Nothing to replay", problem);
+        }
+
+        // Recorded like the console's replays: who asked to deliver what again.
+        await grains.GetGrain<Relay.Admin.IAdminLogGrain>(tenant).RecordAsync(new Relay.Admin.AdminChange(Relay.Admin.AdminAreas.Tenant, "webhook", action, Console.ConsoleUser.Who(user), Detail: done));
+        return TypedResults.Ok(await webhook.GetStatusAsync());
     }
 
     /// <summary>A whole number within bounds, <paramref name="fallback"/> when not given; false when given but not one.</summary>

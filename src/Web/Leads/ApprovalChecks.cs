@@ -34,6 +34,10 @@ public static class ApprovalChecks
         {
             errors.Add("companyId: required (a SuperOffice company id) when company is existing");
         }
+        else if (choice.Company != CompanyChoice.Existing && choice.CompanyId is not null)
+        {
+            errors.Add("companyId: only with company existing (send \"company\": \"existing\" to add the person to that company)");
+        }
 
         if (choice.Fields is not { } fields)
         {

@@ -77,6 +77,10 @@ public static class LeadsApi
         {
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "SuperOffice did not answer", ex.Message);
         }
+        catch (TimeoutException ex)
+        {
+            return Problems.Create(StatusCodes.Status504GatewayTimeout, "SuperOffice did not answer", ex.Message);
+        }
     }
 
     private static async Task<Results<Ok<LeadDecisionResult>, ProblemHttpResult>> LinkAsync(string tenant, string contactId, LinkRequest request, IGrainFactory grains) =>

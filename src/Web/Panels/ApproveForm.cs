@@ -24,6 +24,23 @@ public sealed class ApproveForm
     /// <summary>The company choice: <c>existing:{id}</c>, <c>new</c>, <c>none</c>; empty means look it up.</summary>
     public string? Company { get; set; }
 
+    /// <summary>
+    /// Set by the form's hidden field: the fields were posted and are sales' corrections. Without it (a page loaded before
+    /// the form had fields) nothing is corrected: an empty field would otherwise erase what eMarketeer sent.
+    /// </summary>
+    public bool Corrected { get; set; }
+
+    /// <summary>What is wrong with <see cref="Company"/>; null when it is one of the page's choices.</summary>
+    public string? CompanyError => Company?.Trim() switch
+    {
+        null or "" or "new" or "none" => null,
+        { } c when ExistingId(c) is not null => null,
+        { } c => $"company: '{c}' is not one of the page's choices",
+    };
+
+    private static int? ExistingId(string c) =>
+        c.StartsWith("existing:", StringComparison.Ordinal) && int.TryParse(c["existing:".Length..], out var id) && id > 0 ? id : null;
+
     /// <summary>The form as the contact's fields fill it first.</summary>
     public static ApproveForm From(ContactFields? f) => new()
     {
@@ -34,14 +51,14 @@ public sealed class ApproveForm
     /// <summary>The choice the contact grain takes; every field of the form is sent (an empty one leaves the field empty).</summary>
     public ApprovalChoice ToChoice()
     {
-        var fields = new ApprovalFields(
-            FirstName ?? "", LastName ?? "", Email ?? "", Phone ?? "", Mobile ?? "", Title ?? "", CompanyName ?? "", Country ?? "", Category ?? "", Industry ?? "", OrgNr ?? "");
+        var fields = Corrected
+            ? new ApprovalFields(FirstName ?? "", LastName ?? "", Email ?? "", Phone ?? "", Mobile ?? "", Title ?? "", CompanyName ?? "", Country ?? "", Category ?? "", Industry ?? "", OrgNr ?? "")
+            : null;
         return Company?.Trim() switch
         {
             "new" => new ApprovalChoice(fields, CompanyChoice.CreateNew),
             "none" => new ApprovalChoice(fields, CompanyChoice.None),
-            { } c when c.StartsWith("existing:", StringComparison.Ordinal) && int.TryParse(c["existing:".Length..], out var id) && id > 0 =>
-                new ApprovalChoice(fields, CompanyChoice.Existing, id),
+            { } c when ExistingId(c) is { } id => new ApprovalChoice(fields, CompanyChoice.Existing, id),
             _ => new ApprovalChoice(fields),
         };
     }

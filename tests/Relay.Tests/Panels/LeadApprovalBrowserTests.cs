@@ -40,7 +40,7 @@ public sealed class LeadApprovalBrowserTests(PanelHost host, ChromiumFixture chr
     }
 
     [Fact]
-    public async Task A_correction_SuperOffice_would_not_take_is_shown_and_nothing_is_created()
+    public async Task An_invalid_correction_is_shown_on_the_page_and_nothing_is_created()
     {
         var contactId = "pb-" + Guid.NewGuid().ToString("N")[..8];
         var email = Build.Email();

@@ -33,7 +33,7 @@ public sealed class ContactErasureApiTests(RelayWebFactory factory) : IClassFixt
     }
 
     [Fact]
-    public async Task Erasing_a_contact_Relay_never_heard_of_answers_the_same_way_as_a_known_one()
+    public async Task Erasing_a_contact_Relay_never_heard_of_answers_200_and_says_it_was_not_known()
     {
         var tenant = await factory.CreateTenantAsync();
 
@@ -60,17 +60,19 @@ public sealed class ContactErasureApiTests(RelayWebFactory factory) : IClassFixt
     }
 
     [Fact]
-    public async Task An_unknown_tenant_or_an_overlong_contact_id_is_refused_with_a_problem()
+    public async Task An_unknown_tenant_or_an_overlong_or_blank_contact_id_is_refused_with_a_problem()
     {
         var tenant = await factory.CreateTenantAsync();
 
         var unknown = await _admin.DeleteAsync("/api/tenants/w-nosuchtenant/contacts/c1");
         var overlong = await _admin.DeleteAsync($"/api/tenants/{tenant}/contacts/{new string('x', 300)}");
+        var blank = await _admin.DeleteAsync($"/api/tenants/{tenant}/contacts/%20%20");
 
         unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await unknown.Content.ReadFromJsonAsync<JsonNode>())!["title"]!.GetValue<string>().ShouldBe("Unknown tenant");
         overlong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await overlong.Content.ReadFromJsonAsync<JsonNode>())!["title"]!.GetValue<string>().ShouldBe("Invalid contact id");
+        blank.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
     private async Task IngestAsync(string tenant, string contactId)

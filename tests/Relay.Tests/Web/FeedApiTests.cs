@@ -36,6 +36,7 @@ public sealed class FeedApiTests(RelayWebFactory factory) : IClassFixture<RelayW
     [Theory]
     [InlineData("after=abc")]
     [InlineData("after=-1")]
+    [InlineData("after=5")]
     [InlineData("take=0")]
     [InlineData("take=1001")]
     [InlineData("take=ten")]

@@ -78,6 +78,11 @@ public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
 
     public async Task<IActionResult> OnPostApproveAsync(ApproveForm approve)
     {
+        if (approve.CompanyError is { } refused)
+        {
+            return Done(Here, "Not approved: " + refused + ".");
+        }
+
         var choice = approve.ToChoice();
         var errors = await Web.Leads.ApprovalChecks.CheckAsync(grains, Tenant, choice, HttpContext.RequestAborted);
         return Done(Here, errors.Count > 0 ? "Not approved: " + string.Join("; ", errors) + "." : (await Grain.ApproveAsync(By, choice)).Message);
@@ -152,14 +157,19 @@ public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
             Approve.Company = Companies.Kind switch
             {
                 CompanyProposalKind.Existing => $"existing:{Companies.Proposed!.CompanyId}",
-                CompanyProposalKind.Create when fields?.Company?.Name is { Length: > 0 } => "new",
-                CompanyProposalKind.Create => "none",
-                _ => null,
+
+                // Relay decides when approving: it looks again with the tenant's own sign-in, which may see a company this
+                // user's rights hide, and creates one only when the tenant creates companies on approval.
+                _ => "",
             };
         }
         catch (CrmException ex)
         {
             CompanyProblem = $"SuperOffice could not be asked for the company ({ex.Message}); approving looks it up again.";
+        }
+        catch (TimeoutException)
+        {
+            CompanyProblem = "SuperOffice did not answer in time about the company; approving looks it up again.";
         }
     }
 
