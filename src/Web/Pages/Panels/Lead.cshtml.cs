@@ -144,13 +144,10 @@ public sealed class LeadModel(IGrainFactory grains) : PanelPageModel
     private async Task LoadApprovalAsync(Triggers.ContactFields? fields)
     {
         Approve = ApproveForm.From(fields);
-        var lists = new Dictionary<CrmList, IReadOnlyList<CrmListItem>?>();
-        foreach (var list in new[] { CrmList.Countries, CrmList.Categories, CrmList.Businesses })
-        {
-            lists[list] = await Web.Leads.ApprovalChecks.ListAsync(grains, Tenant, list, HttpContext.RequestAborted);
-        }
-
-        Lists = lists;
+        // The three lists at once: each may wait for SuperOffice up to the check's timeout.
+        CrmList[] wanted = [CrmList.Countries, CrmList.Categories, CrmList.Businesses];
+        var read = await Task.WhenAll(wanted.Select(list => Web.Leads.ApprovalChecks.ListAsync(grains, Tenant, list, HttpContext.RequestAborted)));
+        Lists = wanted.Zip(read).ToDictionary(p => p.First, p => p.Second);
         try
         {
             Companies = await Lookups.ProposeCompanyAsync(fields?.Company?.Name, fields?.Company?.OrgNr, fields?.Email, Session.UserTicket, HttpContext.RequestAborted);
