@@ -57,18 +57,26 @@ public sealed class StorageOutageProcessTests(ITestOutputHelper output)
 
     /// <summary>
     /// Sends the round's first triggers, fails storage at once (they are in flight: with <paramref name="tableFirst"/>, the
-    /// Table service fails before they are sent, so a silo that reads them cannot store them), sends the rest, kills the oldest live
-    /// silo and starts a new one, waits until a silo gave a trigger back to its queue (the outage outlasted the delivery
+    /// Table service fails before they are sent, so a silo that reads them cannot store them), sends the rest, kills a live silo
+    /// other than one that took triggers (the consistent ring may give one silo every queue) and starts a new one, waits until a silo gave a trigger back to its queue (the outage outlasted the delivery
     /// window), then restores storage and waits until the round's triggers are all on their timelines.
     /// </summary>
     private async Task OutageAsync(ProcessCluster cluster, HttpClient http, int round, int[] personIds, Stopwatch clock, string outage, Func<Task> fail, Func<Task> restore, Action? tableFirst = null)
     {
         var live = cluster.Silos.Where(s => !s.Process.HasExited).ToList();
-        var survivor = live[1].Url;
-        var (read, redelivered) = (await ReadAsync(survivor), await RedeliveredAsync(survivor));
+        var before = await Task.WhenAll(live.Select(s => ReadAsync(s.Url)));
         tableFirst?.Invoke();
         await ClusterApi.SendUntilAcceptedAsync(http, Tenant, Batch(round, 0, TriggersPerContact - 2, personIds), output);
-        await Eventually.ThatAsync(async () => await ReadAsync(survivor) > read, $"{live[1].Process.Name} to take triggers from its queues");
+
+        // The consistent ring may give one silo every queue: the survivor is a silo that took triggers (the newest such), the other is killed.
+        var reading = await Eventually.GetAsync(
+            async () => (await Task.WhenAll(live.Select(s => ReadAsync(s.Url)))).Select((r, i) => r > before[i]).ToArray(),
+            took => took.Any(t => t),
+            "a silo to take triggers from its queues");
+        var survivorSilo = live[Array.LastIndexOf(reading, true)];
+        var victim = live.First(s => s != survivorSilo);
+        var survivor = survivorSilo.Url;
+        var redelivered = await RedeliveredAsync(survivor);
         await fail();
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {outage}");
         if (round == 0)
@@ -77,15 +85,15 @@ public sealed class StorageOutageProcessTests(ITestOutputHelper output)
             await ClusterApi.SendUntilAcceptedAsync(http, Tenant, Batch(round, TriggersPerContact - 2, 2, personIds), output);
         }
 
-        await live[0].Process.KillAsync();
+        await victim.Process.KillAsync();
         var newcomer = await cluster.StartSiloAsync(waitReady: false);
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: killed {live[0].Process.Name}, started silo-{cluster.Silos.Count}");
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: killed {victim.Process.Name} ({survivorSilo.Process.Name} survives), started silo-{cluster.Silos.Count}");
 
         await Eventually.ThatAsync(
             async () => await RedeliveredAsync(survivor) > redelivered,
-            $"{live[1].Process.Name} to give a trigger back to its queue after the delivery window", TimeSpan.FromMinutes(2));
+            $"{survivorSilo.Process.Name} to give a trigger back to its queue after the delivery window", TimeSpan.FromMinutes(2));
 
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {await ProcessCluster.ScrapeAsync(survivor, "relay_triggers_redelivery_waiting")} trigger(s) waiting on {live[1].Process.Name}");
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {await ProcessCluster.ScrapeAsync(survivor, "relay_triggers_redelivery_waiting")} trigger(s) waiting on {survivorSilo.Process.Name}");
         await restore();
 
         // A silo started while Table storage is unreachable may give up starting (its tables cannot be opened) and exit;
