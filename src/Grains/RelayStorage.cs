@@ -12,6 +12,9 @@ public static class RelayStorage
     /// <summary>The stream provider that carries triggers to contact grains.</summary>
     public const string TriggerStreamProvider = "triggers";
 
-    /// <summary>The stream namespace of triggers; the stream key is the contact grain key.</summary>
+    /// <summary>
+    /// The stream namespace of triggers. The stream key is a lane (<see cref="Triggers.TriggerLanes"/>), which a
+    /// <see cref="Triggers.TriggerLaneGrain"/> consumes; a stream keyed by a contact grain key (before lanes) is still delivered.
+    /// </summary>
     public const string TriggerStreamNamespace = "triggers";
 }

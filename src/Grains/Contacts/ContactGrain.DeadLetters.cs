@@ -12,23 +12,31 @@ namespace Relay.Contacts;
 /// </summary>
 public sealed partial class ContactGrain
 {
-    /// <summary>Applies the trigger, or dead-letters it; null when it was dead-lettered.</summary>
-    private async Task<TriggerDisposition?> AcceptOrDeadLetterAsync(TriggerEnvelope envelope, TenantConfig config)
+    /// <summary>
+    /// Applies the trigger, or dead-letters it; null when it was dead-lettered. <paramref name="unwritten"/> are the
+    /// triggers of the same delivery applied before it and not yet written.
+    /// </summary>
+    private async Task<TriggerDisposition?> AcceptOrDeadLetterAsync(TriggerEnvelope envelope, TenantConfig config, IReadOnlyList<TriggerEnvelope> unwritten)
     {
         var problem = DeadLetterDecisions.Inspect(envelope, GrainKey);
         if (problem is null)
         {
             try
             {
-                return ContactDecisions.Accept(S, envelope.Trigger, config, time.GetUtcNow());
+                return Apply(envelope.Trigger, config);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Plain code over this trigger and this configuration threw: it would throw again on every redelivery.
                 problem = (ex.GetType().Name, $"Processing trigger {envelope.Trigger.Id} failed: {ex.Message}");
 
-                // Accept may have changed the state before it threw; go back to what is stored.
+                // Accept may have changed the state before it threw; go back to what is stored, and apply the delivery's
+                // earlier triggers again (they were applied to the same state before, so they apply the same way).
                 await state.ReadStateAsync(CancellationToken.None);
+                foreach (var earlier in unwritten)
+                {
+                    Apply(earlier.Trigger, config);
+                }
             }
         }
 

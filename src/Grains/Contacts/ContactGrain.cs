@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
-using Orleans.Streams;
-using Orleans.Streams.Core;
 using Relay.Crm;
 using Relay.Hosting;
 using Relay.Observability;
@@ -17,13 +15,12 @@ namespace Relay.Contacts;
 /// Not reentrant: one contact's triggers, outbox work and lead decisions happen one at a time, in
 /// arrival order. A trigger is acknowledged only after its timeline entry and actions are written, so a
 /// crash loses nothing; CRM calls happen later, from a timer, so a slow CRM never holds up the stream.
-/// This file takes triggers in and answers reads; <c>ContactGrain.Drain.cs</c> does whatever
+/// This file answers reads; <c>ContactGrain.Accept.cs</c> takes triggers in (from the trigger lanes); <c>ContactGrain.Drain.cs</c> does whatever
 /// <see cref="ContactState.Pending"/> says is left and keeps the reminder that brings the contact back while work is
 /// left. Those two are the core; each other file is one facet the core calls: <c>Outbox</c> (the person and the
 /// actions), <c>Consent</c>, <c>Leads</c> (sales' decisions), <c>Replay</c>, <c>Timeline</c>, <c>DeadLetters</c>.
 /// <see cref="ContactIndexes"/> keeps the tenant's indexes in step.
 /// </remarks>
-[ImplicitStreamSubscription(RelayStorage.TriggerStreamNamespace)]
 public sealed partial class ContactGrain(
     [PersistentState("contact", RelayStorage.Name)] IPersistentState<ContactState> state,
     ICrm crm,
@@ -32,7 +29,7 @@ public sealed partial class ContactGrain(
     RelayClock time,
     PipelineMetrics metrics,
     IOptions<CrmRetryOptions> retry,
-    ILogger<ContactGrain> logger) : Grain, IContactGrain, IStreamSubscriptionObserver, IAsyncObserver<TriggerEnvelope>
+    ILogger<ContactGrain> logger) : Grain, IContactGrain
 {
     private string _tenantId = "";
     private string _contactId = "";
@@ -66,58 +63,6 @@ public sealed partial class ContactGrain(
         _reportedOutbox = 0;
         return Task.CompletedTask;
     }
-
-    Task IStreamSubscriptionObserver.OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        handleFactory.Create<TriggerEnvelope>().ResumeAsync(this);
-
-    async Task IAsyncObserver<TriggerEnvelope>.OnNextAsync(TriggerEnvelope item, StreamSequenceToken? token)
-    {
-        var config = await TenantConfigAsync();
-        if (config is null)
-        {
-            LogTenantGone(logger, _tenantId, item.Trigger.Id);
-            return;
-        }
-
-        var disposition = await AcceptOrDeadLetterAsync(item, config);
-        if (disposition is null)
-        {
-            return;
-        }
-
-        if (disposition is TriggerDisposition.Duplicate or TriggerDisposition.Erased)
-        {
-            metrics.Deduplicated(_tenantId);
-            return;
-        }
-
-        ApplyConsentTrigger(item.Trigger, config);
-        await ArchiveTimelineChunkAsync();
-        await ApplyRetentionAsync(config);
-        try
-        {
-            await state.WriteStateAsync(CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The trigger is applied in memory only. Redelivered to this activation it would be dropped as a duplicate
-            // and lost with the activation; so this one steps aside and the redelivery meets a fresh read of the store.
-            LogTriggerNotStored(logger, ex, GrainKey, item.Trigger.Id);
-            DeactivateOnIdle();
-            throw;
-        }
-
-        metrics.Processed(_tenantId, item.Trigger.Type);
-        ReportOutbox();
-        if (S.Pending != PendingWork.None)
-        {
-            ScheduleDrain(TimeSpan.Zero);
-        }
-    }
-
-    Task IAsyncObserver<TriggerEnvelope>.OnCompletedAsync() => Task.CompletedTask;
-
-    Task IAsyncObserver<TriggerEnvelope>.OnErrorAsync(Exception ex) => Task.CompletedTask;
 
     async Task<ContactView?> IContactGrain.GetViewAsync(int timelineSkip, int timelineTake)
     {
@@ -160,10 +105,4 @@ public sealed partial class ContactGrain(
     }
 
     private Task<TenantConfig?> TenantConfigAsync() => GrainFactory.GetGrain<ITenantGrain>(_tenantId).GetConfigAsync();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Contact {Contact}: trigger {TriggerId} could not be stored; deactivating so that its redelivery is applied afresh")]
-    private static partial void LogTriggerNotStored(ILogger logger, Exception ex, string contact, string triggerId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Trigger {TriggerId} dropped: tenant {TenantId} no longer exists")]
-    private static partial void LogTenantGone(ILogger logger, string tenantId, string triggerId);
 }

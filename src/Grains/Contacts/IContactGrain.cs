@@ -5,12 +5,19 @@ namespace Relay.Contacts;
 
 /// <summary>
 /// One eMarketeer contact: serializes its triggers, decides what they mean for SuperOffice and drains
-/// its outbox. Key: <c>{tenant}:{contactId}</c> (see <see cref="ContactKey"/>). Triggers arrive on the
-/// contact's stream; this interface is for reading and for sales' decisions about the contact as a lead.
+/// its outbox. Key: <c>{tenant}:{contactId}</c> (see <see cref="ContactKey"/>). Triggers arrive from the contact's
+/// trigger lane (<see cref="TriggerLanes"/>); the rest of this interface is for reading and for sales' decisions.
 /// </summary>
 [Alias("relay.IContactGrain")]
 public interface IContactGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// Takes a queue message's triggers (this contact's, in order) from its trigger lane: applies them, writes them once,
+    /// and returns after the write; a trigger seen before is dropped. Throws when the write fails (the lane delivers again).
+    /// </summary>
+    [Alias("Accept")]
+    Task AcceptAsync(ImmutableArray<TriggerEnvelope> triggers);
+
     /// <summary>
     /// The contact's state for APIs and panels, or null when Relay never heard of it. Reads interleave
     /// with the contact's work, so a panel never waits behind a slow CRM call; they see the state as of

@@ -142,7 +142,7 @@ public sealed class DeadLetterGrain(
         var provider = this.GetStreamProvider(RelayStorage.TriggerStreamProvider);
         foreach (var letter in letters)
         {
-            var stream = provider.GetStream<TriggerEnvelope>(StreamId.Create(RelayStorage.TriggerStreamNamespace, letter.ContactKey));
+            var stream = provider.GetStream<TriggerEnvelope>(TriggerLanes.For(letter.ContactKey));
             await stream.OnNextAsync(letter.Envelope);
         }
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Streaming.Diagnostics;
 using Orleans.Streams;
+using Relay.Contacts;
 using Relay.Crm;
 using Relay.Triggers;
 
@@ -180,15 +181,16 @@ public sealed partial class TriggerRedelivery : IStreamFailureHandler, IObserver
 
     private List<(string Contact, string TriggerId)> Triggers(IBatchContainer batch)
     {
-        var contact = batch.StreamId.GetKeyAsString();
+        var stream = batch.StreamId.GetKeyAsString();
         try
         {
-            return [.. batch.GetEvents<TriggerEnvelope>().Select(e => (contact, e.Item1.Trigger.Id))];
+            // On a lane the envelope names its contact; a contact's own stream (before lanes) is keyed by it.
+            return [.. batch.GetEvents<TriggerEnvelope>().Select(e => (TriggerLanes.IsLane(stream) ? ContactKey.Of(e.Item1.TenantId, e.Item1.Trigger.Contact.Id) : stream, e.Item1.Trigger.Id))];
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // An event that cannot be read is the contact's business (it dead-letters it); it is not counted here.
-            LogUnreadable(_logger, ex, contact);
+            LogUnreadable(_logger, ex, stream);
             return [];
         }
     }
@@ -199,6 +201,6 @@ public sealed partial class TriggerRedelivery : IStreamFailureHandler, IObserver
     [LoggerMessage(Level = LogLevel.Warning, Message = "Contact stream {Stream} could not be started (its contact cannot be activated); its triggers stay in their queue and are delivered again")]
     private static partial void LogHandshakeFailed(ILogger logger, string stream);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A trigger batch for {Contact} could not be read to count it")]
-    private static partial void LogUnreadable(ILogger logger, Exception ex, string contact);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A trigger batch on stream {Stream} could not be read to count it")]
+    private static partial void LogUnreadable(ILogger logger, Exception ex, string stream);
 }

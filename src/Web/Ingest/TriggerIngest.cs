@@ -7,7 +7,7 @@ using Relay.Web.Recovery;
 
 namespace Relay.Web.Ingest;
 
-/// <summary>Hands validated triggers to the contact streams; a trigger counts as accepted once its stream has it.</summary>
+/// <summary>Hands validated triggers to their contacts' trigger lanes; a trigger counts as accepted once its lane has it.</summary>
 public sealed class TriggerIngest(IClusterClient client, ClusterCalls calls, TimeProvider time, PipelineMetrics metrics, ILogger<TriggerIngest> logger)
 {
     /// <summary>How many contacts' streams are fed at once.</summary>
@@ -35,7 +35,7 @@ public sealed class TriggerIngest(IClusterClient client, ClusterCalls calls, Tim
         {
             await Parallel.ForEachAsync(byContact, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (group, _) =>
             {
-                var stream = provider.GetStream<TriggerEnvelope>(StreamId.Create(RelayStorage.TriggerStreamNamespace, ContactKey.Of(tenantId, group.Key)));
+                var stream = provider.GetStream<TriggerEnvelope>(TriggerLanes.For(tenantId, group.Key));
                 // A contact's triggers travel together, a few per queue message: fewer storage transactions, same order.
                 foreach (var chunk in group.Chunk(TriggersPerMessage))
                 {

@@ -155,7 +155,7 @@ public sealed class AzureProviderTests(AzureClusterFixture fixture)
         var provider = client.GetStreamProvider(RelayStorage.TriggerStreamProvider);
         foreach (var trigger in triggers)
         {
-            var stream = provider.GetStream<TriggerEnvelope>(Orleans.Runtime.StreamId.Create(RelayStorage.TriggerStreamNamespace, ContactKey.Of(tenantId, trigger.Contact.Id)));
+            var stream = provider.GetStream<TriggerEnvelope>(TriggerLanes.For(tenantId, trigger.Contact.Id));
             await stream.OnNextAsync(new TriggerEnvelope(tenantId, trigger, DateTimeOffset.UtcNow));
         }
     }

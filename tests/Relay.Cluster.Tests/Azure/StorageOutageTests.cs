@@ -145,7 +145,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
         var provider = client.GetStreamProvider(RelayStorage.TriggerStreamProvider);
         foreach (var contact in contacts)
         {
-            var stream = provider.GetStream<TriggerEnvelope>(Orleans.Runtime.StreamId.Create(RelayStorage.TriggerStreamNamespace, ContactKey.Of(tenant, contact)));
+            var stream = provider.GetStream<TriggerEnvelope>(TriggerLanes.For(tenant, contact));
             foreach (var n in Enumerable.Range(first, count))
             {
                 var trigger = Build.Trigger(TriggerType.EmailOpened, contact, contact + "@example.com", id: $"{contact}-{n}", second: n);

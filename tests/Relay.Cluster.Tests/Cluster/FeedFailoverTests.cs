@@ -37,7 +37,7 @@ public sealed class FeedFailoverTests
         var stream = client.GetStreamProvider(RelayStorage.TriggerStreamProvider);
         foreach (var c in contacts)
         {
-            await stream.GetStream<TriggerEnvelope>(Orleans.Runtime.StreamId.Create(RelayStorage.TriggerStreamNamespace, ContactKey.Of(tenant, c)))
+            await stream.GetStream<TriggerEnvelope>(TriggerLanes.For(tenant, c))
                 .OnNextAsync(new TriggerEnvelope(tenant, Build.Trigger(TriggerType.EmailClicked, c, Build.Email()), DateTimeOffset.UtcNow));
         }
 

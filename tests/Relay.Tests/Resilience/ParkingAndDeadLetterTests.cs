@@ -53,11 +53,11 @@ public sealed class ParkingAndDeadLetterTests(ResilienceClusterFixture fixture)
         var email = Build.Email();
         var person = Store.AddPerson("Ann", "Berg", email).PersonId;
         var tenant = await Relay.CreateTenantAsync(10, Build.Automation(TriggerType.EmailOpened, new AddInterestAction(3)));
-        var misrouted = Build.Trigger(TriggerType.EmailOpened, "someone-else", email);
+        var poison = Build.Trigger(TriggerType.EmailOpened, "c1", email, id: new string('x', TriggerParser.MaxIdLength + 1));
         var good = Build.Trigger(TriggerType.EmailOpened, "c1", email);
 
-        // A producer bug: c1's stream carries another contact's trigger; then c1's own trigger follows.
-        await Relay.SendAsync(ContactKey.Of(tenant, "c1"), new TriggerEnvelope(tenant, misrouted, DateTimeOffset.UtcNow));
+        // A producer bug: c1's lane carries a trigger whose id ingest would have refused; then c1's own trigger follows.
+        await Relay.SendAsync(ContactKey.Of(tenant, "c1"), new TriggerEnvelope(tenant, poison, DateTimeOffset.UtcNow));
         await Relay.SendAsync(tenant, good);
         var view = await Eventually.GetAsync(() => Relay.ViewAsync(tenant, "c1"), v => v is { TimelineTotal: 1, Outbox.IsEmpty: true, Outcomes.Length: 1 }, "c1's own trigger to be processed");
         var letters = await Relay.Client.GetGrain<IDeadLetterGrain>(tenant).GetAsync(null, 0, 10);
@@ -65,9 +65,9 @@ public sealed class ParkingAndDeadLetterTests(ResilienceClusterFixture fixture)
         view.ShouldNotBeNull().Timeline.ShouldHaveSingleItem().TriggerId.ShouldBe(good.Id);
         Store.Read(s => s.Persons[person].InterestIds.Contains(3)).ShouldBeTrue();
         var letter = letters.Items.ShouldHaveSingleItem();
-        letter.ShouldBe(letter with { ContactKey = ContactKey.Of(tenant, "c1"), TriggerId = misrouted.Id, ErrorType = "WrongContact" });
-        letter.Reason.ShouldContain("someone-else");
-        letters.ByErrorType.ShouldBe(new Dictionary<string, int> { ["WrongContact"] = 1 });
+        letter.ShouldBe(letter with { ContactKey = ContactKey.Of(tenant, "c1"), TriggerId = poison.Id, ErrorType = "InvalidTriggerId" });
+        letter.Reason.ShouldContain($"1–{TriggerParser.MaxIdLength} characters");
+        letters.ByErrorType.ShouldBe(new Dictionary<string, int> { ["InvalidTriggerId"] = 1 });
     }
 
     [Fact]
@@ -76,13 +76,13 @@ public sealed class ParkingAndDeadLetterTests(ResilienceClusterFixture fixture)
         using var deadLettered = new CounterRecorder("relay.triggers.deadlettered");
         using var deduplicated = new CounterRecorder("relay.triggers.deduplicated");
         var tenant = await Relay.CreateTenantAsync(10);
-        var misrouted = Build.Trigger(TriggerType.EmailOpened, "someone-else", Build.Email());
+        var poison = Build.Trigger(TriggerType.EmailOpened, "c1", Build.Email(), id: new string('x', TriggerParser.MaxIdLength + 1));
 
-        await Relay.SendAsync(ContactKey.Of(tenant, "c1"), new TriggerEnvelope(tenant, misrouted, DateTimeOffset.UtcNow));
+        await Relay.SendAsync(ContactKey.Of(tenant, "c1"), new TriggerEnvelope(tenant, poison, DateTimeOffset.UtcNow));
         await Eventually.GetAsync(() => Relay.Client.GetGrain<IDeadLetterGrain>(tenant).GetAsync(null, 0, 10), l => l.Items.Length == 1, "the trigger in the dead letters");
 
         await Eventually.ThatAsync(() => deadLettered.Sum("tenant", tenant) == 1, "the dead letter to be counted");
-        deadLettered.Tags("tenant", tenant).ShouldHaveSingleItem()["error_type"].ShouldBe("WrongContact");
+        deadLettered.Tags("tenant", tenant).ShouldHaveSingleItem()["error_type"].ShouldBe("InvalidTriggerId");
         deduplicated.Sum("tenant", tenant).ShouldBe(0, "the tenant's only trigger was no duplicate");
     }
 

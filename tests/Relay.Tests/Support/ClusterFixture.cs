@@ -73,7 +73,7 @@ public abstract class ClusterFixture : IAsyncLifetime
         var provider = Client.GetStreamProvider(RelayStorage.TriggerStreamProvider);
         foreach (var trigger in triggers)
         {
-            var stream = provider.GetStream<TriggerEnvelope>(StreamId.Create(RelayStorage.TriggerStreamNamespace, ContactKey.Of(tenantId, trigger.Contact.Id)));
+            var stream = provider.GetStream<TriggerEnvelope>(TriggerLanes.For(tenantId, trigger.Contact.Id));
             await stream.OnNextAsync(new TriggerEnvelope(tenantId, trigger, DateTimeOffset.UtcNow));
         }
     }

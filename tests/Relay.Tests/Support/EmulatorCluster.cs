@@ -147,11 +147,11 @@ public sealed class EmulatorCluster : IAsyncDisposable
     public IReadOnlyList<RequestLogEntry> Requests(string tenantId) =>
         [.. Emulator.Requests.Snapshot().Where(r => r.Path.StartsWith($"/{tenantId}/", StringComparison.Ordinal))];
 
-    /// <summary>Puts an envelope on a contact's stream, as the ingest API does, retrying while the cluster recovers from a silo loss.</summary>
+    /// <summary>Puts an envelope on a contact's trigger lane, as the ingest API does, retrying while the cluster recovers from a silo loss.</summary>
     public async Task SendAsync(string contactKey, TriggerEnvelope envelope)
     {
         var stream = Client.GetStreamProvider(RelayStorage.TriggerStreamProvider)
-            .GetStream<TriggerEnvelope>(StreamId.Create(RelayStorage.TriggerStreamNamespace, contactKey));
+            .GetStream<TriggerEnvelope>(TriggerLanes.For(contactKey));
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -166,7 +166,7 @@ public sealed class EmulatorCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends triggers on their contacts' streams, each contact's in order.</summary>
+    /// <summary>Sends triggers on their contacts' lanes, each contact's in order.</summary>
     public Task SendAsync(string tenantId, params Trigger[] triggers) =>
         Parallel.ForEachAsync(triggers.GroupBy(t => t.Contact.Id), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (contact, _) =>
         {

@@ -6,9 +6,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Providers;
 using Orleans.Runtime;
+using Orleans.Serialization;
 using Relay.Access;
 using Relay.Contacts;
 using Relay.Tenants;
+using Relay.Triggers;
 
 namespace Relay.Tests.Web;
 
@@ -137,7 +139,7 @@ public sealed class IngestDuringRecoveryTests(IngestDuringRecoveryTests.Host hos
     {
         public Host()
         {
-            Faults = new RecoveryFaults(() => Factory!.Services.GetRequiredService<IGrainFactory>());
+            Faults = new RecoveryFaults(() => Factory!.Services.GetRequiredService<IGrainFactory>(), () => Factory!.Services.GetRequiredService<Serializer>());
             Factory = new RelayWebFactory(b =>
             {
                 b.UseSetting("Relay:Web:Recovery:Budget", "00:00:01");
@@ -156,7 +158,7 @@ public sealed class IngestDuringRecoveryTests(IngestDuringRecoveryTests.Host hos
     }
 
     /// <summary>Fails the next calls of one method of one grain with what a recovering cluster throws.</summary>
-    public sealed class RecoveryFaults(Func<IGrainFactory> grains) : IIncomingGrainCallFilter
+    public sealed class RecoveryFaults(Func<IGrainFactory> grains, Func<Serializer> serializer) : IIncomingGrainCallFilter
     {
         private readonly ConcurrentDictionary<(GrainId Grain, string Method), Armed> _armed = new();
         private (string Tenant, Armed Sends)? _streamSends;
@@ -166,7 +168,7 @@ public sealed class IngestDuringRecoveryTests(IngestDuringRecoveryTests.Host hos
 
         /// <summary>Lets <paramref name="letThrough"/> of the tenant's trigger stream sends through, then fails the rest until cleared.</summary>
         public void FailStreamSends(string tenant, int letThrough) =>
-            _streamSends = (tenant + ":", new Armed(-letThrough, () => new SiloUnavailableException("Injected: the trigger queue's silo is unavailable.")));
+            _streamSends = (tenant, new Armed(-letThrough, () => new SiloUnavailableException("Injected: the trigger queue's silo is unavailable.")));
 
         /// <summary>Fails the next <paramref name="times"/> calls of <paramref name="method"/> on the grain of <typeparamref name="TGrain"/> keyed <paramref name="key"/>.</summary>
         public void Fail<TGrain>(string key, string method, int times, Func<Exception>? failure = null)
@@ -191,7 +193,7 @@ public sealed class IngestDuringRecoveryTests(IngestDuringRecoveryTests.Host hos
             if (_streamSends is var (tenant, sends)
                 && context.Request.GetArgumentCount() > 0
                 && context.Request.GetArgument(0) is MemoryMessageData message
-                && message.StreamId.GetKeyAsString().StartsWith(tenant, StringComparison.Ordinal)
+                && (serializer().Deserialize<MemoryMessageBody>(message.Payload)?.Events?.OfType<TriggerEnvelope>().Any(e => e.TenantId == tenant) ?? false)
                 && Interlocked.Increment(ref sends.Left) > 0)
             {
                 throw sends.Failure();
