@@ -174,13 +174,17 @@ public sealed class BenchHost : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
     }
 
-    private static string RepoRoot()
+    /// <summary>The repository's root: the nearest directory above the build output (else the current one) with Orleans.sln.</summary>
+    public static string RepoRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Orleans.sln")))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return dir.FullName;
+                if (File.Exists(Path.Combine(dir.FullName, "Orleans.sln")))
+                {
+                    return dir.FullName;
+                }
             }
         }
 

@@ -12,8 +12,10 @@ namespace Relay.Benchmarks.Load;
 /// </summary>
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Relay.Benchmarks -- load [--triggers 20000] [--contacts 2000]
-/// [--crm-triggers 4000] [--crm-contacts 400] [--crm-latency-ms 0] [--memory-contacts 20000] [--out bench/results]
-/// [--scenarios timeline,crm,pipeline,bare,port,memory] [--distinct-contacts 1000000 (scenario "million", not run by default)]</c>
+/// [--crm-triggers 4000] [--crm-contacts 400] [--crm-latency-ms 0] [--memory-contacts 20000] [--idle-activations 90000]
+/// [--idle-seconds 30] [--out bench/results] [--scenarios timeline,crm,pipeline,bare,port,memory,idle]
+/// [--distinct-contacts 1000000 (scenario "million", not run by default)]</c>. The default scenarios measure every
+/// figure of <see cref="LoadSummary"/>, which heads the result.
 /// </remarks>
 public static class LoadDriver
 {
@@ -77,7 +79,10 @@ public static class LoadDriver
             await DistinctContactsScenario.RunAsync(options, report);
         }
 
-        await IdleScenario.RunAsync(host, report);
+        if (options.Runs("idle"))
+        {
+            await IdleScenario.RunAsync(host, meters, options, report);
+        }
 
         if (options.Runs("crm") && options.Runs("bare"))
         {
@@ -92,22 +97,30 @@ public static class LoadDriver
 
     private static void Write(LoadOptions o, List<(string Scenario, string Metric, double Value, string Unit)> report)
     {
-        Directory.CreateDirectory(o.Out);
+        var directory = o.OutDirectory();
+        Directory.CreateDirectory(directory);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC";
+        var summary = LoadSummary.Build(report);
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Relay load run {stamp} UTC").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}. Options: {o}.").AppendLine();
+        md.AppendLine("## Issue 19's figures, this run").AppendLine().Append(LoadSummary.Markdown(summary)).AppendLine();
+        md.AppendLine("## Every measurement").AppendLine();
         md.AppendLine("| scenario | metric | value | unit |").AppendLine("|---|---|---:|---|");
-        var csv = new StringBuilder("scenario,metric,value,unit\n");
+        var csv = new StringBuilder(LoadSummary.Csv(summary)).AppendLine().AppendLine("scenario,metric,value,unit");
         foreach (var (scenario, metric, value, unit) in report)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| {scenario} | {metric} | {value:0.##} | {unit} |");
-            csv.AppendLine(CultureInfo.InvariantCulture, $"\"{scenario}\",\"{metric}\",{value.ToString("0.###", CultureInfo.InvariantCulture)},\"{unit}\"");
+            csv.AppendLine(CultureInfo.InvariantCulture, $"{LoadSummary.Quote(scenario)},{LoadSummary.Quote(metric)},{value.ToString("0.###", CultureInfo.InvariantCulture)},{LoadSummary.Quote(unit)}");
         }
 
-        File.WriteAllText(Path.Combine(o.Out, $"load-{stamp}.md"), md.ToString());
-        File.WriteAllText(Path.Combine(o.Out, $"load-{stamp}.csv"), csv.ToString());
+        var path = Path.Combine(directory, $"load-{stamp}");
+        File.WriteAllText(path + ".md", md.ToString());
+        File.WriteAllText(path + ".csv", csv.ToString());
         Console.WriteLine(md.ToString());
+        Console.WriteLine("Issue 19's figures, this run:");
+        Console.WriteLine(LoadSummary.Markdown(summary));
+        Console.WriteLine($"Written: {path}.md, {path}.csv");
     }
 }
