@@ -40,9 +40,7 @@ public sealed class EmbeddedGrainStorageTests : IDisposable
     {
         var storage = Storage();
         var grain = Grain();
-        var live = await ReadAsync(storage, grain);
-        live.State!.Add("written");
-        await storage.WriteStateAsync(StateName, grain, live);
+        var live = await WrittenAsync(storage, grain, "written");
 
         live.State!.Add("changed, never written");
         var read = await ReadAsync(storage, grain);
@@ -68,9 +66,7 @@ public sealed class EmbeddedGrainStorageTests : IDisposable
     {
         var storage = Storage();
         var grain = Grain();
-        var state = await ReadAsync(storage, grain);
-        state.State!.Add("erased");
-        await storage.WriteStateAsync(StateName, grain, state);
+        var state = await WrittenAsync(storage, grain, "erased");
         var stale = await ReadAsync(storage, grain);
 
         await storage.ClearStateAsync(StateName, grain, state);
@@ -89,9 +85,7 @@ public sealed class EmbeddedGrainStorageTests : IDisposable
     public async Task The_two_storages_keep_their_states_apart()
     {
         var grain = Grain();
-        var state = await ReadAsync(Storage(RelayStorage.Name), grain);
-        state.State!.Add("small");
-        await Storage(RelayStorage.Name).WriteStateAsync(StateName, grain, state);
+        await WrittenAsync(Storage(RelayStorage.Name), grain, "small");
 
         (await ReadAsync(Storage(RelayStorage.Large), grain)).RecordExists.ShouldBeFalse();
     }
@@ -122,11 +116,8 @@ public sealed class EmbeddedGrainStorageTests : IDisposable
         await using var cluster = await RelayTestCluster.StartAsync(new RelayTestClusterOptions { Silos = 2 });
         await using var other = await RelayTestCluster.StartAsync(new RelayTestClusterOptions { Silos = 1 });
         var grain = Grain();
-        var writer = SiloStorage(cluster, 1);
         var reader = SiloStorage(cluster, 0);
-        var state = await ReadAsync(writer, grain);
-        state.State!.Add("on the second silo");
-        await writer.WriteStateAsync(StateName, grain, state);
+        await WrittenAsync(SiloStorage(cluster, 1), grain, "on the second silo");
 
         await cluster.Cluster.StopSiloAsync(cluster.Cluster.Silos[1]);
 
@@ -155,6 +146,15 @@ public sealed class EmbeddedGrainStorageTests : IDisposable
     {
         var state = new GrainState<List<string>>();
         await storage.ReadStateAsync(StateName, grain, state);
+        return state;
+    }
+
+    /// <summary>Reads the grain's state, adds <paramref name="note"/> and writes it, as an activation would; returns the live state.</summary>
+    private static async Task<GrainState<List<string>>> WrittenAsync(IGrainStorage storage, GrainId grain, string note)
+    {
+        var state = await ReadAsync(storage, grain);
+        state.State!.Add(note);
+        await storage.WriteStateAsync(StateName, grain, state);
         return state;
     }
 }
