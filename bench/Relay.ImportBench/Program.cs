@@ -16,7 +16,7 @@ using Relay.NetServerEmulator.Data;
 using Relay.Tenants;
 
 // Import throughput: a selection of N members in the NetServer emulator (over real HTTP/SOAP), imported by an
-// ImportJobGrain on one local silo with memory storage, exactly as the embedded default runs it.
+// ImportJobGrain on one local silo with the embedded providers, exactly as the embedded default runs it.
 // Usage: dotnet run -c Release --project bench/Relay.ImportBench -- [members=100000] [pageSize=1000] [runs=3]
 var members = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var pageSize = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;

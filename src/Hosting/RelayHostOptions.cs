@@ -59,7 +59,7 @@ public sealed class RelayHostOptions
 /// <summary>Which providers the cluster uses.</summary>
 public enum ProviderKind
 {
-    /// <summary>Localhost clustering, memory storage, streams and reminders: one machine, nothing durable.</summary>
+    /// <summary>Localhost clustering, grain state in the process, memory streams and reminders: one process, nothing durable.</summary>
     Embedded = 0,
 
     /// <summary>Azure Table clustering, reminders and state, Blob state for large indexes, Azure Queue streams.</summary>

@@ -12,7 +12,7 @@ namespace Relay.Tests.Support;
 /// <summary>Where a test cluster keeps grain state, trigger streams and reminders.</summary>
 public enum TestProviders
 {
-    /// <summary>The embedded providers: memory state, streams and reminders; state dies with its silo.</summary>
+    /// <summary>The embedded providers: state in the process (shared by the cluster's silos), memory streams and reminders.</summary>
     Memory,
 
     /// <summary>

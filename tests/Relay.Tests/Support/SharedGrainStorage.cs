@@ -7,8 +7,9 @@ namespace Relay.Tests.Support;
 
 /// <summary>
 /// Grain state kept outside every silo, the way Azure Table storage is: one instance shared by all silos of an
-/// in-process test cluster, so that state survives a silo being killed (Orleans' memory storage lives in a grain
-/// and dies with its silo). Each silo copies state in and out with its own Orleans serializer; ETags are checked.
+/// in-process test cluster, which tests can also read, seed, fail and supersede (the embedded store keeps state
+/// across silos too, but offers no such handles). Each silo copies state in and out with its own Orleans serializer;
+/// ETags are checked.
 /// </summary>
 public sealed class SharedGrainStore
 {
