@@ -20,10 +20,20 @@ namespace Relay.Hosting;
 public static class EmbeddedProviders
 {
     /// <summary>Storage, trigger streams and reminders, without membership (test clusters bring their own).</summary>
-    public static ISiloBuilder AddRelayProviders(this ISiloBuilder silo)
+    public static ISiloBuilder AddRelayProviders(this ISiloBuilder silo, EmbeddedState state = EmbeddedState.Process)
     {
         silo.Services.AddRelayDeliveryWatch();
-        silo.Services.AddEmbeddedGrainStorage();
+        if (state is EmbeddedState.Cluster)
+        {
+            // Several silo processes: a grain may be written in one process and activated again in another.
+            silo.AddMemoryGrainStorage(RelayStorage.Name, UseBinaryFormat);
+            silo.AddMemoryGrainStorage(RelayStorage.Large, UseBinaryFormat);
+        }
+        else
+        {
+            silo.Services.AddEmbeddedGrainStorage();
+        }
+
         silo.AddMemoryStreams(RelayStorage.TriggerStreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
         silo.UseInMemoryReminderService();
         return silo;
@@ -60,6 +70,9 @@ public static class EmbeddedProviders
                 sp.GetRequiredService<IActivatorProvider>()));
         }
     }
+
+    private static void UseBinaryFormat(OptionsBuilder<MemoryGrainStorageOptions> options) =>
+        options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new BinaryGrainStorageSerializer(serializer));
 
     /// <summary>The stream configuration a client that produces triggers needs.</summary>
     public static IClientBuilder AddRelayClientStreams(this IClientBuilder client)

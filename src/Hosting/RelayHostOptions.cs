@@ -56,6 +56,16 @@ public sealed class RelayHostOptions
     }
 }
 
+/// <summary>Where the embedded providers keep grain state.</summary>
+public enum EmbeddedState
+{
+    /// <summary>In this process: one process, or several silos in one process (test clusters).</summary>
+    Process = 0,
+
+    /// <summary>In Orleans' memory storage grains, which every silo of the cluster reaches: several local silo processes.</summary>
+    Cluster = 1,
+}
+
 /// <summary>Which providers the cluster uses.</summary>
 public enum ProviderKind
 {
@@ -86,6 +96,13 @@ public sealed class OrleansSettings
 
     /// <summary>The silo port of the primary silo, for several local silos; this silo's own port when unset.</summary>
     public int? PrimarySiloPort { get; set; }
+
+    /// <summary>
+    /// Where the embedded providers keep grain state: <see cref="EmbeddedState.Process"/> (default: in this process, no
+    /// grain call per write) or <see cref="EmbeddedState.Cluster"/> (Orleans' memory storage grains, reachable from every
+    /// silo: needed on every silo when several local silo processes form one cluster).
+    /// </summary>
+    public EmbeddedState EmbeddedState { get; set; }
 
     /// <summary>TLS between silos and from clients to silos, section <c>Relay:Orleans:Tls</c>; off by default.</summary>
     public OrleansTlsSettings Tls { get; set; } = new();

@@ -29,7 +29,7 @@ public static class RelayHosting
         else
         {
             silo.UseLocalhostClustering(o.SiloPort, o.GatewayPort, new IPEndPoint(IPAddress.Loopback, o.PrimarySiloPort ?? o.SiloPort));
-            silo.AddRelayProviders();
+            silo.AddRelayProviders(o.EmbeddedState);
         }
 
         if (o.CollectionAge is { } age)

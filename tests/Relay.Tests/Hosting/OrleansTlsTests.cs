@@ -131,6 +131,7 @@ public sealed class OrleansTlsTests : IAsyncLifetime
     private Dictionary<string, string?> Settings(Dictionary<string, string?> tls, int siloPort, int gatewayPort) => new(tls)
     {
         ["Relay:Orleans:ClusterId"] = _clusterId,
+        ["Relay:Orleans:EmbeddedState"] = "Cluster",
         ["Relay:Orleans:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
         ["Relay:Orleans:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
     };
