@@ -10,6 +10,10 @@ public sealed class InMemoryCrm : ICrm
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<int, StoredPerson> _persons = [];
+
+    // Persons by e-mail, ids ascending (ids only grow): a look-up must not scan every person, or the load driver's
+    // pipeline scenario, which seeds persons for every round, measures the scan rather than Relay.
+    private readonly Dictionary<string, List<int>> _personsByEmail = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<int, StoredCompany> _companies = [];
     private readonly List<CrmWrite> _ledger = [];
     private readonly HashSet<(int Selection, int Person)> _selectionMembers = [];
@@ -68,7 +72,7 @@ public sealed class InMemoryCrm : ICrm
         lock (_gate)
         {
             var id = ++_nextId;
-            _persons[id] = new StoredPerson(id, firstName, lastName, email, null, null, null, companyId);
+            Store(new StoredPerson(id, firstName, lastName, email, null, null, null, companyId));
             return id;
         }
     }
@@ -118,13 +122,26 @@ public sealed class InMemoryCrm : ICrm
         }
     }
 
+    /// <summary>Adds a person (under the gate), with its e-mail in the look-up index.</summary>
+    private void Store(StoredPerson person)
+    {
+        _persons[person.PersonId] = person;
+        if (person.Email is { } email)
+        {
+            if (!_personsByEmail.TryGetValue(email, out var ids))
+            {
+                _personsByEmail[email] = ids = [];
+            }
+
+            ids.Add(person.PersonId);
+        }
+    }
+
     public Task<IReadOnlyList<CrmPersonMatch>> FindPersonsByEmailAsync(CrmConnection connection, string email, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            IReadOnlyList<CrmPersonMatch> matches = _persons.Values
-                .Where(p => string.Equals(p.Email, email, StringComparison.OrdinalIgnoreCase))
-                .OrderBy(p => p.PersonId)
+            IReadOnlyList<CrmPersonMatch> matches = (email is null ? _persons.Values.Where(p => p.Email is null).OrderBy(p => p.PersonId) : (_personsByEmail.GetValueOrDefault(email) ?? []).Select(id => _persons[id]))
                 .Select(p => new CrmPersonMatch(p.PersonId, $"{p.FirstName} {p.LastName}".Trim(), p.CompanyId, CompanyName(p.CompanyId), p.Email!))
                 .ToList();
             return Task.FromResult(matches);
@@ -176,7 +193,7 @@ public sealed class InMemoryCrm : ICrm
 
             var id = ++_nextId;
             var stored = new StoredPerson(id, person.FirstName, person.LastName, person.Email, person.Phone, person.Mobile, person.Title, person.CompanyId);
-            _persons[id] = stored;
+            Store(stored);
             Record("CreatePerson", id, person);
             return Task.FromResult(ToPerson(stored));
         }
