@@ -30,12 +30,13 @@ public sealed partial class TriggerLaneGrain(RelayClock time, ILogger<TriggerLan
     public async Task OnNextAsync(IList<SequentialItem<TriggerEnvelope>> items)
     {
         // A message holds one contact's triggers; should several contacts' follow each other, each run goes in order.
+        var routes = items.Select(x => RouteOf(x.Item)).ToArray();
         var start = 0;
         for (var i = 1; i <= items.Count; i++)
         {
-            if (i == items.Count || !string.Equals(RouteOf(items[i].Item), RouteOf(items[start].Item), StringComparison.Ordinal))
+            if (i == items.Count || !string.Equals(routes[i], routes[start], StringComparison.Ordinal))
             {
-                await DeliverAsync(RouteOf(items[start].Item), [.. items.Skip(start).Take(i - start).Select(x => x.Item)]);
+                await DeliverAsync(routes[start], [.. items.Skip(start).Take(i - start).Select(x => x.Item)]);
                 start = i;
             }
         }
