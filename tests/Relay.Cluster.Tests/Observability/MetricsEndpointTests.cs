@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Relay.Cluster.Tests.Observability;
 
 /// <summary>The web host's Prometheus endpoint after a few triggers (metrics key only, no personal data), and the dashboard behind the operator key.</summary>
+[Collection(ProcessWideMetersCollection.Name)]
 public sealed class MetricsEndpointTests : IAsyncLifetime
 {
     private const string AdminKey = "metrics-admin-key";
@@ -99,4 +100,15 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
             builder.UseSetting("Relay:Emulator:Port", "0");
         }
     }
+}
+
+/// <summary>
+/// Meters are named process-wide: while another in-process host of a parallel test lives, the exporter may take that
+/// host's "Relay" instruments for this one's (CI once scraped another test's form.submitted and none of these
+/// triggers). So this runs alone, after the parallel tests.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideMetersCollection
+{
+    public const string Name = "process-wide-meters";
 }
