@@ -9,7 +9,7 @@ using Relay.Triggers;
 namespace Relay.Tests.Resilience;
 
 /// <summary>A tenant's CRM request rate across three silos, and draining after an outage, measured in the emulator's request log.</summary>
-[Collection(ResilienceClusterCollection.Name)]
+[Collection(RateMeasurementCollection.Name)]
 public sealed class RateLimitTests(ResilienceClusterFixture fixture)
 {
     private const int Limit = 10;
