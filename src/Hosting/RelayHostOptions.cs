@@ -44,6 +44,11 @@ public sealed class RelayHostOptions
             errors.Add("Relay:Orleans:SiloPort and Relay:Orleans:GatewayPort must be TCP ports (1–65535)");
         }
 
+        if (Orleans.QueuePollInterval < TimeSpan.FromMilliseconds(10) || Orleans.QueuePollInterval > TimeSpan.FromSeconds(10))
+        {
+            errors.Add($"Relay:Orleans:QueuePollInterval must be between 00:00:00.010 and 00:00:10 (got {Orleans.QueuePollInterval})");
+        }
+
         if (Orleans.Providers is ProviderKind.Azure)
         {
             errors.AddRange(Orleans.Azure.Validate(Orleans.ServiceId));
@@ -121,4 +126,13 @@ public sealed class OrleansSettings
     /// with many one-off contacts can shorten it to bound the activations it holds.
     /// </summary>
     public TimeSpan? CollectionAge { get; set; }
+
+    /// <summary>
+    /// How often each silo looks for new triggers in a trigger queue it reads while the queue is empty (Orleans'
+    /// pulling agents); 100 ms by default, Orleans' own. A queue that returned a full batch is read again at once. A
+    /// trigger waits up to this long before its contact sees it, and every poll of every queue costs CPU (and, on
+    /// Azure, a storage transaction) whether triggers come or not: the load driver measured 20 ms against 100 ms as
+    /// p50 31 against 75 ms and p99 131 against 220 ms from ingest to CRM commit, and 0.073 against 0.035 cores idle.
+    /// </summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 }

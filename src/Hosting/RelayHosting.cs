@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Relay.Observability;
@@ -42,6 +43,7 @@ public static class RelayHosting
             });
         }
 
+        silo.Services.Configure<StreamPullingAgentOptions>(RelayStorage.TriggerStreamProvider, p => p.GetQueueMsgsTimerPeriod = o.QueuePollInterval);
         silo.UseRelayTls(o.Tls);
         silo.AddRelayTelemetry(options.Observability);
         silo.Services.AddRelayKeyRing(options);

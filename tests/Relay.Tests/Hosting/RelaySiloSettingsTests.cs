@@ -72,15 +72,30 @@ public sealed class RelaySiloSettingsTests
         RelayHostOptions.From(new ConfigurationBuilder().Build()).Orleans.Tls.Enabled.ShouldBeFalse("TLS is off unless switched on");
     }
 
+    [Fact]
+    public void The_trigger_queues_are_polled_every_100_ms_unless_set_and_a_poll_interval_out_of_range_is_refused()
+    {
+        TriggerQueuePolling([]).GetQueueMsgsTimerPeriod.ShouldBe(TimeSpan.FromMilliseconds(100));
+        TriggerQueuePolling(new Dictionary<string, string?> { ["Relay:Orleans:QueuePollInterval"] = "00:00:00.020" }).GetQueueMsgsTimerPeriod.ShouldBe(TimeSpan.FromMilliseconds(20));
+
+        var error = Should.Throw<InvalidOperationException>(() => TriggerQueuePolling(new Dictionary<string, string?> { ["Relay:Orleans:QueuePollInterval"] = "00:00:00.001" }));
+        error.Message.ShouldContain("Relay:Orleans:QueuePollInterval must be between");
+    }
+
+    private static StreamPullingAgentOptions TriggerQueuePolling(Dictionary<string, string?> settings) =>
+        FromSilo(settings, s => s.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(RelayStorage.TriggerStreamProvider));
+
     private static GrainCollectionOptions SiloOptions(Dictionary<string, string?> settings) => SiloOptions<GrainCollectionOptions>(settings);
 
     private static T SiloOptions<T>(Dictionary<string, string?> settings)
-        where T : class
+        where T : class => FromSilo(settings, s => s.GetRequiredService<IOptions<T>>().Value);
+
+    private static T FromSilo<T>(Dictionary<string, string?> settings, Func<IServiceProvider, T> read)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         using var host = new HostBuilder()
             .ConfigureAppConfiguration(c => c.AddConfiguration(configuration))
             .UseOrleans(silo => silo.AddRelaySilo(configuration)).Build();
-        return host.Services.GetRequiredService<IOptions<T>>().Value;
+        return read(host.Services);
     }
 }
