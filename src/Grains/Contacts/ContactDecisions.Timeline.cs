@@ -1,6 +1,9 @@
 namespace Relay.Contacts;
 
-/// <summary>The decisions about a contact's timeline: which chunk of the oldest entries is archived, and when.</summary>
+/// <summary>
+/// The decisions about what a contact archives out of its state: which chunk of the oldest timeline entries, and which
+/// page of the oldest created objects, and when.
+/// </summary>
 public static partial class ContactDecisions
 {
     /// <summary>
@@ -27,5 +30,24 @@ public static partial class ContactDecisions
         state.Timeline.RemoveRange(0, size);
         state.TimelineChunkSize = size;
         state.TimelineChunks++;
+    }
+
+    /// <summary>How many created objects an archived page holds; a contact keeps fewer than twice as many itself.</summary>
+    public const int CreatedObjectPageSize = 50;
+
+    /// <summary>
+    /// The oldest <see cref="CreatedObjectPageSize"/> created objects, to be archived as page number
+    /// <see cref="ContactState.CreatedObjectPages"/>, once the contact holds two pages' worth and no erasure is still
+    /// clearing an erased contact's pages; otherwise empty. The same objects come out until
+    /// <see cref="CreatedObjectPageArchived"/> is applied, so archiving is repeatable.
+    /// </summary>
+    public static ImmutableArray<Crm.CrmCreatedObject> CreatedObjectPageDue(ContactState state) =>
+        state.Erasure is null && state.CreatedObjects.Count >= 2 * CreatedObjectPageSize ? [.. state.CreatedObjects.Take(CreatedObjectPageSize)] : [];
+
+    /// <summary>Drops the page <see cref="CreatedObjectPageDue"/> gave from the state, once it is stored.</summary>
+    public static void CreatedObjectPageArchived(ContactState state)
+    {
+        state.CreatedObjects.RemoveRange(0, CreatedObjectPageSize);
+        state.CreatedObjectPages++;
     }
 }

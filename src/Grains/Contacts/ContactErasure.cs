@@ -38,7 +38,7 @@ public enum ErasureSteps
 
 /// <summary>
 /// What an erasure must still remove elsewhere, and what it needs to find it: the number of timeline chunks, the created
-/// objects, the e-mail as hashes (<see cref="ContactErasure.EmailHash"/>, never the address) and the person ids. Dropped from
+/// objects (those the state held, and the number of archived pages of older ones), the e-mail as hashes (<see cref="ContactErasure.EmailHash"/>, never the address) and the person ids. Dropped from
 /// the state once every step is done.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("relay.erasure-work")]
@@ -47,7 +47,8 @@ public sealed record ErasureWork(
     [property: Id(1)] int TimelineChunks,
     [property: Id(2)] ImmutableArray<CrmCreatedObject> CreatedObjects,
     [property: Id(3)] ImmutableArray<ulong> EmailHashes,
-    [property: Id(4)] ImmutableArray<int> PersonIds);
+    [property: Id(4)] ImmutableArray<int> PersonIds,
+    [property: Id(5)] int CreatedObjectPages = 0);
 
 /// <summary>What an erasure answers: when the contact was erased, whether Relay knew it, and whether every store is clean yet.</summary>
 [GenerateSerializer, Immutable, Alias("relay.erasure-receipt")]
@@ -131,6 +132,7 @@ public static class ContactErasure
             Math.Max(s.TimelineChunks, earlier?.TimelineChunks ?? 0),
             [.. created.Concat(earlier?.CreatedObjects ?? []).Distinct()],
             [.. (s.Fields?.Email is { } email ? [EmailHash(email)] : Array.Empty<ulong>()).Concat(earlier?.EmailHashes ?? []).Distinct()],
-            [.. persons.OfType<int>().Concat(earlier?.PersonIds ?? []).Distinct()]);
+            [.. persons.OfType<int>().Concat(earlier?.PersonIds ?? []).Distinct()],
+            Math.Max(s.CreatedObjectPages, earlier?.CreatedObjectPages ?? 0));
     }
 }

@@ -90,8 +90,12 @@ public sealed partial class ContactGrain
                     GrainFactory.GetGrain<ITimelineChunkGrain>(TimelineChunkKey.Of(_tenantId, _contactId, n)).ClearAsync()));
                 break;
             case ErasureSteps.EventDetails:
-                await Task.WhenAll(work.CreatedObjects.Select(o =>
+                // The archived pages are cleared only after their objects' details are: a repeat finds what is left.
+                var pages = Enumerable.Range(0, work.CreatedObjectPages).Select(n => GrainFactory.GetGrain<ICreatedObjectPageGrain>(CreatedObjectPageKey.Of(_tenantId, _contactId, n))).ToList();
+                var archived = await Task.WhenAll(pages.Select(p => p.GetAsync()));
+                await Task.WhenAll(work.CreatedObjects.Concat(archived.SelectMany(a => a)).Distinct().Select(o =>
                     GrainFactory.GetGrain<ICrmObjectGrain>(CrmObjectKey.Of(_tenantId, o.Kind, o.Id)).EraseContactAsync(_contactId)));
+                await Task.WhenAll(pages.Select(p => p.ClearAsync()));
                 break;
             case ErasureSteps.DeadLetters:
                 await GrainFactory.GetGrain<IDeadLetterGrain>(_tenantId).EraseContactAsync(_contactId);

@@ -63,6 +63,7 @@ internal sealed partial class ContactIndexes(IGrainFactory grains, string tenant
         if (!s.CreatedObjects.Contains(created))
         {
             s.CreatedObjects.Add(created);
+            await ArchiveCreatedObjectsAsync(s);
         }
 
         if (s.PendingEventDetails.Count == 0)
@@ -79,6 +80,30 @@ internal sealed partial class ContactIndexes(IGrainFactory grains, string tenant
         }
 
         s.PendingEventDetails.Add(details);
+    }
+
+    /// <summary>
+    /// Moves the oldest page of created objects to its page grain once two pages' worth are held; the state is written by
+    /// the caller's next write. Should the page be stored and that write not happen, the same page is stored again later.
+    /// </summary>
+    private async Task ArchiveCreatedObjectsAsync(ContactState s)
+    {
+        var page = ContactDecisions.CreatedObjectPageDue(s);
+        if (page.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            await grains.GetGrain<ICreatedObjectPageGrain>(CreatedObjectPageKey.Of(tenantId, contactId, s.CreatedObjectPages)).PutAsync(page);
+            ContactDecisions.CreatedObjectPageArchived(s);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Kept in the state; archived with a later create.
+            LogIndexFailed(logger, ex, ContactKey.Of(tenantId, contactId), PendingWork.EventDetails);
+        }
     }
 
     private async Task TryAsync(ContactState s, PendingWork index, Func<Task> update)

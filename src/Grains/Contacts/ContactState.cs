@@ -197,9 +197,17 @@ public sealed class ContactState
     [Id(62)]
     public Dictionary<string, Consent.ConsentRecord> ErasedConsents { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>The sales and appointments Relay created for the contact, so that an erasure finds their event details.</summary>
+    /// <summary>
+    /// The latest sales and appointments Relay created for the contact, so that an erasure finds their event details:
+    /// fewer than two pages' worth; older ones are archived in <see cref="CreatedObjectPages"/> page grains
+    /// (<see cref="ICreatedObjectPageGrain"/>), so this state does not grow with the contact's history.
+    /// </summary>
     [Id(63)]
     public List<CrmCreatedObject> CreatedObjects { get; set; } = [];
+
+    /// <summary>How many full pages of the oldest created objects are archived, numbered from 0 (the oldest).</summary>
+    [Id(64)]
+    public int CreatedObjectPages { get; set; }
 
     /// <summary>Erased, and no new interaction since: nothing of the contact is left but what keeps it erased.</summary>
     public bool IsTombstone => ErasedAt is not null && FirstSeen is null;

@@ -265,4 +265,25 @@ public sealed class ContactDecisionsTests
         ContactDecisions.LinkTo(state, new CrmPerson(5, null, null, null, null, null, null), LinkSource.EmailMatch, Now);
         return state;
     }
+
+    [Fact]
+    public void Created_objects_leave_the_state_a_page_at_a_time_once_two_pages_are_held_but_not_while_an_erasure_clears_old_pages()
+    {
+        var size = ContactDecisions.CreatedObjectPageSize;
+        var state = new ContactState();
+        state.CreatedObjects.AddRange(Enumerable.Range(1, (2 * size) - 1).Select(i => new CrmCreatedObject(CrmObjectKind.Sale, i)));
+        ContactDecisions.CreatedObjectPageDue(state).ShouldBeEmpty();
+
+        state.CreatedObjects.Add(new CrmCreatedObject(CrmObjectKind.Appointment, 2 * size));
+        state.Erasure = new ErasureWork(ErasureSteps.EventDetails, 0, [], [], [], CreatedObjectPages: 3);
+        ContactDecisions.CreatedObjectPageDue(state).ShouldBeEmpty("an erased contact's pages 0 to 2 are still being cleared");
+
+        state.Erasure = null;
+        var page = ContactDecisions.CreatedObjectPageDue(state);
+        page.Select(o => o.Id).ShouldBe(Enumerable.Range(1, size));
+        ContactDecisions.CreatedObjectPageDue(state).ShouldBe(page, "the same page until it is archived");
+        ContactDecisions.CreatedObjectPageArchived(state);
+        state.CreatedObjectPages.ShouldBe(1);
+        state.CreatedObjects.Select(o => o.Id).ShouldBe(Enumerable.Range(size + 1, size));
+    }
 }

@@ -91,6 +91,45 @@ public sealed class ContactErasureTests(EmulatorClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_contacts_older_created_objects_are_archived_out_of_its_state_in_pages_and_an_erasure_still_finds_them_all()
+    {
+        var who = Someone.New();
+        fixture.Crm.SeedPerson(who.FirstName, who.LastName, who.Email);
+        var tenant = await fixture.CreateTenantAsync(
+            s => s with { CrmCallsPerSecond = 1_000 }, Build.Automation(TriggerType.EmailClicked, new CreateSaleAction("Pricing", 100, 1, 50, ActionOwner.Associate(102))));
+
+        // Enough sales that the oldest page's are in no outcome the state keeps either: only the page names them.
+        var page = ContactDecisions.CreatedObjectPageSize;
+        var sales = ContactDecisions.OutcomeWindow + page;
+        await fixture.SendAsync(tenant, [.. Enumerable.Range(0, sales).Select(_ => who.Trigger(TriggerType.EmailClicked))]);
+        var view = await Eventually.GetAsync(
+            () => fixture.ViewAsync(tenant, who.ContactId), v => v is { Outbox.IsEmpty: true } && v.TimelineTotal == sales, "every sale", TimeSpan.FromSeconds(180));
+        ICreatedObjectPageGrain Page(int n) => fixture.Client.GetGrain<ICreatedObjectPageGrain>(CreatedObjectPageKey.Of(tenant, who.ContactId, n));
+        var pages = await Task.WhenAll(Enumerable.Range(0, (sales / page) - 1).Select(n => Page(n).GetAsync()));
+        var recent = view!.Outcomes.Where(o => o.Kind == ActionKind.CreateSale).Select(o => o.CrmObjectId!.Value).ToList();
+        var oldest = pages[0].Select(o => o.Id).ToList();
+
+        // Every page but the newest two's worth left the state, in order and whole; the next is not due.
+        pages.ShouldAllBe(p => p.Length == page);
+        (await Page(pages.Length).GetAsync()).ShouldBeEmpty();
+        pages.SelectMany(p => p).Select(o => o.Id).Concat(recent).Distinct().Count().ShouldBe(sales, "each sale in a page or among the outcomes");
+        oldest.ShouldNotContain(id => recent.Contains(id), "the oldest page's sales are named by no outcome the state keeps");
+
+        await fixture.Contact(tenant, who.ContactId).EraseAsync("dpo");
+
+        foreach (var sale in oldest.Concat(recent))
+        {
+            (await fixture.Client.GetGrain<ICrmObjectGrain>(CrmObjectKey.Of(tenant, Relay.Crm.CrmObjectKind.Sale, sale)).GetAsync())
+                .ShouldNotBeNull().ContactName.ShouldBe(ContactErasure.ErasedName, $"sale {sale}");
+        }
+
+        foreach (var n in Enumerable.Range(0, pages.Length))
+        {
+            (await Page(n).GetAsync()).ShouldBeEmpty($"page {n} is cleared");
+        }
+    }
+
+    [Fact]
     public async Task An_erased_lead_leaves_the_lead_report_and_neither_a_redelivered_nor_a_late_trigger_brings_it_back()
     {
         var who = Someone.New();
