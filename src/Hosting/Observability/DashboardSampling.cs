@@ -14,14 +14,14 @@ namespace Relay.Observability;
 /// How the Orleans Dashboard samples a silo's Orleans instruments. The dashboard package reads every instrument of
 /// the silo's Orleans meter once a second, and two of them walk every activation or the whole directory cache at each
 /// reading: with 90,000 idle contacts those walks were two thirds of the idle process's CPU (0.15 cores against 0.06
-/// without the dashboard; <c>bench/results/issue19-profile</c>). Here the dashboard's own reader is stopped and one of
+/// without the dashboard; <c>bench/results/issue19-idle</c>). Here the dashboard's own reader is stopped and one of
 /// Relay's reads the same instruments, without those two, every <see cref="DashboardOptions.CounterUpdateIntervalMs"/>,
 /// into a dashboard exporter of its own.
 /// </summary>
 /// <remarks>
 /// The dashboard's host and exporter are internal types of <c>Microsoft.Orleans.Dashboard</c>; they are found by name
-/// and a change to them fails the silo's start with a message that says so (and <c>DashboardSamplingTests</c>), never
-/// silently.
+/// and a change to them fails the silo's start with a message that says so, never silently; <c>MetricsEndpointTests</c>
+/// checks the dashboard still shows the silo's counters without the two.
 /// </remarks>
 public static class DashboardSampling
 {
