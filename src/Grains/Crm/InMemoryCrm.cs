@@ -141,7 +141,7 @@ public sealed class InMemoryCrm : ICrm
     {
         lock (_gate)
         {
-            IReadOnlyList<CrmPersonMatch> matches = (email is null ? _persons.Values.Where(p => p.Email is null).OrderBy(p => p.PersonId) : (_personsByEmail.GetValueOrDefault(email) ?? []).Select(id => _persons[id]))
+            IReadOnlyList<CrmPersonMatch> matches = (_personsByEmail.GetValueOrDefault(email) ?? []).Select(id => _persons[id])
                 .Select(p => new CrmPersonMatch(p.PersonId, $"{p.FirstName} {p.LastName}".Trim(), p.CompanyId, CompanyName(p.CompanyId), p.Email!))
                 .ToList();
             return Task.FromResult(matches);
