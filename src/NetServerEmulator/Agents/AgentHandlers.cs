@@ -51,6 +51,26 @@ internal static class AgentHandlers
             ? handler(call)
             : throw new NetServerException($"{call.Agent}.{call.Operation.Name} is not implemented by the emulator", "NotSupportedException");
 
+    /// <summary>
+    /// Runs a call; a failure NetServer reports (in SOAP's <c>ExceptionInfo</c>, REST's error body) comes back as a
+    /// <see cref="NetServerException"/> instead of being thrown.
+    /// </summary>
+    public static (SoapObject? Result, NetServerException? Failure) Run(Func<SoapObject> call)
+    {
+        try
+        {
+            return (call(), null);
+        }
+        catch (NetServerException e)
+        {
+            return (null, e);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            return (null, new NetServerException(e.Message, e.GetType().Name));
+        }
+    }
+
     /// <summary>The usual response: one <c>Response</c> member.</summary>
     public static SoapObject Response(object? value) => new() { ["Response"] = value };
 }

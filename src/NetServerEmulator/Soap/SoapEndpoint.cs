@@ -179,92 +179,42 @@ public sealed partial class SoapEndpoint
             return;
         }
 
-        var hangMs = 0;
-        var commitLateMs = 0;
-        foreach (var rule in _faults.Draw(agent, operation.Name))
+        var plan = await FaultPlan.DrawAsync(_faults, agent, operation.Name, context.RequestAborted);
+        if (plan.Refusal is { } rule)
         {
-            switch (rule.Kind)
+            outcome = FaultPlan.RefusalOutcome(rule);
+            if (await FaultPlan.TryWriteCommonRefusalAsync(context, rule, Log))
             {
-                case FaultKind.Latency:
-                    await Task.Delay(rule.LatencyMs, context.RequestAborted);
-                    continue;
-                case FaultKind.TimeoutAfterCommit:
-                    hangMs = rule.HangMs;
-                    continue;
-                case FaultKind.CommitLate:
-                    commitLateMs = rule.HangMs;
-                    continue;
-                case FaultKind.DropConnection:
-                    outcome = "fault: dropped connection";
-                    Log(0);
-                    context.Abort();
-                    return;
-                case FaultKind.Http500:
-                    outcome = "fault: HTTP 500";
-                    await SoapReplies.WriteFaultAsync(context, "s:Server", "The server was unable to process the request due to an internal error.");
-                    Log(500);
-                    return;
-                case FaultKind.Http503:
-                    outcome = "fault: HTTP 503";
-                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                    context.Response.ContentType = "text/html";
-                    await context.Response.WriteAsync("<html><body><h1>Service Unavailable</h1></body></html>", context.RequestAborted);
-                    Log(503);
-                    return;
-                case FaultKind.Http429:
-                    outcome = "fault: HTTP 429";
-                    context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                    context.Response.Headers.RetryAfter = "1";
-                    context.Response.ContentType = "text/plain";
-                    await context.Response.WriteAsync("Too many requests", context.RequestAborted);
-                    Log(429);
-                    return;
-                case FaultKind.ExceptionInfo:
-                    outcome = "fault: ExceptionInfo " + rule.ExceptionType;
-                    await SoapReplies.WriteResponseAsync(context, ns, operation, contract, null, new NetServerException(rule.Message, rule.ExceptionType), _options.ChunkedResponses);
-                    Log(200);
-                    return;
+                return;
             }
+
+            if (rule.Kind == FaultKind.Http500)
+            {
+                await SoapReplies.WriteFaultAsync(context, "s:Server", "The server was unable to process the request due to an internal error.");
+                Log(500);
+                return;
+            }
+
+            await SoapReplies.WriteResponseAsync(context, ns, operation, contract, null, new NetServerException(rule.Message, rule.ExceptionType), _options.ChunkedResponses);
+            Log(200);
+            return;
         }
 
-        if (commitLateMs > 0)
+        await plan.HoldBeforeCommitAsync();
+
+        var (result, failure) = AgentHandlers.Run(() =>
+            AgentHandlers.Handle(new SoapCall(version, agent, operation, body, header, _store, Authenticate(agent, header, OnlineGate.IsOnline(context)))));
+        if (failure is not null)
         {
-            // Not bound to the request: the caller gives up meanwhile, and the write must still land afterwards.
-            await Task.Delay(commitLateMs, CancellationToken.None);
+            outcome = "ExceptionInfo " + failure.ExceptionType;
         }
 
-        SoapObject? result = null;
-        NetServerException? failure = null;
-        try
-        {
-            var user = Authenticate(agent, header, OnlineGate.IsOnline(context));
-            result = AgentHandlers.Handle(new SoapCall(version, agent, operation, body, header, _store, user));
-        }
-        catch (NetServerException e)
-        {
-            failure = e;
-            outcome = "ExceptionInfo " + e.ExceptionType;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException)
-        {
-            failure = new NetServerException(e.Message, e.GetType().Name);
-            outcome = "ExceptionInfo " + e.GetType().Name;
-        }
-
-        if (hangMs > 0 || commitLateMs > 0)
+        if (plan.HangsUp)
         {
             // The write is done; the caller never hears about it.
-            outcome = commitLateMs > 0 ? "fault: commit late" : "fault: timeout after commit";
+            outcome = plan.HangUpOutcome;
             Log(0);
-            try
-            {
-                await Task.Delay(hangMs, context.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            context.Abort();
+            await plan.HangUpAsync(context);
             return;
         }
 
