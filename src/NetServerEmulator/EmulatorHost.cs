@@ -5,6 +5,7 @@ using Relay.NetServerEmulator.Admin;
 using Relay.NetServerEmulator.Data;
 using Relay.NetServerEmulator.Faults;
 using Relay.NetServerEmulator.Online;
+using Relay.NetServerEmulator.Rest;
 using Relay.NetServerEmulator.Soap;
 using Relay.NetServerEmulator.Wsdl;
 
@@ -48,6 +49,7 @@ public static class EmulatorHost
         builder.Services.AddSingleton<OnlineGate>();
         builder.Services.AddSingleton<RequestLog>();
         builder.Services.AddSingleton<SoapEndpoint>();
+        builder.Services.AddSingleton<RestEndpoint>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.WriteIndented = true);
 
         var app = builder.Build();
@@ -64,7 +66,8 @@ public static class EmulatorHost
         app.Use(async (context, next) =>
         {
             if (!await context.RequestServices.GetRequiredService<OnlineGate>().TryRefuseAsync(context)
-                && !await context.RequestServices.GetRequiredService<SoapEndpoint>().TryHandleAsync(context))
+                && !await context.RequestServices.GetRequiredService<SoapEndpoint>().TryHandleAsync(context)
+                && !await context.RequestServices.GetRequiredService<RestEndpoint>().TryHandleAsync(context))
             {
                 await next(context);
             }

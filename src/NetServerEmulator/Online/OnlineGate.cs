@@ -10,7 +10,7 @@ namespace Relay.NetServerEmulator.Online;
 /// Which host may serve the tenant's paths <c>/{ctx}/…</c>, as SuperOffice Online decides before NetServer sees the call:
 /// a numbered host that is not the current one answers 421, the current one 503 while the tenant is not running. On the
 /// un-numbered host the same path is the onsite NetServer of old, unless the call carries a registered application's
-/// ApplicationToken: then it is an Online client at the wrong address, and hears 421 too.
+/// ApplicationToken (SOAP header, or REST's SO-AppToken): then it is an Online client at the wrong address, and hears 421 too.
 /// </summary>
 public sealed class OnlineGate(OnlineTenant tenant, OnlineApplications applications, EmulatorStore store, RequestLog log)
 {
@@ -64,6 +64,12 @@ public sealed class OnlineGate(OnlineTenant tenant, OnlineApplications applicati
 
     private async Task<bool> CarriesRegisteredApplicationTokenAsync(HttpContext context)
     {
+        // A REST call names its application in a header.
+        if (applications.FindBySecret(context.Request.Headers["SO-AppToken"].ToString()) is not null)
+        {
+            return true;
+        }
+
         if (!HttpMethods.IsPost(context.Request.Method) || context.Request.ContentType?.StartsWith("text/xml", StringComparison.OrdinalIgnoreCase) != true)
         {
             return false;
