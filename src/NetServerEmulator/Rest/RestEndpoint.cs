@@ -17,7 +17,7 @@ namespace Relay.NetServerEmulator.Rest;
 /// operations as the SOAP agents, with JSON, through the same handlers, store, fault rules and request log. Also
 /// <c>GET /api</c> (where the API lives) and <c>GET /api/v1/User/currentPrincipal</c> (who is calling).
 /// </summary>
-public sealed partial class RestEndpoint
+public sealed partial class RestEndpoint(EmulatorStore store, FaultInjector faults, RequestLog log, EmulatorOptions options, OnlineApplications applications)
 {
     /// <summary>The services version whose contracts REST calls run with (REST always exposes the newest agents).</summary>
     public const string Version = "88";
@@ -37,22 +37,6 @@ public sealed partial class RestEndpoint
         ["Appointment.GetAppointmentEntity"] = ("appointmentEntityId", "AppointmentEntityId", "AppointmentId"),
         ["Associate.GetAssociate"] = ("associateId", "AssociateId", "AssociateId"),
     };
-
-    private readonly EmulatorStore _store;
-    private readonly FaultInjector _faults;
-    private readonly RequestLog _log;
-    private readonly EmulatorOptions _options;
-    private readonly OnlineApplications _applications;
-
-    /// <summary>Creates the endpoint.</summary>
-    public RestEndpoint(EmulatorStore store, FaultInjector faults, RequestLog log, EmulatorOptions options, OnlineApplications applications)
-    {
-        _store = store;
-        _faults = faults;
-        _log = log;
-        _options = options;
-        _applications = applications;
-    }
 
     [GeneratedRegex(@"^(?<base>/[\w.-]+)?/api(?:/v1/(?:(?<principal>User/currentPrincipal)|Agents/(?<agent>[^/]+)/(?<operation>[^/]+)))?/?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PathPattern();
@@ -104,7 +88,7 @@ public sealed partial class RestEndpoint
     /// <summary><c>GET {base}/api/v1/User/currentPrincipal</c>: the SoPrincipalCarrier of whoever the credentials name.</summary>
     private async Task HandleCurrentPrincipalAsync(HttpContext context)
     {
-        var call = new LoggedCall(this, context, "User", "currentPrincipal", string.Empty);
+        var call = new LoggedCall(log, store, context, "User", "currentPrincipal", string.Empty);
         if (!HttpMethods.IsGet(context.Request.Method))
         {
             await WriteMethodNotAllowedAsync(context, "GET");
@@ -120,7 +104,7 @@ public sealed partial class RestEndpoint
             return;
         }
 
-        var principal = SoPrincipalAgent.Principal(_store, user);
+        var principal = SoPrincipalAgent.Principal(store, user);
         principal["UserName"] = user.UserName;
         principal["PersonId"] = 0;
         principal["ContactId"] = 0;
@@ -133,7 +117,7 @@ public sealed partial class RestEndpoint
         var agent = OperationTable.Agents.FirstOrDefault(a => a != "SoPrincipal" && string.Equals(a, agentName, StringComparison.OrdinalIgnoreCase));
         var operation = agent is null ? null : OperationTable.Of(Version, agent).FirstOrDefault(o => string.Equals(o.Name, operationName, StringComparison.OrdinalIgnoreCase));
         var body = await ReadBodyAsync(context);
-        var call = new LoggedCall(this, context, agent ?? agentName, operation?.Name ?? operationName, context.Request.QueryString.Value + (context.Request.QueryString.HasValue && body.Length > 0 ? "\n" : string.Empty) + body);
+        var call = new LoggedCall(log, store, context, agent ?? agentName, operation?.Name ?? operationName, context.Request.QueryString.Value + (context.Request.QueryString.HasValue && body.Length > 0 ? "\n" : string.Empty) + body);
         if (agent is null || operation is null)
         {
             await WriteErrorAsync(context, new RestError(StatusCodes.Status404NotFound, "NotSupportedException", $"No agent operation {agentName}/{operationName} in the REST Agents API"));
@@ -168,7 +152,7 @@ public sealed partial class RestEndpoint
             return;
         }
 
-        var plan = await FaultPlan.DrawAsync(_faults, agent, operation.Name, context.RequestAborted);
+        var plan = await FaultPlan.DrawAsync(faults, agent, operation.Name, context.RequestAborted);
         if (plan.Refusal is { } rule)
         {
             var outcome = FaultPlan.RefusalOutcome(rule);
@@ -196,7 +180,7 @@ public sealed partial class RestEndpoint
         var (user, refusal) = Authenticate(context);
         var (result, failure) = user is null
             ? (null, null)
-            : AgentHandlers.Run(() => AgentHandlers.Handle(new SoapCall(Version, agent, operation, request, null, _store, user)));
+            : AgentHandlers.Run(() => AgentHandlers.Handle(new SoapCall(Version, agent, operation, request, null, store, user)));
         if (plan.HangsUp)
         {
             // The write is done; the caller never hears about it.
@@ -296,12 +280,12 @@ public sealed partial class RestEndpoint
     {
         var online = OnlineGate.IsOnline(context);
         var appToken = context.Request.Headers["SO-AppToken"].ToString();
-        if (online && _applications.FindBySecret(appToken) is null)
+        if (online && applications.FindBySecret(appToken) is null)
         {
             return (null, new RestError(StatusCodes.Status403Forbidden, "ApplicationTokenRequired", "An SO-AppToken of a registered application is required to access an Online tenant"));
         }
 
-        if (_options.RequiredApplicationToken is { } required && appToken != required)
+        if (options.RequiredApplicationToken is { } required && appToken != required)
         {
             return (null, new RestError(StatusCodes.Status403Forbidden, "SoApplicationTokenException", "The application token is missing or invalid"));
         }
@@ -314,14 +298,14 @@ public sealed partial class RestEndpoint
         switch (header.Scheme.ToUpperInvariant())
         {
             case "SOTICKET":
-                return _store.UseTicket(header.Parameter) is { } user
+                return store.UseTicket(header.Parameter) is { } user
                     ? (user, null)
                     : (null, Unauthorized("SoSessionExpiredException", "The ticket is invalid or has expired; authenticate again"));
             case "BASIC" when online:
                 return (null, Unauthorized("SoAuthenticationException", "Basic is not allowed in Online"));
             case "BASIC":
                 var (userName, password) = DecodeBasic(header.Parameter);
-                return SoPrincipalAgent.Verify(_store, userName, password).Associate is { } associate
+                return SoPrincipalAgent.Verify(store, userName, password).Associate is { } associate
                     ? (associate, null)
                     : (null, Unauthorized("SoAuthenticationException", "Unknown user name or wrong password"));
             default:
@@ -398,13 +382,13 @@ public sealed partial class RestEndpoint
     private sealed class InvalidRequestException(string message) : Exception(message);
 
     /// <summary>One REST call as the request log shows it.</summary>
-    private sealed class LoggedCall(RestEndpoint endpoint, HttpContext context, string agent, string operation, string request)
+    private sealed class LoggedCall(RequestLog log, EmulatorStore store, HttpContext context, string agent, string operation, string request)
     {
         private readonly long _started = Stopwatch.GetTimestamp();
         private readonly string? _contentType = context.Request.ContentType;
 
-        public void Log(int status, string outcome) => endpoint._log.Add(sequence => new RequestLogEntry(
-            sequence, endpoint._store.Now, context.Request.Path.Value ?? string.Empty, LogVersion, agent, operation, null,
+        public void Log(int status, string outcome) => log.Add(sequence => new RequestLogEntry(
+            sequence, store.Now, context.Request.Path.Value ?? string.Empty, LogVersion, agent, operation, null,
             _contentType, status, outcome, Stopwatch.GetElapsedTime(_started).TotalMilliseconds, request));
     }
 }
