@@ -1,11 +1,12 @@
 using Relay.Crm;
 using Relay.Crm.NetServer;
+using Relay.Crm.NetServer.Rest;
 using Relay.NetServerEmulator.Data;
 
 namespace Relay.NetServer.Tests;
 
-/// <summary>The SOAP adapter against the emulator over HTTP, operation by operation.</summary>
-public abstract class NetServerCrmTests(bool withWsdl)
+/// <summary>The NetServer adapters against the emulator over HTTP, operation by operation: SOAP, or the REST web API.</summary>
+public abstract class NetServerCrmTests(bool withWsdl, CrmProtocol protocol = CrmProtocol.Soap)
 {
     [Theory]
     [InlineData("75", EmailLookup.FindAddress)]
@@ -14,7 +15,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [InlineData("88", EmailLookup.ArchivePerson)]
     public async Task An_email_shared_by_two_persons_finds_both(string version, EmailLookup lookup)
     {
-        await using var session = await EmulatorSession.StartAsync(version, lookup, withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(version, lookup, withWsdl: withWsdl, protocol: protocol);
 
         var matches = await session.Crm.FindPersonsByEmailAsync(session.Connection, DemoSeed.SharedEmails[1].ToUpperInvariant());
 
@@ -28,7 +29,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [InlineData(EmailLookup.ArchivePerson)]
     public async Task A_unique_email_finds_one_person_and_an_unknown_one_none(EmailLookup lookup)
     {
-        await using var session = await EmulatorSession.StartAsync(lookup: lookup, withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(lookup: lookup, withWsdl: withWsdl, protocol: protocol);
         var person = session.Store.AddPerson("Ann", "Berg", "ann.berg@example.com");
 
         (await session.Crm.FindPersonsByEmailAsync(session.Connection, "ann.berg@example.com")).Single().PersonId.ShouldBe(person.PersonId);
@@ -38,7 +39,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [Fact]
     public async Task Getting_a_person_returns_its_company_and_the_company_owner()
     {
-        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl, protocol: protocol);
         var company = session.Store.AddCompany("Berg AB", associateId: 103);
         var stored = session.Store.AddPerson("Ann", "Berg", "ann@berg.example", company.CompanyId);
 
@@ -50,7 +51,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [Fact]
     public async Task Getting_a_person_that_does_not_exist_returns_null()
     {
-        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl, protocol: protocol);
         (await session.Crm.GetPersonAsync(session.Connection, 987654)).ShouldBeNull();
     }
 
@@ -59,7 +60,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [InlineData("88")]
     public async Task Creating_a_company_maps_country_category_and_industry_to_list_ids(string version)
     {
-        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl, protocol: protocol);
 
         var id = await session.Crm.CreateCompanyAsync(session.Connection, new NewCompany("Berg AB", "NO", "Prospect", "Retail"));
 
@@ -73,7 +74,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [InlineData("88")]
     public async Task Creating_a_person_stores_every_mapped_field(string version)
     {
-        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl, protocol: protocol);
         var company = session.Store.AddCompany("Berg AB", 102);
 
         var created = await session.Crm.CreatePersonAsync(session.Connection, new NewPerson("Ann", "Berg", "ann@berg.example", "+46 8 123 45", "+46 70 123 45 67", "CFO", company.CompanyId));
@@ -88,7 +89,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [Fact]
     public async Task Creating_a_person_under_a_missing_company_fails_permanently()
     {
-        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl, protocol: protocol);
         var error = await Should.ThrowAsync<CrmException>(() => session.Crm.CreatePersonAsync(session.Connection, new NewPerson("A", "B", null, null, null, null, 999999)));
         (error.Kind, error.ErrorType).ShouldBe((CrmErrorKind.Permanent, "CompanyNotFound"));
     }
@@ -98,7 +99,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [InlineData("88")]
     public async Task A_created_sale_carries_the_reference_and_is_found_again_by_it(string version)
     {
-        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl, protocol: protocol);
         var person = session.Store.Read(s => s.Persons.Values.First());
         var sale = new NewSale(new CrmPersonRef(person.PersonId, person.CompanyId), "Pricing interest", 5000, 2, 30, 103, "trg-1:auto-7:0", new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
 
@@ -119,7 +120,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [InlineData("88")]
     public async Task A_pending_task_is_a_checklist_item_not_started_and_a_notification_is_completed(string version)
     {
-        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl, protocol: protocol);
         var person = session.Store.Read(s => s.Persons.Values.First());
         var personRef = new CrmPersonRef(person.PersonId, person.CompanyId);
         var at = new DateTimeOffset(2026, 12, 2, 8, 30, 0, TimeSpan.Zero);
@@ -138,7 +139,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [Fact]
     public async Task A_sale_for_a_deleted_person_fails_permanently_as_PersonNotFound()
     {
-        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl, protocol: protocol);
         var error = await Should.ThrowAsync<CrmException>(() =>
             session.Crm.CreateSaleAsync(session.Connection, new NewSale(new CrmPersonRef(424242, null), "x", 1, null, 10, null, "r", DateTimeOffset.UtcNow)));
         (error.Kind, error.ErrorType).ShouldBe((CrmErrorKind.Permanent, "PersonNotFound"));
@@ -150,7 +151,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [InlineData("88")]
     public async Task Selection_membership_is_a_set_operation(string version)
     {
-        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl, protocol: protocol);
         var selection = session.Store.AddSelection("Relay test");
         var person = session.Store.Read(s => s.Persons.Values.First());
         var personRef = new CrmPersonRef(person.PersonId, person.CompanyId);
@@ -167,7 +168,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [Fact]
     public async Task Membership_of_a_missing_or_dynamic_selection_fails_permanently()
     {
-        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl, protocol: protocol);
         var dynamic = session.Store.AddSelection("Dynamic one", "Dynamic");
         var person = new CrmPersonRef(session.Store.Read(s => s.Persons.Keys.First()), null);
 
@@ -182,7 +183,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [InlineData("88")]
     public async Task Project_membership_is_a_set_operation(string version)
     {
-        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl, protocol: protocol);
         var project = session.Store.AddProject("Relay project");
         var person = session.Store.Read(s => s.Persons.Values.First());
         var personRef = new CrmPersonRef(person.PersonId, person.CompanyId);
@@ -200,7 +201,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [Fact]
     public async Task Membership_of_a_missing_project_fails_permanently()
     {
-        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl, protocol: protocol);
         var person = new CrmPersonRef(session.Store.Read(s => s.Persons.Keys.First()), null);
         var error = await Should.ThrowAsync<CrmException>(() => session.Crm.SetProjectMembershipAsync(session.Connection, 999999, person, true));
         (error.Kind, error.ErrorType).ShouldBe((CrmErrorKind.Permanent, "ProjectNotFound"));
@@ -211,7 +212,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [InlineData("88")]
     public async Task An_interest_is_selected_and_deselected_without_touching_the_others(string version)
     {
-        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl, protocol: protocol);
         var person = session.Store.AddPerson("Ann", "Berg", "ann@example.com");
         session.Store.Write(_ => person.InterestIds.Add(1));
 
@@ -228,7 +229,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [Fact]
     public async Task An_unknown_interest_or_person_fails_permanently()
     {
-        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl, protocol: protocol);
         var personId = session.Store.Read(s => s.Persons.Keys.First());
         (await Should.ThrowAsync<CrmException>(() => session.Crm.SetPersonInterestAsync(session.Connection, personId, 99, true))).ErrorType.ShouldBe("InterestNotFound");
         (await Should.ThrowAsync<CrmException>(() => session.Crm.SetPersonInterestAsync(session.Connection, 999999, 1, true))).ErrorType.ShouldBe("PersonNotFound");
@@ -237,7 +238,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [Fact]
     public async Task Paging_a_ten_thousand_member_selection_returns_every_member_once()
     {
-        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl, protocol: protocol);
         var selection = session.Store.AddSelection("Big import");
         var persons = Enumerable.Range(0, 10_000).Select(i => session.Store.AddPerson("P", $"N{i}", $"p{i}@big.example")).ToList();
         session.Store.AddSelectionMembers(selection.SelectionId, persons);
@@ -261,7 +262,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [Fact]
     public async Task Project_members_page_with_person_and_company()
     {
-        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl, protocol: protocol);
         var projectId = session.Store.Read(s => s.Projects.Values.First(p => p.Members.Count > 0).ProjectId);
         var expected = session.Store.Read(s => s.Projects[projectId].Members.Select(m => m.PersonId).ToList());
 
@@ -279,7 +280,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [InlineData("88")]
     public async Task The_admin_pick_lists_come_from_NetServer(string version)
     {
-        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(version, withWsdl: withWsdl, protocol: protocol);
         var c = session.Connection;
 
         (await session.Crm.GetAssociatesAsync(c)).Select(a => a.Id).ShouldBe([101, 102, 103, 104, 105]);
@@ -296,7 +297,7 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [Fact]
     public async Task A_user_ticket_resolves_to_its_associate_groups_and_context()
     {
-        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(withWsdl: withWsdl, protocol: protocol);
 
         var user = (await session.Crm.ResolveUserTicketAsync(session.Connection, DemoSeed.Ticket)).ShouldNotBeNull();
 
@@ -310,18 +311,21 @@ public abstract class NetServerCrmTests(bool withWsdl)
     [Fact]
     public async Task An_onsite_base_url_with_an_application_path_works_like_an_Online_one()
     {
-        await using var session = await EmulatorSession.StartAsync(pathPrefix: "/SuperOffice", withWsdl: withWsdl);
+        await using var session = await EmulatorSession.StartAsync(pathPrefix: "/SuperOffice", withWsdl: withWsdl, protocol: protocol);
         (await session.Crm.FindPersonsByEmailAsync(session.Connection, DemoSeed.SharedEmails[0])).Count.ShouldBe(2);
-        session.Emulator.Requests.Snapshot().ShouldAllBe(r => r.Path.StartsWith("/SuperOffice/Remote/Services75/", StringComparison.Ordinal));
+        var under = protocol == CrmProtocol.Soap ? "/SuperOffice/Remote/Services75/" : "/SuperOffice/api/v1/";
+        session.Emulator.Requests.Snapshot().ShouldAllBe(r => r.Path.StartsWith(under, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_connection_with_a_bad_url_or_version_fails_permanently_without_calling()
     {
-        using var crm = new NetServerCrm();
-        var badUrl = await Should.ThrowAsync<CrmException>(() => crm.GetPersonAsync(new CrmConnection("t", "not a url", "75", "u", "p"), 1));
+        using var soap = new NetServerCrm();
+        using var rest = new NetServerRestCrm(Microsoft.Extensions.Options.Options.Create(new NetServerOptions()));
+        var crm = new NetServerProtocols(soap, rest);
+        var badUrl = await Should.ThrowAsync<CrmException>(() => crm.GetPersonAsync(new CrmConnection("t", "not a url", "75", "u", "p") { Protocol = protocol }, 1));
         (badUrl.Kind, badUrl.ErrorType).ShouldBe((CrmErrorKind.Permanent, "InvalidConfiguration"));
-        var badVersion = await Should.ThrowAsync<CrmException>(() => crm.GetPersonAsync(new CrmConnection("t", "https://crm.example/app", "v8", "u", "p"), 1));
+        var badVersion = await Should.ThrowAsync<CrmException>(() => crm.GetPersonAsync(new CrmConnection("t", "https://crm.example/app", "v8", "u", "p") { Protocol = protocol }, 1));
         badVersion.ErrorType.ShouldBe("InvalidConfiguration");
     }
 }
@@ -331,3 +335,6 @@ public sealed class NetServerCrmWithWsdlTests() : NetServerCrmTests(withWsdl: tr
 
 /// <summary>The adapter against the emulator without them, as from a bare clone: answers from its own writer.</summary>
 public sealed class NetServerCrmWithoutWsdlTests() : NetServerCrmTests(withWsdl: false);
+
+/// <summary>The REST adapter against the emulator's REST agents: the same operations, as JSON over <c>/api/v1/Agents</c>.</summary>
+public sealed class NetServerRestCrmTests() : NetServerCrmTests(withWsdl: false, CrmProtocol.Rest);

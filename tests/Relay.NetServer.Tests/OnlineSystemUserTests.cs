@@ -214,10 +214,11 @@ public sealed class OnlineSystemUserTests
         public const string Environment = "emu";
         public static readonly TimeSpan NotRunningRetryAfter = TimeSpan.FromSeconds(7);
 
-        private OnlineSession(RunningEmulator emulator, NetServerCrm crm, OnlineTenantLocator locator, SystemUserSignIn signIn, CrmConnection connection)
+        private OnlineSession(RunningEmulator emulator, NetServerCrm crm, Crm.NetServer.Rest.NetServerRestCrm rest, OnlineTenantLocator locator, SystemUserSignIn signIn, CrmConnection connection)
         {
             Emulator = emulator;
             Crm = crm;
+            Rest = rest;
             Locator = locator;
             SignIn = signIn;
             Connection = connection;
@@ -228,6 +229,12 @@ public sealed class OnlineSystemUserTests
         public EmulatorStore Store => Emulator.Store;
 
         public NetServerCrm Crm { get; }
+
+        /// <summary>The REST adapter, with the same locator and sign-in; call it with <see cref="RestConnection"/>.</summary>
+        public Crm.NetServer.Rest.NetServerRestCrm Rest { get; }
+
+        /// <summary>The tenant on NetServer's REST web API.</summary>
+        public CrmConnection RestConnection => Connection with { Protocol = CrmProtocol.Rest };
 
         public OnlineTenantLocator Locator { get; }
 
@@ -256,11 +263,12 @@ public sealed class OnlineSystemUserTests
             var locator = new OnlineTenantLocator(online, addresses);
             var signIn = new SystemUserSignIn(online, CrmSecrets.WithoutKeyRing, addresses);
             var crm = new NetServerCrm(Options.Create(new NetServerOptions()), addresses: addresses, online: online, locator: locator, systemUser: signIn);
+            var rest = new Crm.NetServer.Rest.NetServerRestCrm(Options.Create(new NetServerOptions()), addresses: addresses, online: online, locator: locator, systemUser: signIn);
             var connection = new CrmConnection("online-" + Guid.NewGuid().ToString("N")[..8], string.Empty, "88")
             {
                 Online = new OnlineConnection(emulator.Store.ContextIdentifier, Environment, systemToken),
             };
-            return new OnlineSession(emulator, crm, locator, signIn, connection);
+            return new OnlineSession(emulator, crm, rest, locator, signIn, connection);
         }
 
         /// <summary>The tickets the system user (associate 105) was given, one per sign-in.</summary>
@@ -269,6 +277,7 @@ public sealed class OnlineSystemUserTests
         public async ValueTask DisposeAsync()
         {
             Crm.Dispose();
+            Rest.Dispose();
             Locator.Dispose();
             SignIn.Dispose();
             await Emulator.DisposeAsync();

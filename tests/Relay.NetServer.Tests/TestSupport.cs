@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Relay.Crm;
 using Relay.Crm.NetServer;
+using Relay.Crm.NetServer.Rest;
 using Relay.NetServerEmulator;
 using Relay.NetServerEmulator.Data;
 using Relay.NetServerEmulator.Soap;
@@ -11,10 +12,15 @@ namespace Relay.NetServer.Tests;
 /// <summary>An emulator on its own port with its own data, and a client pointed at it.</summary>
 internal sealed class EmulatorSession : IAsyncDisposable
 {
-    private EmulatorSession(RunningEmulator emulator, NetServerCrm crm, CrmConnection connection)
+    private readonly NetServerCrm _soap;
+    private readonly NetServerRestCrm _rest;
+
+    private EmulatorSession(RunningEmulator emulator, NetServerCrm soap, NetServerRestCrm rest, CrmConnection connection)
     {
         Emulator = emulator;
-        Crm = crm;
+        _soap = soap;
+        _rest = rest;
+        Crm = new NetServerProtocols(soap, rest);
         Connection = connection;
     }
 
@@ -26,7 +32,11 @@ internal sealed class EmulatorSession : IAsyncDisposable
 
     public RunningEmulator Emulator { get; }
 
-    public NetServerCrm Crm { get; }
+    /// <summary>The NetServer port as Relay registers it: SOAP or REST, as the connection's protocol says.</summary>
+    public NetServerProtocols Crm { get; }
+
+    /// <summary>The SOAP adapter alone.</summary>
+    public NetServerCrm Soap => _soap;
 
     public CrmConnection Connection { get; }
 
@@ -45,7 +55,8 @@ internal sealed class EmulatorSession : IAsyncDisposable
         string pathPrefix = "/Cust12345",
         string password = DemoSeed.Password,
         bool withWsdl = true,
-        long? maxResponseBytes = null)
+        long? maxResponseBytes = null,
+        CrmProtocol protocol = CrmProtocol.Soap)
     {
         var emulator = await EmulatorHost.StartAsync(
             configure: (store, options) =>
@@ -56,7 +67,8 @@ internal sealed class EmulatorSession : IAsyncDisposable
             time: time);
         var options = new NetServerOptions { CallTimeout = callTimeout ?? TimeSpan.FromSeconds(20) };
         options.MaxReceivedMessageSize = maxResponseBytes ?? options.MaxReceivedMessageSize;
-        var crm = new NetServerCrm(Options.Create(options), addresses: EmulatorAddresses);
+        var soap = new NetServerCrm(Options.Create(options), addresses: EmulatorAddresses);
+        var rest = new NetServerRestCrm(Options.Create(options), addresses: EmulatorAddresses);
         var connection = new CrmConnection(
             "tenant-" + Guid.NewGuid().ToString("N")[..8],
             emulator.BaseUrl + pathPrefix.TrimStart('/'),
@@ -64,8 +76,11 @@ internal sealed class EmulatorSession : IAsyncDisposable
             DemoSeed.UserName,
             password,
             "relay-app-token",
-            lookup);
-        return new EmulatorSession(emulator, crm, connection);
+            lookup)
+        {
+            Protocol = protocol,
+        };
+        return new EmulatorSession(emulator, soap, rest, connection);
     }
 
     /// <summary>Calls the emulator saw for an operation.</summary>
@@ -73,7 +88,8 @@ internal sealed class EmulatorSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Crm.Dispose();
+        _soap.Dispose();
+        _rest.Dispose();
         await Emulator.DisposeAsync();
     }
 }

@@ -65,7 +65,7 @@ public sealed class ConsentLogGrain([PersistentState("consent-log", RelayStorage
         {
             // Only Services88 tenants have consents in SuperOffice to reconcile with.
             var config = await GrainFactory.GetGrain<ITenantGrain>(this.GetPrimaryKeyString()).GetConfigAsync();
-            if (config is not null && config.Connection.ServicesVersion != "75")
+            if (config is not null && config.Connection.HasConsentOperations)
             {
                 await GrainFactory.GetGrain<IConsentReconcilerGrain>(this.GetPrimaryKeyString()).EnsureScheduledAsync();
             }

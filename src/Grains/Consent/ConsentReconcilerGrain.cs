@@ -78,7 +78,7 @@ public sealed partial class ConsentReconcilerGrain(
         var now = time.GetUtcNow();
         var config = await GrainFactory.GetGrain<ITenantGrain>(TenantId).GetConfigAsync();
         string? skipped = config is null ? "The tenant no longer exists."
-            : config.Connection.ServicesVersion == "75" ? "Services75 has no consent operations; SuperOffice reads Relay's consent API instead."
+            : !config.Connection.HasConsentOperations ? "Services75 has no consent operations; SuperOffice reads Relay's consent API instead."
             : null;
         if (skipped is not null)
         {

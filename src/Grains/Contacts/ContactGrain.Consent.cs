@@ -50,7 +50,7 @@ public sealed partial class ContactGrain
         }
 
         var record = new ConsentRecord(change.Purpose, change.LegalBasis, change.Granted, change.Source, change.Comment, trigger.OccurredAt, ConsentOrigin.Relay, time.GetUtcNow());
-        ApplyConsent(record, pushToCrm: config.Connection.ServicesVersion != "75");
+        ApplyConsent(record, pushToCrm: config.Connection.HasConsentOperations);
     }
 
     private bool ApplyConsent(ConsentRecord record, bool pushToCrm)

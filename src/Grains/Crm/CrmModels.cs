@@ -25,11 +25,21 @@ public sealed record CrmConnection(
     [Id(8)]
     public OnlineConnection? Online { get; init; }
 
+    /// <summary>Which of NetServer's web services Relay speaks to this tenant: SOAP (the default) or the REST web API.</summary>
+    [Id(9)]
+    public CrmProtocol Protocol { get; init; }
+
+    /// <summary>
+    /// Whether NetServer has consent operations for this tenant: from Services88 over SOAP, always over REST, whose web API
+    /// offers the server's newest agents.
+    /// </summary>
+    public bool HasConsentOperations => Protocol == CrmProtocol.Rest || ServicesVersion != "75";
+
     /// <summary>The same connection, calling as the user whose ticket this is.</summary>
     public CrmConnection AsUser(string userTicket) => this with { UserTicket = userTicket };
 
     /// <summary>Never print the password or a ticket.</summary>
-    public override string ToString() => $"{TenantId} @ {BaseUrl} (Services{ServicesVersion})";
+    public override string ToString() => Protocol == CrmProtocol.Rest ? $"{TenantId} @ {BaseUrl} (REST)" : $"{TenantId} @ {BaseUrl} (Services{ServicesVersion})";
 }
 
 /// <summary>How Relay reaches an Online tenant: context identifier, environment, and the protected system-user token.</summary>
@@ -41,6 +51,16 @@ public sealed record OnlineConnection(
 {
     /// <summary>Never print the token.</summary>
     public override string ToString() => $"{ContextIdentifier} ({Environment})";
+}
+
+/// <summary>Which of NetServer's web services the adapter speaks.</summary>
+public enum CrmProtocol
+{
+    /// <summary>The SOAP agents, <c>/Remote/Services{75|88}/{Agent}.svc</c>.</summary>
+    Soap = 0,
+
+    /// <summary>The REST web API's agents, <c>/api/v1/Agents/{Agent}/{Operation}</c> with JSON bodies.</summary>
+    Rest = 1,
 }
 
 /// <summary>Which NetServer call finds persons by e-mail.</summary>

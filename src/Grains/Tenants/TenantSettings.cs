@@ -77,13 +77,15 @@ public sealed record TenantCrmSettings(
     [property: Id(3)] string? Password = null,
     [property: Id(4)] string? ApplicationToken = null,
     [property: Id(5)] EmailLookup EmailLookup = EmailLookup.FindAddress,
-    [property: Id(6)] TenantOnlineSettings? Online = null)
+    [property: Id(6)] TenantOnlineSettings? Online = null,
+    [property: Id(7)] CrmProtocol Protocol = CrmProtocol.Soap)
 {
     /// <summary>The connection the CRM port takes.</summary>
     public CrmConnection ToConnection(string tenantId) =>
         new(tenantId, BaseUrl ?? string.Empty, ServicesVersion, UserName, Password, ApplicationToken, EmailLookup)
         {
             Online = Online is { } online ? new OnlineConnection(online.ContextIdentifier, online.Environment, online.SystemUserToken) : null,
+            Protocol = Protocol,
         };
 }
 
@@ -156,6 +158,11 @@ public static partial class TenantRules
             if (!Enum.IsDefined(settings.Crm.EmailLookup))
             {
                 errors.Add("crm.emailLookup: must be 'findAddress' or 'archivePerson'");
+            }
+
+            if (!Enum.IsDefined(settings.Crm.Protocol))
+            {
+                errors.Add("crm.protocol: must be 'soap' or 'rest'");
             }
         }
 

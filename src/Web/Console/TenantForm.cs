@@ -37,6 +37,9 @@ public sealed class TenantForm
 
     public EmailLookup EmailLookup { get; set; } = EmailLookup.FindAddress;
 
+    /// <summary>SOAP or the REST web API.</summary>
+    public CrmProtocol Protocol { get; set; } = CrmProtocol.Soap;
+
     public string? ContextIdentifier { get; set; }
 
     public string Environment { get; set; } = "online";
@@ -80,6 +83,7 @@ public sealed class TenantForm
         ServicesVersion = settings.Crm.ServicesVersion,
         UserName = settings.Crm.UserName,
         EmailLookup = settings.Crm.EmailLookup,
+        Protocol = settings.Crm.Protocol,
         ContextIdentifier = settings.Crm.Online?.ContextIdentifier,
         Environment = settings.Crm.Online?.Environment ?? "online",
         DefaultOwnerAssociateId = settings.DefaultOwnerAssociateId,
@@ -106,7 +110,8 @@ public sealed class TenantForm
             online ? null : Secret(Password, RemovePassword),
             Secret(ApplicationToken, RemoveApplicationToken),
             EmailLookup,
-            online ? new TenantOnlineSettings(ContextIdentifier?.Trim() ?? "", Environment.Trim(), Secret(SystemUserToken, RemoveSystemUserToken)) : null);
+            online ? new TenantOnlineSettings(ContextIdentifier?.Trim() ?? "", Environment.Trim(), Secret(SystemUserToken, RemoveSystemUserToken)) : null,
+            Protocol);
         return new TenantSettings(
             Blank(DisplayName), crm, DefaultOwnerAssociateId, CreateCompanyOnApprove, LeadExpiryDays, LeadExpiryWarningDays, panels, LookUpNewContacts, CrmCallsPerSecond, MaxWaitingLeadActions,
             LeadReport, RetentionMonths: RetentionMonths, Webhook: Blank(WebhookUrl) is { } webhook ? new WebhookSettings(webhook, WebhookEnabled) : null);

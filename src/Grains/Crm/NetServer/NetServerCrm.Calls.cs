@@ -6,8 +6,6 @@ namespace Relay.Crm.NetServer;
 /// <summary>What every part of the NetServer adapter calls through: one NetServer call with the tenant's ticket, archive and find queries.</summary>
 public sealed partial class NetServerCrm
 {
-    private static int? NullIfZero(int value) => value == 0 ? null : value;
-
     /// <summary>The first page of <c>Find.FindFromRestrictionsColumns</c> for one restriction and one column.</summary>
     private Task<XElement> FindAsync(
         CrmConnection connection, string provider, (string Column, string Operator, string Value) restriction, string column, int pageSize, string? notFound, CancellationToken cancellationToken) =>
@@ -56,7 +54,7 @@ public sealed partial class NetServerCrm
             write: false,
             provider + "NotFound",
             cancellationToken).ConfigureAwait(false);
-        return [.. body.Child("Response").Children("ArchiveListItem").Select(ArchiveRow.From)];
+        return [.. body.Child("Response").Children("ArchiveListItem").Select(RowOf)];
     }
 
     /// <summary>
@@ -108,17 +106,10 @@ public sealed partial class NetServerCrm
         return reply.Failed ? throw NetServerErrors.FromExceptionInfo(reply, agent, operation, notFound) : reply.Body;
     }
 
-    /// <summary>An archive row: its primary key and decoded column values.</summary>
-    private sealed record ArchiveRow(int PrimaryKey, IReadOnlyDictionary<string, string?> Columns)
-    {
-        public static ArchiveRow From(XElement item) => new(
-            item.Number("PrimaryKey"),
-            item.Child("ColumnData").Children("ColumnDataKeyValuePair")
-                .GroupBy(p => p.Text("Key") ?? string.Empty, StringComparer.OrdinalIgnoreCase)
-                .ToDictionary(g => g.Key, g => Decode(g.First().Child("Value").Text("DisplayValue")), StringComparer.OrdinalIgnoreCase));
-
-        public string? Get(string column) => Columns.GetValueOrDefault(column);
-
-        public int Int(string column) => int.TryParse(Get(column), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0;
-    }
+    /// <summary>An archive row of SOAP's <c>ColumnDataDictionary</c>: key-value pairs whose display values are decoded.</summary>
+    private static ArchiveRow RowOf(XElement item) => new(
+        item.Number("PrimaryKey"),
+        item.Child("ColumnData").Children("ColumnDataKeyValuePair")
+            .GroupBy(p => p.Text("Key") ?? string.Empty, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => Decode(g.First().Child("Value").Text("DisplayValue")), StringComparer.OrdinalIgnoreCase));
 }

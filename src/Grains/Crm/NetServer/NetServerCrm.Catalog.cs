@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using static Relay.Crm.NetServer.NetServerQueries;
 using static Relay.Crm.NetServer.NetServerXml;
 
 namespace Relay.Crm.NetServer;
@@ -8,20 +9,8 @@ public sealed partial class NetServerCrm : ICrmCatalog
 {
     public async Task<IReadOnlyList<CrmPersonMatch>> SearchPersonsAsync(CrmConnection connection, string text, int max, CancellationToken cancellationToken = default)
     {
-        var term = text.Trim();
-        if (term.Length < 3)
-        {
-            throw new CrmException(CrmErrorKind.Permanent, "SearchTooShort", "Type at least 3 characters to search SuperOffice.");
-        }
-
-        var column = term.Contains('@', StringComparison.Ordinal) ? "email/emailAddress" : "fullName";
-        var rows = await ArchiveAsync(
-            connection, "Person", ["personId", "fullName", "contactId", "contactName", "email/emailAddress"],
-            [(column, "contains", term)], page: 0, pageSize: Math.Clamp(max, 1, 100), cancellationToken).ConfigureAwait(false);
-        return [.. rows
-            .Select(r => new CrmPersonMatch(r.Int("personId"), r.Get("fullName"), NullIfZero(r.Int("contactId")), r.Get("contactName"), r.Get("email/emailAddress") ?? ""))
-            .Where(m => m.PersonId > 0)
-            .DistinctBy(m => m.PersonId)];
+        var rows = await ArchiveAsync(connection, "Person", PersonColumns, [PersonSearch(text)], page: 0, pageSize: Math.Clamp(max, 1, 100), cancellationToken).ConfigureAwait(false);
+        return Persons(rows, "");
     }
 
     public Task<CrmPage<CrmMember>> GetSelectionMembersAsync(CrmConnection connection, int selectionId, int page, int pageSize, CancellationToken cancellationToken = default) =>
@@ -120,16 +109,10 @@ public sealed partial class NetServerCrm : ICrmCatalog
 
     private async Task<CrmPage<CrmMember>> MembersAsync(CrmConnection connection, string provider, string keyColumn, int id, int page, int pageSize, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(page);
-        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 1000);
+        CheckPage(page, pageSize);
         var rows = await ArchiveAsync(
             connection, provider, MemberColumns, [(keyColumn, "equals", Format(id))], page, pageSize, cancellationToken).ConfigureAwait(false);
-        var members = rows.Select(r => new CrmMember(
-                r.Int("personId"), NullIfZero(r.Int("contactId")), r.Get("firstName"), r.Get("lastName"), NullIfEmpty(r.Get("email/emailAddress")), NullIfEmpty(r.Get("contactName")),
-                NullIfEmpty(r.Get("personDirectPhone/formattedNumber")), NullIfEmpty(r.Get("personMobilePhone/formattedNumber")), NullIfEmpty(r.Get("title")),
-                NullIfEmpty(r.Get("contactCountry")), NullIfEmpty(r.Get("contactCategory")), NullIfEmpty(r.Get("contactBusiness"))))
-            .ToList();
+        var members = Members(rows);
         var total = page == 0 ? await CountAsync(connection, provider, keyColumn, id, cancellationToken).ConfigureAwait(false) : (int?)null;
         return new CrmPage<CrmMember>(members, page, pageSize, rows.Count == pageSize, total);
     }
@@ -141,30 +124,8 @@ public sealed partial class NetServerCrm : ICrmCatalog
         return body.Child("Response").Number("RowCount");
     }
 
-    /// <summary>The archive columns of a selection or project member that an import maps.</summary>
-    private static readonly string[] MemberColumns =
-    [
-        "personId", "contactId", "firstName", "lastName", "email/emailAddress", "contactName",
-        "personDirectPhone/formattedNumber", "personMobilePhone/formattedNumber", "title", "contactCountry", "contactCategory", "contactBusiness",
-    ];
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    private async Task<IReadOnlyList<CrmListItem>> ArchiveListAsync(CrmConnection connection, string provider, string idColumn, string nameColumn, string? kindColumn, CancellationToken cancellationToken)
-    {
-        const int PageSize = 500;
-        var items = new List<CrmListItem>();
-        string[] columns = kindColumn is null ? [idColumn, nameColumn] : [idColumn, nameColumn, kindColumn];
-        for (var page = 0; ; page++)
-        {
-            var rows = await ArchiveAsync(connection, provider, columns, [(idColumn, "greater", "0")], page, PageSize, cancellationToken).ConfigureAwait(false);
-            items.AddRange(rows.Select(r => new CrmListItem(r.Int(idColumn), r.Get(nameColumn) ?? string.Empty, kindColumn is null ? null : r.Get(kindColumn))));
-            if (rows.Count < PageSize)
-            {
-                return items;
-            }
-        }
-    }
+    private Task<IReadOnlyList<CrmListItem>> ArchiveListAsync(CrmConnection connection, string provider, string idColumn, string nameColumn, string? kindColumn, CancellationToken cancellationToken) =>
+        AllRowsAsync((columns, restriction, page, pageSize) => ArchiveAsync(connection, provider, columns, [restriction], page, pageSize, cancellationToken), idColumn, nameColumn, kindColumn);
 
     private async Task<IReadOnlyList<CrmListItem>> MdoListAsync(CrmConnection connection, string list, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using static Relay.Crm.NetServer.NetServerQueries;
 using static Relay.Crm.NetServer.NetServerXml;
 
 namespace Relay.Crm.NetServer;
@@ -59,9 +60,4 @@ public sealed partial class NetServerCrm : ICrmConsents
         }
     }
 
-    /// <summary>NetServer writes dates without an offset; they are UTC.</summary>
-    private static DateTimeOffset UtcDate(string? value) =>
-        DateTime.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var d)
-            ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc))
-            : DateTimeOffset.MinValue;
 }

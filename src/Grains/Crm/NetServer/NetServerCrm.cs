@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Xml.Linq;
 using Microsoft.Extensions.Options;
 using Relay.Crm.Online;
+using static Relay.Crm.NetServer.NetServerQueries;
 using static Relay.Crm.NetServer.NetServerXml;
 
 namespace Relay.Crm.NetServer;
@@ -26,7 +26,7 @@ public sealed partial class NetServerCrm : ICrm, IDisposable
     private readonly NetServerSessions _sessions;
     private readonly OnlineCalls _online;
     private readonly List<IDisposable> _owned = [];
-    private readonly ConcurrentDictionary<(string Tenant, string List), (DateTimeOffset At, IReadOnlyList<CrmListItem> Items)> _lists = new();
+    private readonly NetServerListCache _lists;
 
     /// <summary>
     /// Creates the adapter with its options, the gate every request waits at (the tenant's rate limit), the key ring that
@@ -43,6 +43,7 @@ public sealed partial class NetServerCrm : ICrm, IDisposable
         SystemUserSignIn? systemUser = null)
     {
         _options = options.Value;
+        _lists = new NetServerListCache(_options);
         secrets ??= CrmSecrets.WithoutKeyRing;
         addresses ??= new CrmAddressPolicy();
         online ??= Options.Create(new OnlineOptions());
@@ -62,13 +63,7 @@ public sealed partial class NetServerCrm : ICrm, IDisposable
         var address = email.Trim();
         if (connection.EmailLookup == EmailLookup.ArchivePerson)
         {
-            var rows = await ArchiveAsync(
-                connection, "Person", ["personId", "fullName", "contactId", "contactName", "email/emailAddress"],
-                [("email/emailAddress", "is", address)], page: 0, pageSize: 100, cancellationToken).ConfigureAwait(false);
-            return [.. rows
-                .Select(r => new CrmPersonMatch(r.Int("personId"), r.Get("fullName"), NullIfZero(r.Int("contactId")), r.Get("contactName"), r.Get("email/emailAddress") ?? address))
-                .Where(m => m.PersonId > 0)
-                .DistinctBy(m => m.PersonId)];
+            return Persons(await ArchiveAsync(connection, "Person", PersonColumns, [ByEmail(address)], page: 0, pageSize: 100, cancellationToken).ConfigureAwait(false), address);
         }
 
         var body = await CallAsync(connection, "EMail", "FindAddress", ns => [new XElement(ns + "Address", address)], write: false, null, cancellationToken).ConfigureAwait(false);
@@ -205,7 +200,7 @@ public sealed partial class NetServerCrm : ICrm, IDisposable
 
     public async Task<CrmCreatedObject?> FindCreatedObjectAsync(CrmConnection connection, CrmObjectKind kind, string reference, CancellationToken cancellationToken = default)
     {
-        var (provider, column, key) = kind == CrmObjectKind.Sale ? ("Sale", "saleText", "saleId") : ("Appointment", "text", "appointmentId");
+        var (provider, column, key) = CreatedObjects(kind);
         var body = await FindAsync(connection, provider, (column, "contains", ReferenceMarker(reference)), key, 10, null, cancellationToken).ConfigureAwait(false);
         var ids = body.Child("Response").Child("ArchiveRows").Children("ArchiveListItem").Select(r => r.Number("PrimaryKey")).Where(id => id > 0).Order().ToList();
         return ids.Count == 0 ? null : new CrmCreatedObject(kind, ids[0]);

@@ -1,6 +1,6 @@
 namespace Relay.Crm.NetServer;
 
-/// <summary>How the NetServer SOAP adapter talks to SuperOffice.</summary>
+/// <summary>How the NetServer adapters (SOAP and REST) talk to SuperOffice.</summary>
 public sealed class NetServerOptions
 {
     /// <summary>Configuration section, e.g. <c>NetServer:CallTimeout</c>.</summary>
@@ -23,6 +23,12 @@ public sealed class NetServerOptions
 
     /// <summary>Sent in the <c>TimeZone</c> header alongside <see cref="TimeZoneLocationCode"/>.</summary>
     public int TimeZoneId { get; set; }
+
+    /// <summary>
+    /// Sent by the REST adapter as <c>SO-Language</c>: without a language the REST web API answers list names in every
+    /// language at once (<c>NO:"…";US:"…"</c>), and Relay matches countries, categories and businesses by name.
+    /// </summary>
+    public string RestLanguage { get; set; } = "en";
 
     /// <summary>How long lists used to create companies (countries, categories, businesses) are cached per tenant.</summary>
     public TimeSpan ListCacheDuration { get; set; } = TimeSpan.FromMinutes(10);

@@ -13,12 +13,16 @@ namespace Relay.Crm.NetServer;
 internal sealed class NetServerSessions
 {
     private readonly ConcurrentDictionary<SessionKey, Session> _sessions = new();
-    private readonly NetServerTransport _transport;
+    private readonly NetServerTransport? _transport;
     private readonly CrmSecrets _secrets;
     private readonly SystemUserSignIn? _systemUser;
     private readonly TimeProvider _time;
 
-    public NetServerSessions(NetServerTransport transport, CrmSecrets secrets, SystemUserSignIn? systemUser = null, TimeProvider? time = null)
+    /// <summary>
+    /// Creates the sessions; without a SOAP <paramref name="transport"/> (the REST adapter) only Online tenants' system
+    /// users sign in here, since an onsite REST call carries its user's credentials itself.
+    /// </summary>
+    public NetServerSessions(NetServerTransport? transport, CrmSecrets secrets, SystemUserSignIn? systemUser = null, TimeProvider? time = null)
     {
         _transport = transport;
         _secrets = secrets;
@@ -27,7 +31,7 @@ internal sealed class NetServerSessions
     }
 
     /// <summary>The tenant's current ticket, logging in when there is none or it is known to have expired.</summary>
-    public async Task<string> GetTicketAsync(CrmConnection connection, NetServerEndpoint endpoint, CancellationToken cancellationToken)
+    public async Task<string> GetTicketAsync(CrmConnection connection, NetServerEndpoint? endpoint, CancellationToken cancellationToken)
     {
         var session = _sessions.GetOrAdd(SessionKey.Of(connection), _ => new Session());
         return session.Ticket is { } ticket && !(session.ExpiresAt <= _time.GetUtcNow())
@@ -36,7 +40,7 @@ internal sealed class NetServerSessions
     }
 
     /// <summary>Logs in again unless another caller already replaced <paramref name="rejectedTicket"/>.</summary>
-    public async Task<string> RenewAsync(CrmConnection connection, NetServerEndpoint endpoint, string? rejectedTicket, CancellationToken cancellationToken)
+    public async Task<string> RenewAsync(CrmConnection connection, NetServerEndpoint? endpoint, string? rejectedTicket, CancellationToken cancellationToken)
     {
         var session = _sessions.GetOrAdd(SessionKey.Of(connection), _ => new Session());
         await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -57,7 +61,7 @@ internal sealed class NetServerSessions
                 return session.Ticket;
             }
 
-            var login = await LoginAsync(connection, endpoint, connection.ApplicationToken, connection.UserName, connection.Password, cancellationToken).ConfigureAwait(false);
+            var login = await LoginAsync(connection, endpoint ?? throw new InvalidOperationException("An onsite login needs the NetServer endpoint."), connection.ApplicationToken, connection.UserName, connection.Password, cancellationToken).ConfigureAwait(false);
             session.Ticket = login.Ticket ?? throw new CrmException(
                 CrmErrorKind.Permanent,
                 "AuthenticationFailed",
@@ -85,7 +89,8 @@ internal sealed class NetServerSessions
         // The stored password is protected; it is revealed only for the login request.
         var ns = endpoint.Namespace;
         var body = new XElement(ns + "AuthenticateUsernamePassword", new XElement(ns + "UserName", userName), new XElement(ns + "Password", _secrets.Reveal(password, connection.TenantId, "password") ?? string.Empty));
-        var reply = await _transport.CallAsync(endpoint, "SoPrincipal", "AuthenticateUsernamePassword", body, applicationToken, null, isWrite: false, cancellationToken)
+        var transport = _transport ?? throw new InvalidOperationException("These sessions have no SOAP transport to log in with.");
+        var reply = await transport.CallAsync(endpoint, "SoPrincipal", "AuthenticateUsernamePassword", body, applicationToken, null, isWrite: false, cancellationToken)
             .ConfigureAwait(false);
         if (reply.Failed)
         {

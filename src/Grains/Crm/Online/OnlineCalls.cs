@@ -17,7 +17,11 @@ internal sealed class OnlineCalls(OnlineTenantLocator locator, OnlineOptions opt
     public static readonly TimeSpan MovedRetryAfter = TimeSpan.FromSeconds(2);
 
     /// <summary>Runs <paramref name="call"/> with the tenant's endpoint and the application token.</summary>
-    public async Task<T> RunAsync<T>(CrmConnection connection, Func<NetServerEndpoint, string, Task<T>> call, CancellationToken cancellationToken)
+    public Task<T> RunAsync<T>(CrmConnection connection, Func<NetServerEndpoint, string, Task<T>> call, CancellationToken cancellationToken) =>
+        RunAtStateAsync(connection, (state, applicationToken) => call(NetServerEndpoint.From(connection, state.Endpoint), applicationToken), cancellationToken);
+
+    /// <summary>Runs <paramref name="call"/> with the tenant's current state (where its SOAP and REST services are) and the application token.</summary>
+    public async Task<T> RunAtStateAsync<T>(CrmConnection connection, Func<OnlineTenantState, string, Task<T>> call, CancellationToken cancellationToken)
     {
         var applicationToken = options.IsConfigured
             ? options.ClientSecret!
@@ -32,7 +36,7 @@ internal sealed class OnlineCalls(OnlineTenantLocator locator, OnlineOptions opt
 
             try
             {
-                return await call(NetServerEndpoint.From(connection, state.Endpoint), applicationToken).ConfigureAwait(false);
+                return await call(state, applicationToken).ConfigureAwait(false);
             }
             catch (CrmException e) when (e.ErrorType == OnlineErrors.TenantMoved)
             {

@@ -95,7 +95,10 @@ public sealed class OnlineTenantLocator : IDisposable
                 throw new CrmException(CrmErrorKind.Transient, "MalformedResponse", $"Tenant {tenantId}: the Online state of '{online.ContextIdentifier}' names no endpoint.");
             }
 
-            return new OnlineTenantState(online.ContextIdentifier, online.Environment, endpoint!.TrimEnd('/'), state, running, _time.GetUtcNow());
+            var api = Text(root, "Api") is { } root2 && Uri.TryCreate(root2, UriKind.Absolute, out var apiUri) && (apiUri.Scheme == Uri.UriSchemeHttps || apiUri.Scheme == Uri.UriSchemeHttp)
+                ? root2.TrimEnd('/')
+                : null;
+            return new OnlineTenantState(online.ContextIdentifier, online.Environment, endpoint!.TrimEnd('/'), state, running, _time.GetUtcNow(), api);
         }
         catch (JsonException e)
         {
