@@ -14,7 +14,7 @@ public sealed class InMemoryContactPipelineTests(InMemoryClusterFixture fixture)
     public async Task A_long_timeline_keeps_its_oldest_entries_in_chunks_and_pages_across_them_in_order()
     {
         const int count = 1234;
-        var tenant = await fixture.CreateTenantAsync();
+        var tenant = await CreateTenantAsync();
         var email = Build.Email();
         await fixture.SendAsync(tenant, [.. Enumerable.Range(0, count).Select(i => Build.Trigger(TriggerType.EmailOpened, "c1", email, id: $"evt-{i}"))]);
         await fixture.SettledAsync(tenant, "c1", timelineCount: count);
@@ -38,10 +38,19 @@ public sealed class InMemoryContactPipelineTests(InMemoryClusterFixture fixture)
 [Collection(EmulatorClusterCollection.Name)]
 public sealed class EmulatorContactPipelineTests(EmulatorClusterFixture fixture) : ContactPipelineTests(fixture);
 
-/// <summary>Triggers through contact streams to the CRM, whatever sits behind the port.</summary>
-public abstract class ContactPipelineTests(ClusterFixture fixture)
+/// <summary>The same, through the NetServer REST adapter to the emulator's REST agents.</summary>
+[Collection(EmulatorClusterCollection.Name)]
+public sealed class EmulatorRestContactPipelineTests(EmulatorClusterFixture fixture) : ContactPipelineTests(fixture, CrmProtocol.Rest);
+
+/// <summary>Triggers through contact streams to the CRM, whatever sits behind the port, and in whichever protocol the tenants speak to it.</summary>
+public abstract class ContactPipelineTests(ClusterFixture fixture, CrmProtocol protocol = CrmProtocol.Soap)
 {
     private ITestCrm Crm => fixture.Crm;
+
+    private protected Task<string> CreateTenantAsync(params Automation[] automations) => CreateTenantAsync(s => s, automations);
+
+    private protected Task<string> CreateTenantAsync(Func<TenantSettings, TenantSettings> change, params Automation[] automations) =>
+        fixture.CreateTenantAsync(protocol, change, automations);
 
     [Fact]
     public async Task Every_action_type_reaches_the_crm_with_the_right_data()
@@ -62,7 +71,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
         ]);
         var remove = new Automation("remove", "Remove everything", new AutomationMatch(TriggerType.EmailOpened),
             [new RemoveFromSelectionAction(selection), new RemoveFromProjectAction(project), new RemoveInterestAction(6)]);
-        var tenant = await fixture.CreateTenantAsync(add, remove);
+        var tenant = await CreateTenantAsync(add, remove);
         var form = Build.Trigger(TriggerType.FormSubmitted, "c1", email);
 
         await fixture.SendAsync(tenant, form);
@@ -105,7 +114,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
     {
         var email = Build.Email();
         var person = Crm.SeedPerson("Ann", "Berg", email);
-        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new AddInterestAction(5)));
+        var tenant = await CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new AddInterestAction(5)));
 
         await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailClicked, "c1", email));
         var view = await fixture.SettledAsync(tenant, "c1");
@@ -120,7 +129,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
     {
         var email = Build.Email();
         var person = Crm.SeedPerson("Ann", "Berg", email);
-        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new AddInterestAction(5)));
+        var tenant = await CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new AddInterestAction(5)));
         var contact = fixture.Contact(tenant, "c1").GetGrainId();
         fixture.Faults.FailCall(contact, nameof(ITenantGrain.GetConfigAsync), callNumber: 2); // the first is the trigger's, the second the drain's
 
@@ -140,7 +149,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
     {
         var email = Build.Email();
         Crm.SeedPerson("Ann", "Berg", email);
-        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new CreateTaskAction(null, "Call", 1, ActionOwner.Associate(102))));
+        var tenant = await CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new CreateTaskAction(null, "Call", 1, ActionOwner.Associate(102))));
         var contact = fixture.Contact(tenant, "c1").GetGrainId();
         fixture.Faults.FailCall(contact, nameof(ICrmObjectGrain.PutAsync), callNumber: 1);
 
@@ -158,7 +167,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
     [Fact]
     public async Task No_email_match_makes_a_new_lead_whose_actions_wait()
     {
-        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new CreateSaleAction("Interest", 1, null, 10, ActionOwner.CompanyAssociate)));
+        var tenant = await CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new CreateSaleAction("Interest", 1, null, 10, ActionOwner.CompanyAssociate)));
 
         await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailClicked, "c1", Build.Email()));
         var view = await fixture.SettledAsync(tenant, "c1");
@@ -176,7 +185,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
         var email = Build.Email();
         var first = Crm.SeedPerson("Lena", "Nord", email);
         var second = Crm.SeedPerson("Lars", "Nord", email);
-        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new AddInterestAction(5)));
+        var tenant = await CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new AddInterestAction(5)));
 
         await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailClicked, "c1", email));
         var view = await fixture.SettledAsync(tenant, "c1");
@@ -194,7 +203,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
     public async Task A_given_crm_person_id_is_used_without_an_email_lookup()
     {
         var person = Crm.SeedPerson("Per", "Berg", Build.Email());
-        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.SmsClicked, new AddInterestAction(7)));
+        var tenant = await CreateTenantAsync(Build.Automation(TriggerType.SmsClicked, new AddInterestAction(7)));
 
         await fixture.SendAsync(tenant, Build.Trigger(TriggerType.SmsClicked, "c1", email: null, crmPersonId: person));
         var view = await fixture.SettledAsync(tenant, "c1");
@@ -209,7 +218,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
     {
         var email = Build.Email();
         var person = Crm.SeedPerson("Ann", "Berg", email);
-        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new CreateSaleAction("Once", 1, null, 10, ActionOwner.Associate(102))));
+        var tenant = await CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new CreateSaleAction("Once", 1, null, 10, ActionOwner.Associate(102))));
         var trigger = Build.Trigger(TriggerType.EmailClicked, "c1", email);
         var marker = Build.Trigger(TriggerType.EmailOpened, "c1", email);
 
@@ -225,7 +234,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
     [Fact]
     public async Task A_thousand_triggers_for_one_contact_land_on_the_timeline_in_send_order()
     {
-        var tenant = await fixture.CreateTenantAsync();
+        var tenant = await CreateTenantAsync();
         var triggers = Enumerable.Range(0, 1000).Select(i => Build.Trigger(TriggerType.EmailOpened, "c1", "a@example.com", id: $"evt-{i:0000}", second: i)).ToArray();
 
         await fixture.SendAsync(tenant, triggers);
@@ -239,7 +248,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
     [Fact]
     public async Task A_thousand_contacts_with_a_trigger_each_are_all_processed()
     {
-        var tenant = await fixture.CreateTenantAsync();
+        var tenant = await CreateTenantAsync();
         var contacts = Enumerable.Range(0, 1000).Select(i => $"c{i}").ToArray();
 
         await Parallel.ForEachAsync(contacts, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (c, _) =>
@@ -258,7 +267,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
         var person = Crm.SeedPerson("Ann", "Berg", email);
         var project = Crm.SeedProject();
         var once = Build.Automation(TriggerType.EmailOpened, new CreateSaleAction("First open", 1, null, 10, ActionOwner.Associate(102)), new AddToProjectAction(project)) with { RunPolicy = RunPolicy.OncePerContact };
-        var tenant = await fixture.CreateTenantAsync(once);
+        var tenant = await CreateTenantAsync(once);
 
         await fixture.SendAsync(tenant, [.. Enumerable.Range(0, 3).Select(i => Build.Trigger(TriggerType.EmailOpened, "c1", email, second: i))]);
         var view = await fixture.SettledAsync(tenant, "c1", timelineCount: 3);
@@ -274,7 +283,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
     {
         var email = Build.Email();
         var person = Crm.SeedPerson("Ann", "Berg", email);
-        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailOpened, new AddToSelectionAction(987_654_321), new AddInterestAction(8)));
+        var tenant = await CreateTenantAsync(Build.Automation(TriggerType.EmailOpened, new AddToSelectionAction(987_654_321), new AddInterestAction(8)));
 
         await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailOpened, "c1", email));
         var view = await fixture.SettledAsync(tenant, "c1");
@@ -290,7 +299,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
         var selection = Crm.SeedSelection();
         var email = Build.Email();
         var person = Crm.SeedPerson("Ann", "Berg", email);
-        var tenant = await fixture.CreateTenantAsync(
+        var tenant = await CreateTenantAsync(
             Build.Automation(TriggerType.FormSubmitted, new AddToSelectionAction(selection)),
             Build.Automation(TriggerType.EmailOpened, new RemoveFromSelectionAction(selection)));
         var add = Build.Trigger(TriggerType.FormSubmitted, "c1", email, second: 10);
@@ -311,7 +320,7 @@ public abstract class ContactPipelineTests(ClusterFixture fixture)
         var project = Crm.SeedProject();
         var email = Build.Email();
         var person = Crm.SeedPerson("Ann", "Berg", email);
-        var tenant = await fixture.CreateTenantAsync(
+        var tenant = await CreateTenantAsync(
             Build.Automation(TriggerType.EmailClicked, new AddInterestAction(6), new RemoveFromProjectAction(project)),
             Build.Automation(TriggerType.SmsClicked, new RemoveInterestAction(6), new AddToProjectAction(project)));
         var first = Build.Trigger(TriggerType.SmsClicked, "c1", email, second: 5);

@@ -2,6 +2,7 @@ using Relay.Contacts;
 using Relay.Crm;
 using Relay.Events;
 using Relay.Leads;
+using Relay.Tenants;
 using Relay.Timeline;
 using Relay.Triggers;
 
@@ -9,17 +10,29 @@ namespace Relay.Tests.Leads;
 
 /// <summary>Approving, linking and dismissing leads, against the emulator through the SOAP adapter.</summary>
 [Collection(EmulatorClusterCollection.Name)]
-public sealed class LeadLifecycleTests(EmulatorClusterFixture fixture)
+public sealed class SoapLeadLifecycleTests(EmulatorClusterFixture fixture) : LeadLifecycleTests(fixture, CrmProtocol.Soap);
+
+/// <summary>The same through the REST adapter.</summary>
+[Collection(EmulatorClusterCollection.Name)]
+public sealed class RestLeadLifecycleTests(EmulatorClusterFixture fixture) : LeadLifecycleTests(fixture, CrmProtocol.Rest);
+
+/// <summary>Approving, linking and dismissing leads, against the emulator, in the protocol the tenant speaks.</summary>
+public abstract class LeadLifecycleTests(EmulatorClusterFixture fixture, CrmProtocol protocol)
 {
     private static readonly SalesUser Anna = new(102, "Anna Sales");
 
     private ITestCrm Crm => fixture.Crm;
 
+    private Task<string> CreateTenantAsync(params Automation[] automations) => CreateTenantAsync(s => s, automations);
+
+    private Task<string> CreateTenantAsync(Func<TenantSettings, TenantSettings> change, params Automation[] automations) =>
+        fixture.CreateTenantAsync(protocol, change, automations);
+
     [Fact]
     public async Task Approving_creates_company_and_person_with_the_mapped_fields_and_runs_the_waiting_actions_once_in_order()
     {
         var project = Crm.SeedProject();
-        var tenant = await fixture.CreateTenantAsync(
+        var tenant = await CreateTenantAsync(
             s => s with { CreateCompanyOnApprove = true },
             Build.Automation(TriggerType.FormSubmitted, new CreateSaleAction("Demo request", 500, null, 30, ActionOwner.Associate(102)), new AddToProjectAction(project)),
             Build.Automation(TriggerType.EmailClicked, new NotifySalesRepAction(null, "Clicked", ActionOwner.CompanyAssociate)));
@@ -50,7 +63,7 @@ public sealed class LeadLifecycleTests(EmulatorClusterFixture fixture)
     [Fact]
     public async Task Two_approvals_at_once_give_one_person_and_one_set_of_actions()
     {
-        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new CreateSaleAction("Once", 1, null, 10, ActionOwner.Associate(102))));
+        var tenant = await CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new CreateSaleAction("Once", 1, null, 10, ActionOwner.Associate(102))));
         var email = Build.Email();
         await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailClicked, "c1", email));
         await fixture.LeadsAsync(tenant, 1);
@@ -72,7 +85,7 @@ public sealed class LeadLifecycleTests(EmulatorClusterFixture fixture)
         var email = Build.Email();
         Crm.SeedPerson("Lena", "Nord", email);
         var lars = Crm.SeedPerson("Lars", "Nord", email);
-        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new AddInterestAction(4)), Build.Automation(TriggerType.EmailOpened, new AddInterestAction(3)));
+        var tenant = await CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new AddInterestAction(4)), Build.Automation(TriggerType.EmailOpened, new AddInterestAction(3)));
         await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailClicked, "c1", email));
         (await fixture.LeadsAsync(tenant, 1)).Items[0].Reason.ShouldBe(LeadReason.Ambiguous);
 
@@ -93,7 +106,7 @@ public sealed class LeadLifecycleTests(EmulatorClusterFixture fixture)
     public async Task A_lead_that_clicks_fifty_times_waits_with_one_sale_and_approving_creates_that_one()
     {
         var project = Crm.SeedProject();
-        var tenant = await fixture.CreateTenantAsync(
+        var tenant = await CreateTenantAsync(
             Build.Automation(TriggerType.EmailClicked, new CreateSaleAction("Pricing", 1, null, 10, ActionOwner.Associate(102)), new AddToProjectAction(project)));
         var email = Build.Email();
         await fixture.SendAsync(tenant, [.. Enumerable.Range(0, 50).Select(i => Build.Trigger(TriggerType.EmailClicked, "c1", email, id: $"click-{i}-{tenant}", second: i))]);
@@ -120,7 +133,7 @@ public sealed class LeadLifecycleTests(EmulatorClusterFixture fixture)
     [Fact]
     public async Task Linking_to_a_person_that_does_not_exist_is_refused_and_the_lead_stays()
     {
-        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new AddInterestAction(4)));
+        var tenant = await CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new AddInterestAction(4)));
         await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailClicked, "c1", Build.Email()));
         await fixture.LeadsAsync(tenant, 1);
 
@@ -133,7 +146,7 @@ public sealed class LeadLifecycleTests(EmulatorClusterFixture fixture)
     [Fact]
     public async Task Dismissing_drops_the_waiting_actions_and_keeps_the_timeline()
     {
-        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new CreateSaleAction("Never", 1, null, 10, ActionOwner.Associate(102))));
+        var tenant = await CreateTenantAsync(Build.Automation(TriggerType.EmailClicked, new CreateSaleAction("Never", 1, null, 10, ActionOwner.Associate(102))));
         var email = Build.Email();
         await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailClicked, "c1", email));
         await fixture.LeadsAsync(tenant, 1);
@@ -159,7 +172,7 @@ public sealed class LeadLifecycleTests(EmulatorClusterFixture fixture)
         var per = Build.Email();
         var annId = Crm.SeedPerson("Ann", "Berg", ann, company);
         Crm.SeedPerson("Per", "Berg", per, company);
-        var tenant = await fixture.CreateTenantAsync(Build.Automation(TriggerType.EmailOpened, new AddInterestAction(1)));
+        var tenant = await CreateTenantAsync(Build.Automation(TriggerType.EmailOpened, new AddInterestAction(1)));
 
         await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailOpened, "ann", ann, id: "a1", second: 1), Build.Trigger(TriggerType.EmailClicked, "ann", ann, id: "a2", second: 3));
         await fixture.SendAsync(tenant, Build.Trigger(TriggerType.EmailOpened, "per", per, id: "p1", second: 2));
@@ -183,7 +196,7 @@ public sealed class LeadLifecycleTests(EmulatorClusterFixture fixture)
         var person = Crm.SeedPerson("Ann", "Berg", email);
         var automation = new Automation("pricing", "Pricing page", new AutomationMatch(TriggerType.EmailClicked),
             [new CreateSaleAction("Pricing", 1, null, 10, ActionOwner.Associate(102)), new CreateTaskAction(null, "Call", 1, ActionOwner.Associate(102))]);
-        var tenant = await fixture.CreateTenantAsync(automation);
+        var tenant = await CreateTenantAsync(automation);
         var trigger = Build.Trigger(TriggerType.EmailClicked, "c1", email, contentId: "mail-7");
 
         await fixture.SendAsync(tenant, trigger);

@@ -6,8 +6,14 @@ using Relay.Events;
 
 namespace Relay.Tests.Panels;
 
+/// <summary>The panel gate with tenants on SOAP: the ticket is checked with <c>SoPrincipal</c>.</summary>
+public sealed class PanelAccessTests(PanelHost host) : PanelAccessTestsBase(host), IClassFixture<PanelHost>;
+
+/// <summary>The panel gate with tenants on the REST web API: the ticket is checked with <c>User/currentPrincipal</c>.</summary>
+public sealed class RestPanelAccessTests(RestPanelHost host) : PanelAccessTestsBase(host), IClassFixture<RestPanelHost>;
+
 /// <summary>Who gets past the panel gate, and that a session for one tenant never reaches another's data.</summary>
-public sealed class PanelAccessTests(PanelHost host) : IClassFixture<PanelHost>
+public abstract class PanelAccessTestsBase(PanelHost host)
 {
     private const string DemoTicket = NetServerEmulator.Data.DemoSeed.Ticket;
 

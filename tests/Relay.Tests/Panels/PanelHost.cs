@@ -47,6 +47,9 @@ public class PanelHost : IAsyncLifetime
     /// <summary>Grains of the co-hosted silo.</summary>
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>How the tenants reach the emulator: SOAP unless a variant says otherwise.</summary>
+    protected virtual Relay.Crm.CrmProtocol Protocol => Relay.Crm.CrmProtocol.Soap;
+
     /// <summary>Settings on top of the host's, for variants of the host.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
@@ -71,7 +74,7 @@ public class PanelHost : IAsyncLifetime
         BaseUrl = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         foreach (var tenant in new[] { Tenant, OtherTenant })
         {
-            var crm = new TenantCrmSettings(Emulator.BaseUrl.ToString().TrimEnd('/'), "75", DemoSeed.UserName, DemoSeed.Password);
+            var crm = new TenantCrmSettings(Emulator.BaseUrl.ToString().TrimEnd('/'), "75", DemoSeed.UserName, DemoSeed.Password, Protocol: Protocol);
             await SetUpTenantAsync(tenant, crm);
         }
 
@@ -142,4 +145,10 @@ public class PanelHost : IAsyncLifetime
             () => Relay.Leads.LeadIndex.GetPageAsync(Grains, tenant, 0, 500),
             p => p.Items.Any(r => r.ContactId == contactId),
             $"{contactId} to be listed as a lead of {tenant}");
+}
+
+/// <summary>The same host with tenants that speak NetServer's REST web API: the panels' ticket check is <c>User/currentPrincipal</c>.</summary>
+public sealed class RestPanelHost : PanelHost
+{
+    protected override Relay.Crm.CrmProtocol Protocol => Relay.Crm.CrmProtocol.Rest;
 }

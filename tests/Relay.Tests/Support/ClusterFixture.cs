@@ -58,11 +58,15 @@ public abstract class ClusterFixture : IAsyncLifetime
         await CreateTenantAsync(s => s, automations);
 
     /// <summary>Creates a tenant with its own id, settings changed by <paramref name="change"/>, and the given automations.</summary>
-    public async Task<string> CreateTenantAsync(Func<TenantSettings, TenantSettings> change, params Automation[] automations)
+    public Task<string> CreateTenantAsync(Func<TenantSettings, TenantSettings> change, params Automation[] automations) =>
+        CreateTenantAsync(CrmProtocol.Soap, change, automations);
+
+    /// <summary>The same, with the tenant speaking <paramref name="protocol"/> to NetServer (a CRM without protocols ignores it).</summary>
+    public async Task<string> CreateTenantAsync(CrmProtocol protocol, Func<TenantSettings, TenantSettings> change, params Automation[] automations)
     {
         var tenantId = "t-" + Guid.NewGuid().ToString("N")[..12];
         var tenant = Client.GetGrain<ITenantGrain>(tenantId);
-        (await tenant.PutSettingsAsync(change(new TenantSettings("Test", Crm.TenantCrm(tenantId), DefaultOwnerAssociateId: 99)))).Errors.ShouldBeEmpty();
+        (await tenant.PutSettingsAsync(change(new TenantSettings("Test", Crm.TenantCrm(tenantId) with { Protocol = protocol }, DefaultOwnerAssociateId: 99)))).Errors.ShouldBeEmpty();
         (await tenant.PutAutomationsAsync([.. automations])).Errors.ShouldBeEmpty();
         return tenantId;
     }
@@ -109,7 +113,10 @@ public sealed class InMemoryClusterFixture : ClusterFixture
     protected override void Configure(RelayTestClusterOptions cluster) => cluster.Crm = _crm;
 }
 
-/// <summary>The cluster with the NetServer SOAP adapter calling an emulator over HTTP.</summary>
+/// <summary>
+/// The cluster with the NetServer adapters calling an emulator over HTTP: SOAP, or REST for tenants created with
+/// <see cref="CrmProtocol.Rest"/>; both reach the same emulator store.
+/// </summary>
 public sealed class EmulatorClusterFixture : ClusterFixture
 {
     /// <summary>The emulator.</summary>
