@@ -12,18 +12,22 @@ internal static class CrmScenario
         new("sale", "Sale per form", new AutomationMatch(TriggerType.FormSubmitted), [new CreateSaleAction("Load", 1, null, 10, ActionOwner.Associate(102))]);
 
 
-    /// <summary>Every trigger creates a sale for its (existing) person; returns the triggers/s processed.</summary>
-    public static async Task<double> RunAsync(BenchHost host, RelayMeters meters, LoadOptions o, List<(string, string, double, string)> report, double rate, string scenario)
+    /// <summary>
+    /// Every trigger creates a sale for its (existing) person, the tenant speaking <paramref name="protocol"/> to the
+    /// emulator; returns the triggers/s processed.
+    /// </summary>
+    public static async Task<double> RunAsync(
+        BenchHost host, RelayMeters meters, LoadOptions o, List<(string, string, double, string)> report, double rate, string scenario, Relay.Crm.CrmProtocol protocol = Relay.Crm.CrmProtocol.Soap)
     {
-        // One tenant for every run, as for the bare client: a tenant has its own connection pool, and a new one per
-        // run would leave hundreds of idle connections (and file descriptors) behind each warm-up round.
-        const string tenant = "load-crm";
+        // One tenant for every run (per protocol), as for the bare client: a tenant has its own connection pool, and a
+        // new one per run would leave hundreds of idle connections (and file descriptors) behind each warm-up round.
+        var tenant = protocol == Relay.Crm.CrmProtocol.Rest ? "load-crm-rest" : "load-crm";
         var run = $"crm-{Guid.NewGuid():N}"[..16];
         LoadSupport.SetLatency(host, o.CrmLatencyMs);
         var emails = LoadSupport.SeedPersons(host, run, o.CrmContacts);
         await host.CreateTenantAsync(
             tenant,
-            s => s with { CrmCallsPerSecond = Relay.Tenants.TenantSettings.MaxCrmCallsPerSecond },
+            s => s with { CrmCallsPerSecond = Relay.Tenants.TenantSettings.MaxCrmCallsPerSecond, Crm = s.Crm with { Protocol = protocol } },
             SalePerForm);
         var calls = meters.Count("relay.crm.calls");
         var committed = meters.Count("relay.actions", "outcome", "succeeded");
@@ -59,7 +63,7 @@ internal static class CrmScenario
         report.Add((scenario, "target rate", rate, rate == 0 ? "flat out" : "triggers/s"));
         report.Add((scenario, "triggers processed/s", perSecond, "triggers/s"));
         report.Add((scenario, "CRM calls/s", (meters.Count("relay.crm.calls") - calls) / seconds, "calls/s"));
-        report.Add((scenario, "SOAP requests the emulator answered/s", (host.Emulator.Requests.Total - requestsBefore) / seconds, "requests/s"));
+        report.Add((scenario, protocol == Relay.Crm.CrmProtocol.Rest ? "REST requests the emulator answered/s" : "SOAP requests the emulator answered/s", (host.Emulator.Requests.Total - requestsBefore) / seconds, "requests/s"));
         cost.AddPer(report, scenario, o.CrmTriggers, "trigger");
         report.Add((scenario, "p50 ingest → CRM commit", LoadSupport.Percentile(lags, 0.50) * 1000, "ms"));
         report.Add((scenario, "p95 ingest → CRM commit", LoadSupport.Percentile(lags, 0.95) * 1000, "ms"));

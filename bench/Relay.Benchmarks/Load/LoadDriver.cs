@@ -13,9 +13,10 @@ namespace Relay.Benchmarks.Load;
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Relay.Benchmarks -- load [--triggers 20000] [--contacts 2000]
 /// [--crm-triggers 4000] [--crm-contacts 400] [--crm-latency-ms 0] [--memory-contacts 20000] [--idle-activations 90000]
-/// [--idle-seconds 30] [--out bench/results] [--scenarios timeline,crm,pipeline,bare,port,memory,idle]
+/// [--idle-seconds 30] [--out bench/results] [--scenarios timeline,crm,rest,pipeline,bare,port,memory,idle]
 /// [--distinct-contacts 1000000 (scenario "million", not run by default)]</c>. The default scenarios measure every
-/// figure of <see cref="LoadSummary"/>, which heads the result.
+/// figure of <see cref="LoadSummary"/>, which heads the result; "rest" runs the CRM scenario once more with the tenant on
+/// NetServer's REST web API, beside SOAP.
 /// </remarks>
 public static class LoadDriver
 {
@@ -35,7 +36,7 @@ public static class LoadDriver
             await TimelineScenario.RunAsync(host, meters, options, report, "load-timeline");
         }
 
-        if (options.Runs("crm") || options.Runs("bare"))
+        if (options.Runs("crm") || options.Runs("bare") || options.Runs("rest"))
         {
             // Both sides of the headline ratio run warm: JIT tiers, connections and the emulator's caches are
             // in the state a long-running process has, whichever scenario happens to go first.
@@ -44,6 +45,10 @@ public static class LoadDriver
             {
                 await CrmScenario.RunAsync(host, meters, warmUp, [], rate: 0, "warm-up");
                 await BareClientScenario.RunAsync(host, warmUp, []);
+                if (options.Runs("rest"))
+                {
+                    await CrmScenario.RunAsync(host, meters, warmUp, [], rate: 0, "warm-up", Relay.Crm.CrmProtocol.Rest);
+                }
             });
         }
 
@@ -52,6 +57,12 @@ public static class LoadDriver
         if (options.Runs("bare"))
         {
             await BareClientScenario.RunAsync(host, options, report);
+        }
+
+        // REST right after SOAP and the bare client, so that the three compare on the same machine state.
+        if (options.Runs("rest"))
+        {
+            await CrmScenario.RunAsync(host, meters, options, report, rate: 0, "crm flat out over REST", Relay.Crm.CrmProtocol.Rest);
         }
 
         if (options.Runs("port"))
@@ -89,6 +100,16 @@ public static class LoadDriver
             var relay = report.Single(r => r is { Scenario: "crm flat out", Metric: "CRM calls/s" }).Value;
             var bare = report.Single(r => r is { Scenario: "bare SOAP client", Metric: "CRM calls/s" }).Value;
             report.Add(("headline", "Relay / bare client CRM throughput", relay / bare, "ratio"));
+        }
+
+        if (options.Runs("crm") && options.Runs("rest"))
+        {
+            var soap = report.Single(r => r is { Scenario: "crm flat out", Metric: "triggers processed/s" }).Value;
+            var rest = report.Single(r => r is { Scenario: "crm flat out over REST", Metric: "triggers processed/s" }).Value;
+            report.Add(("headline", "Relay over REST / over SOAP, triggers processed/s", rest / soap, "ratio"));
+            var soapCpu = report.Single(r => r is { Scenario: "crm flat out", Metric: "process CPU per trigger" }).Value;
+            var restCpu = report.Single(r => r is { Scenario: "crm flat out over REST", Metric: "process CPU per trigger" }).Value;
+            report.Add(("headline", "Relay over REST / over SOAP, process CPU per trigger (Relay and emulator)", restCpu / soapCpu, "ratio"));
         }
 
         Write(options, report);

@@ -17,7 +17,7 @@ public sealed record LoadOptions(
     int IdleSeconds = 30)
 {
     /// <summary>The scenarios of a run without <c>--scenarios</c>: together they measure every figure of the summary.</summary>
-    public const string DefaultScenarios = "timeline,crm,pipeline,bare,port,memory,idle";
+    public const string DefaultScenarios = "timeline,crm,rest,pipeline,bare,port,memory,idle";
 
     /// <summary>Whether <paramref name="scenario"/> is among the scenarios asked for.</summary>
     public bool Runs(string scenario) => Scenarios.Split(',', StringSplitOptions.TrimEntries).Contains(scenario, StringComparer.Ordinal);
