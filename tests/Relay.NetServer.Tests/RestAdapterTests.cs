@@ -82,6 +82,34 @@ public sealed class RestAdapterTests
     }
 
     [Fact]
+    public async Task Every_attempt_waits_at_the_tenants_rate_limit_the_retry_of_a_503_too()
+    {
+        await using var session = await StartAsync();
+        var gate = new CountingGate();
+        using var rest = new Crm.NetServer.Rest.NetServerRestCrm(Microsoft.Extensions.Options.Options.Create(new NetServerOptions()), gate: gate, addresses: EmulatorSession.EmulatorAddresses);
+        session.Emulator.Faults.Add(new FaultRule { Operation = "Person.GetPersonEntity", Kind = FaultKind.Http503, Count = 1 });
+
+        (await rest.GetPersonAsync(session.Connection, 1041)).ShouldNotBeNull();
+
+        gate.Waits.ShouldBe([session.Connection.TenantId, session.Connection.TenantId]);
+    }
+
+    private sealed class CountingGate : ICrmRequestGate
+    {
+        public List<string> Waits { get; } = [];
+
+        public ValueTask WaitAsync(string tenantId, CancellationToken cancellationToken)
+        {
+            lock (Waits)
+            {
+                Waits.Add(tenantId);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task A_503_that_lasts_fails_transiently_after_three_attempts_and_nothing_is_written()
     {
         await using var session = await StartAsync();

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Relay.Admin;
+using Relay.Crm;
 using Relay.NetServerEmulator.Data;
 using Relay.Tenants;
 using Relay.Tests.Panels;
@@ -86,6 +87,40 @@ public sealed class TenantConsoleTests(PanelHost host, ChromiumFixture chromium)
         var log = await host.Grains.GetGrain<IAdminLogGrain>(tenant).GetAsync(AdminAreas.Tenant, tenant, 0, 10);
         log.Entries.Select(e => (e.Change.Action, e.Change.Who, e.Change.Detail)).ShouldBe([("changed", "operator", "password set"), ("created", "operator", "password set")]);
         string.Concat(log.Entries.Select(e => e.Change.Before + e.Change.After)).ShouldNotContain("wrong-password");
+        console.Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task An_operator_switches_a_tenant_to_the_rest_web_api_and_the_connection_test_then_signs_in_over_rest()
+    {
+        var tenant = "rest-" + Guid.NewGuid().ToString("N")[..8];
+        await using var console = await SignInAsync(PanelHost.OperatorKey);
+        var page = console.Page;
+        await page.GetByRole(AriaRole.Link, new() { Name = "New tenant" }).ClickAsync();
+        await page.GetByLabel("Tenant id").FillAsync(tenant);
+        await page.GetByLabel("NetServer address").FillAsync(host.Emulator.BaseUrl.ToString().TrimEnd('/'));
+        await page.GetByLabel("User name").FillAsync(DemoSeed.UserName);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(DemoSeed.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create tenant" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".message")).ToContainTextAsync($"Tenant {tenant} created");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit settings" }).ClickAsync();
+        (await page.GetByLabel("Web services").InputValueAsync()).ShouldBe("Soap");
+        await page.GetByLabel("Web services").SelectOptionAsync("Rest");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".message")).ToContainTextAsync("Settings saved.");
+        var principalsBefore = host.Emulator.Requests.Snapshot().Count(r => r is { Version: "rest", Operation: "currentPrincipal", Status: 200 });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test the connection" }).ClickAsync();
+        var result = page.Locator(".connection-result");
+        await Assertions.Expect(result).ToContainTextAsync("Connected. Signed in as Demo User (demo, associate 101)");
+        await Assertions.Expect(result).ToContainTextAsync("REST v1");
+        await Assertions.Expect(page.Locator("[data-protocol]")).ToHaveTextAsync("REST web API (/api/v1)");
+        await console.ScreenshotAsync("console-tenant-rest");
+
+        // The stored password stayed (same user at the same address) and went over REST as Basic credentials.
+        host.Emulator.Requests.Snapshot().Count(r => r is { Version: "rest", Operation: "currentPrincipal", Status: 200 }).ShouldBeGreaterThan(principalsBefore);
+        (await host.Grains.GetGrain<ITenantGrain>(tenant).GetConfigAsync())!.Connection.Protocol.ShouldBe(CrmProtocol.Rest);
         console.Problems.ShouldBeEmpty();
     }
 
