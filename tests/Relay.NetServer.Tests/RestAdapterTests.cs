@@ -94,6 +94,36 @@ public sealed class RestAdapterTests
         gate.Waits.ShouldBe([session.Connection.TenantId, session.Connection.TenantId]);
     }
 
+    [Theory]
+    [InlineData("7T:abc123", "SOTicket", "7T:abc123")]
+    [InlineData("8A:Cust12345.token", "Bearer", "8A:Cust12345.token")]
+    public async Task A_users_ticket_goes_as_SOTicket_and_an_access_token_as_Bearer(string ticket, string scheme, string parameter)
+    {
+        var seen = new List<System.Net.Http.Headers.AuthenticationHeaderValue?>();
+        using var rest = new Crm.NetServer.Rest.NetServerRestCrm(
+            Microsoft.Extensions.Options.Options.Create(new NetServerOptions()), new RecordingClients(seen), addresses: new CrmAddressPolicy(["crm.example"]));
+
+        (await rest.ResolveUserTicketAsync(new CrmConnection("t", "https://crm.example/SuperOffice", "75", "u", "p") { Protocol = CrmProtocol.Rest }, ticket)).ShouldBeNull();
+
+        seen.ShouldHaveSingleItem().ShouldNotBeNull();
+        (seen[0]!.Scheme, seen[0]!.Parameter).ShouldBe((scheme, parameter));
+    }
+
+    /// <summary>An <see cref="IHttpClientFactory"/> whose client answers 401 to everything and keeps each request's Authorization.</summary>
+    private sealed class RecordingClients(List<System.Net.Http.Headers.AuthenticationHeaderValue?> seen) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new(new Recorder(seen));
+
+        private sealed class Recorder(List<System.Net.Http.Headers.AuthenticationHeaderValue?> seen) : HttpMessageHandler
+        {
+            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                seen.Add(request.Headers.Authorization);
+                return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.Unauthorized) { Content = new StringContent("") });
+            }
+        }
+    }
+
     private sealed class CountingGate : ICrmRequestGate
     {
         public List<string> Waits { get; } = [];
