@@ -150,7 +150,7 @@ public sealed partial class NetServerRestCrm
     {
         using (request)
         {
-            return await NetServerRestHttp.SendAsync(_http, request, tenantId, call, write, _options.MaxReceivedMessageSize, cancellationToken).ConfigureAwait(false);
+            return await NetServerRestHttp.SendAsync(Http, request, tenantId, call, write, _options.MaxReceivedMessageSize, cancellationToken).ConfigureAwait(false);
         }
     }
 

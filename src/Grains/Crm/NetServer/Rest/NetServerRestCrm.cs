@@ -16,8 +16,8 @@ namespace Relay.Crm.NetServer.Rest;
 public sealed partial class NetServerRestCrm : ICrm, IDisposable
 {
     private readonly NetServerOptions _options;
-    private readonly HttpClient _http;
-    private readonly bool _ownsHttp;
+    private readonly IHttpClientFactory? _clients;
+    private readonly HttpClient? _ownClient;
     private readonly CrmSecrets _secrets;
     private readonly CrmAddressPolicy _addresses;
     private readonly NetServerSessions _sessions;
@@ -45,8 +45,8 @@ public sealed partial class NetServerRestCrm : ICrm, IDisposable
         _secrets = secrets ?? CrmSecrets.WithoutKeyRing;
         _addresses = addresses ?? new CrmAddressPolicy();
         online ??= Options.Create(new OnlineOptions());
-        _ownsHttp = httpClients is null;
-        _http = httpClients?.CreateClient(NetServerRestHttp.ClientName) ?? NetServerRestHttp.CreateClient(_options, gate, new NetServerConnector(_addresses));
+        _clients = httpClients;
+        _ownClient = httpClients is null ? NetServerRestHttp.CreateClient(_options, gate, new NetServerConnector(_addresses)) : null;
         _online = new OnlineCalls(locator ?? Own(new OnlineTenantLocator(online, _addresses)), online.Value);
         _sessions = new NetServerSessions(null, _secrets, systemUser ?? Own(new SystemUserSignIn(online, _secrets, _addresses)));
     }
@@ -239,13 +239,13 @@ public sealed partial class NetServerRestCrm : ICrm, IDisposable
 
     public void Dispose()
     {
-        if (_ownsHttp)
-        {
-            _http.Dispose();
-        }
+        _ownClient?.Dispose();
 
         _owned.ForEach(o => o.Dispose());
     }
+
+    /// <summary>A client per call from the factory, so that its handlers are renewed as the factory renews them; or the adapter's own.</summary>
+    private HttpClient Http => _clients?.CreateClient(NetServerRestHttp.ClientName) ?? _ownClient!;
 
     private T Own<T>(T disposable)
         where T : IDisposable
