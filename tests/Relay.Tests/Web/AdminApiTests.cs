@@ -31,7 +31,7 @@ public sealed class AdminApiTests(RelayWebFactory factory) : IClassFixture<Relay
     {
         using var admin = factory.CreateAdminClient();
         var tenant = "a-" + Guid.NewGuid().ToString("N")[..10];
-        var settings = new { displayName = "Acme", crm = new { baseUrl = "https://crm.acme.example/SuperOffice", servicesVersion = "88", userName = "relay", password = "s3cret", emailLookup = "archivePerson" }, createCompanyOnApprove = true };
+        var settings = new { displayName = "Acme", crm = new { baseUrl = "https://crm.acme.example/SuperOffice", servicesVersion = "88", userName = "relay", password = "s3cret", emailLookup = "archivePerson", protocol = "rest" }, createCompanyOnApprove = true };
 
         var created = await admin.PutAsJsonAsync($"/api/admin/tenants/{tenant}", settings);
         var replaced = await admin.PutAsJsonAsync($"/api/admin/tenants/{tenant}", settings with { displayName = "Acme AB" });
@@ -44,6 +44,7 @@ public sealed class AdminApiTests(RelayWebFactory factory) : IClassFixture<Relay
         node["settings"]!["displayName"]!.GetValue<string>().ShouldBe("Acme AB");
         node["settings"]!["crm"]!["servicesVersion"]!.GetValue<string>().ShouldBe("88");
         node["settings"]!["crm"]!["emailLookup"]!.GetValue<string>().ShouldBe("archivePerson");
+        node["settings"]!["crm"]!["protocol"]!.GetValue<string>().ShouldBe("rest");
         node["hasPassword"]!.GetValue<bool>().ShouldBeTrue();
         node["version"]!.GetValue<long>().ShouldBe(2);
     }
@@ -61,6 +62,19 @@ public sealed class AdminApiTests(RelayWebFactory factory) : IClassFixture<Relay
         errors.ShouldContain("crm.servicesVersion: must be \"75\" or \"88\"");
         errors.ShouldContain("leadExpiryDays: must be between 1 and 3650");
         (await admin.GetAsync("/api/admin/tenants/bad-settings")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_protocol_other_than_soap_or_rest_is_refused_and_nothing_is_stored()
+    {
+        using var admin = factory.CreateAdminClient();
+        var tenant = "p-" + Guid.NewGuid().ToString("N")[..10];
+
+        var response = await admin.PutAsJsonAsync($"/api/admin/tenants/{tenant}", new { crm = new { baseUrl = "https://crm.acme.example/SuperOffice", protocol = "graphql" } });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("protocol");
+        (await admin.GetAsync($"/api/admin/tenants/{tenant}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]

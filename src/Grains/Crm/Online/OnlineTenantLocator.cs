@@ -95,8 +95,8 @@ public sealed class OnlineTenantLocator : IDisposable
                 throw new CrmException(CrmErrorKind.Transient, "MalformedResponse", $"Tenant {tenantId}: the Online state of '{online.ContextIdentifier}' names no endpoint.");
             }
 
-            var api = Text(root, "Api") is { } root2 && Uri.TryCreate(root2, UriKind.Absolute, out var apiUri) && (apiUri.Scheme == Uri.UriSchemeHttps || apiUri.Scheme == Uri.UriSchemeHttp)
-                ? root2.TrimEnd('/')
+            var api = Text(root, "Api") is { } apiText && Uri.TryCreate(apiText, UriKind.Absolute, out var apiUri) && (apiUri.Scheme == Uri.UriSchemeHttps || apiUri.Scheme == Uri.UriSchemeHttp)
+                ? apiText.TrimEnd('/')
                 : null;
             return new OnlineTenantState(online.ContextIdentifier, online.Environment, endpoint!.TrimEnd('/'), state, running, _time.GetUtcNow(), api);
         }
