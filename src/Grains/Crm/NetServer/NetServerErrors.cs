@@ -12,15 +12,18 @@ internal static partial class NetServerErrors
     private static readonly string[] TransientTypes = ["SqlException", "TimeoutException", "DeadlockException", "SoServerBusyException", "ServerTooBusyException", "DbException", "IOException"];
 
     /// <summary>Whether NetServer refused the call because the ticket expired or is unknown.</summary>
-    public static bool IsTicketRejected(NetServerReply reply)
+    public static bool IsTicketRejected(NetServerReply reply) => reply.Failed && IsTicketRejected(reply.ExceptionType, reply.ExceptionMessage);
+
+    /// <summary>Whether NetServer's exception type and message say the ticket is no longer good.</summary>
+    private static bool IsTicketRejected(string? exceptionType, string? exceptionMessage)
     {
-        if (!reply.Failed || reply.ExceptionType is null)
+        if (exceptionType is null)
         {
             return false;
         }
 
-        var type = ShortType(reply.ExceptionType);
-        var message = reply.ExceptionMessage ?? string.Empty;
+        var type = ShortType(exceptionType);
+        var message = exceptionMessage ?? string.Empty;
         return TicketTypes.Contains(type, StringComparer.Ordinal)
             || (message.Contains("ticket", StringComparison.OrdinalIgnoreCase)
                 && (message.Contains("expired", StringComparison.OrdinalIgnoreCase) || message.Contains("invalid", StringComparison.OrdinalIgnoreCase)));
@@ -34,17 +37,20 @@ internal static partial class NetServerErrors
     /// <param name="agent">Agent called.</param>
     /// <param name="operation">Operation called.</param>
     /// <param name="notFound">ErrorType for a not-found failure whose message names no entity, e.g. <c>SelectionNotFound</c>.</param>
-    public static CrmException FromExceptionInfo(NetServerReply reply, string agent, string operation, string? notFound)
-    {
-        var call = $"NetServer {agent}.{operation}";
-        if (reply.ExceptionType is null)
-        {
-            return new CrmException(CrmErrorKind.Transient, "NotSucceeded", $"{call} reported Succeeded=false without ExceptionInfo.");
-        }
+    public static CrmException FromExceptionInfo(NetServerReply reply, string agent, string operation, string? notFound) =>
+        reply.ExceptionType is null
+            ? new CrmException(CrmErrorKind.Transient, "NotSucceeded", $"NetServer {agent}.{operation} reported Succeeded=false without ExceptionInfo.")
+            : FromError(reply.ExceptionType, reply.ExceptionMessage, $"NetServer {agent}.{operation}", notFound);
 
-        var type = ShortType(reply.ExceptionType);
-        var message = $"{call} failed: {reply.ExceptionType}: {reply.ExceptionMessage}";
-        var text = reply.ExceptionMessage ?? string.Empty;
+    /// <summary>
+    /// The classified exception for an error NetServer reported by its exception type and message, whichever protocol
+    /// carried them (SOAP's <c>ExceptionInfo</c> header, the REST API's error object); <paramref name="call"/> names the call.
+    /// </summary>
+    public static CrmException FromError(string exceptionType, string? exceptionMessage, string call, string? notFound)
+    {
+        var type = ShortType(exceptionType);
+        var message = $"{call} failed: {exceptionType}: {exceptionMessage}";
+        var text = exceptionMessage ?? string.Empty;
         if (type.Contains("NotFound", StringComparison.Ordinal) || NotFoundPattern().IsMatch(text))
         {
             var entity = NotFoundPattern().Match(text) is { Success: true } m && m.Groups["entity"].Success ? EntityName(m.Groups["entity"].Value) : null;
@@ -59,7 +65,7 @@ internal static partial class NetServerErrors
             return new CrmException(CrmErrorKind.Transient, StableName(type), message);
         }
 
-        if (IsTicketRejected(reply))
+        if (IsTicketRejected(exceptionType, exceptionMessage))
         {
             return new CrmException(CrmErrorKind.Permanent, "TicketRejected", message + " (even after logging in again)");
         }

@@ -130,10 +130,10 @@ public sealed partial class NetServerRestCrm
             : second;
     }
 
-    private Task<NetServerRestReply> SendAsync(
+    private async Task<NetServerRestReply> SendAsync(
         NetServerRestEndpoint endpoint, Func<HttpRequestMessage> create, AuthenticationHeaderValue authorization, string? applicationToken, CrmConnection connection, string call, bool write, CancellationToken cancellationToken)
     {
-        var request = create();
+        using var request = create();
         request.Headers.Authorization = authorization;
         if (_secrets.Reveal(applicationToken, connection.TenantId, "application token") is { Length: > 0 } appToken)
         {
@@ -143,15 +143,7 @@ public sealed partial class NetServerRestCrm
         // Dates are read and written in UTC, as the SOAP adapter's TimeZone header asks; list names in one language.
         request.Headers.TryAddWithoutValidation("SO-TimeZone", _options.TimeZoneLocationCode);
         request.Headers.TryAddWithoutValidation("SO-Language", _options.RestLanguage);
-        return SendDisposingAsync(request, endpoint.TenantId, call, write, cancellationToken);
-    }
-
-    private async Task<NetServerRestReply> SendDisposingAsync(HttpRequestMessage request, string tenantId, string call, bool write, CancellationToken cancellationToken)
-    {
-        using (request)
-        {
-            return await NetServerRestHttp.SendAsync(Http, request, tenantId, call, write, _options.MaxReceivedMessageSize, cancellationToken).ConfigureAwait(false);
-        }
+        return await NetServerRestHttp.SendAsync(Http, request, endpoint.TenantId, call, write, _options.MaxReceivedMessageSize, cancellationToken).ConfigureAwait(false);
     }
 
     private static HttpRequestMessage Post(Uri url, JsonNode? body) => new(HttpMethod.Post, url)
@@ -180,7 +172,7 @@ public sealed partial class NetServerRestCrm
     /// load problems transient, the rest (validation, rights, a request NetServer cannot read) permanent.
     /// </summary>
     private static CrmException Failure(NetServerRestReply reply, string agent, string operation, string? notFound) =>
-        NetServerErrors.FromExceptionInfo(new NetServerReply(new System.Xml.Linq.XElement("Response"), reply.ErrorType ?? "SoException", reply.ErrorMessage, false), agent, operation, notFound);
+        NetServerErrors.FromError(reply.ErrorType ?? "SoException", reply.ErrorMessage, $"NetServer {agent}.{operation}", notFound);
 
     /// <summary>An archive row of the REST web API: <c>ColumnData</c> is an object keyed by column, its display values encoded as over SOAP.</summary>
     private static ArchiveRow RowOf(JsonNode item)
